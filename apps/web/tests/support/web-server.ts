@@ -1,0 +1,43 @@
+// Starts the built web app (node server.ts) on a free port for a test file and stops it afterwards.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const webDir = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface RunningWeb {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export function startWeb(env: Record<string, string> = {}): Promise<RunningWeb> {
+  const child: ChildProcess = spawn(process.execPath, ['server.ts'], {
+    cwd: webDir,
+    env: { ...process.env, NODE_ENV: 'production', WEB_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web did not start:\n${output}`)), 30_000);
+    child.stderr?.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+      const match = /"msg":"web listening".*"port":(\d+)/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve({
+        url: `http://127.0.0.1:${match[1]}`,
+        stop: () =>
+          new Promise((done) => {
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`web exited with ${code}:\n${output}`));
+    });
+  });
+}

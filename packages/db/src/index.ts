@@ -1,0 +1,4 @@
+export { createDb, type Database, type DbHandle, type DbOptions } from './client.ts';
+export { migrationsFolder, runMigrations } from './migrate.ts';
+export * from './schema/index.ts';
+export { actAsTenant, type TenantTx, withTenant } from './tenant.ts';

@@ -1,0 +1,4 @@
+export * from './api-keys.ts';
+export * from './tenancy.ts';
+export * from './tenant-policy.ts';
+export * from './workflows.ts';

@@ -1,0 +1,54 @@
+import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { tenants, users } from './tenancy.ts';
+import { tenantIsolation } from './tenant-policy.ts';
+
+/** A workflow and its editable draft (a workflow document v1, see @tripwire/rules). */
+export const workflows = pgTable(
+  'workflows',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull(),
+    name: text('name').notNull(),
+    description: text('description'),
+    draft: jsonb('draft').notNull(),
+    /** The version the engines run; null when unpublished. */
+    activeVersion: integer('active_version'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('workflows_tenant_updated_idx').on(t.tenantId, t.updatedAt),
+    tenantIsolation(),
+  ],
+);
+
+/**
+ * A published version: immutable (the app role may insert and read, never update or delete;
+ * see the grants migration). Holds the compiled plan so engines load it without recompiling.
+ */
+export const workflowVersions = pgTable(
+  'workflow_versions',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    workflowId: uuid('workflow_id').notNull(),
+    version: integer('version').notNull(),
+    document: jsonb('document').notNull(),
+    plan: jsonb('plan').notNull(),
+    compilerVersion: text('compiler_version').notNull(),
+    publishedBy: uuid('published_by').references(() => users.id, { onDelete: 'set null' }),
+    publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.workflowId, t.version] }),
+    foreignKey({
+      columns: [t.tenantId, t.workflowId],
+      foreignColumns: [workflows.tenantId, workflows.id],
+      name: 'workflow_versions_workflow_fk',
+    }).onDelete('cascade'),
+    tenantIsolation(),
+  ],
+);

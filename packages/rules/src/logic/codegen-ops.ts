@@ -1,0 +1,241 @@
+import { type FunctionScope, type Generator } from "./codegen.ts";
+import { emitMissing, emitMissingSome, emitVar } from "./codegen-data.ts";
+import { type Expr, jsTruthyMatches, numberLiteral, stringLiteral, unionKind } from "./emit.ts";
+import { isPrimitive, toFloat } from "./runtime.ts";
+
+// Per-operator code. The rule of thumb: JavaScript's own operators already have json-logic-js's
+// semantics (it uses them), so they are emitted directly; helpers are called where json-logic-js
+// does something else (parseFloat, `[]` falsy, PHP substr). Specialisations only fire when a
+// constant operand makes the shortcut provably identical.
+
+const COMPARISONS: Record<string, string> = { "==": "==", "===": "===", "!=": "!=", "!==": "!==", ">": ">", ">=": ">=" };
+const SET_THRESHOLD = 8;
+
+export function emitOperator(g: Generator, op: string, values: unknown[], scope: FunctionScope): Expr {
+  switch (op) {
+    case "if":
+    case "?:":
+      return emitIf(g, values, scope);
+    case "and":
+    case "or":
+      return emitAndOr(g, op, values, scope);
+    case "filter":
+    case "map":
+    case "all":
+    case "none":
+    case "some": {
+      const items = g.gen(values[0], scope);
+      const fn = g.scoped(values[1]);
+      const kind = op === "filter" || op === "map" ? "arr" : "bool";
+      return { code: `${g.helper(`${op}Op`)}(${items.code}, ${fn})`, kind, pure: false };
+    }
+    case "reduce": {
+      const items = g.gen(values[0], scope);
+      const fn = g.scoped(values[1]);
+      const initial = typeof values[2] !== "undefined" ? g.gen(values[2], scope).code : "null";
+      return { code: `${g.helper("reduceOp")}(${items.code}, ${fn}, ${initial})`, kind: "any", pure: false };
+    }
+    case "var":
+      return emitVar(g, values, scope);
+    case "missing":
+      return emitMissing(g, values, scope);
+    case "missing_some":
+      return emitMissingSome(g, values, scope);
+  }
+
+  const comparison = COMPARISONS[op];
+  if (comparison !== undefined && Object.hasOwn(COMPARISONS, op)) {
+    const { used, wrap } = g.args(values, 2, scope);
+    const [a, b] = used as [Expr, Expr];
+    const strict = comparison === "===" || comparison === "!==";
+    return wrap({ code: `(${a.code} ${comparison} ${b.code})`, kind: "bool", pure: strict && a.pure && b.pure });
+  }
+
+  switch (op) {
+    case "<":
+    case "<=":
+      return emitLess(g, op, values, scope);
+    case "!":
+    case "!!": {
+      const { used, wrap } = g.args(values, 1, scope);
+      const a = used[0] as Expr;
+      const code = op === "!" ? `!${g.truthy(a)}` : g.truthy(a, true);
+      return wrap({ code: `(${code})`, kind: "bool", pure: a.pure });
+    }
+    case "%":
+    case "/": {
+      const { used, wrap } = g.args(values, 2, scope);
+      const [a, b] = used as [Expr, Expr];
+      return wrap({ code: `(${a.code} ${op} ${b.code})`, kind: "num", pure: false });
+    }
+    case "in":
+      return emitIn(g, values, scope);
+    case "cat":
+      return emitCat(g, values, scope);
+    case "+":
+      return emitPlus(g, values, scope);
+    case "*":
+      return emitTimes(g, values, scope);
+    case "-": {
+      if (values.length <= 1) {
+        const { used } = g.args(values, 1, scope);
+        return { code: `(-${(used[0] as Expr).code})`, kind: "num", pure: false };
+      }
+      const { used, wrap } = g.args(values, 2, scope);
+      const [a, b] = used as [Expr, Expr];
+      if (b.constant !== undefined && b.constant.value !== undefined) {
+        return wrap({ code: `(${a.code} - ${b.code})`, kind: "num", pure: false });
+      }
+      return wrap({ code: `${g.helper("minus")}(${a.code}, ${b.code})`, kind: "num", pure: false });
+    }
+    case "substr":
+    case "log": {
+      const n = op === "substr" ? 3 : 1;
+      const { used, wrap } = g.args(values, n, scope);
+      const name = op === "substr" ? "substr" : "logValue";
+      const call = `${g.helper(name)}(${used.map((e) => e.code).join(", ")})`;
+      return wrap({ code: call, kind: op === "substr" ? "str" : "any", pure: false });
+    }
+    case "min":
+    case "max":
+    case "merge": {
+      const exprs = values.map((v) => g.gen(v, scope));
+      const name = op === "min" ? "mathMin" : op === "max" ? "mathMax" : "merge";
+      const call = `${g.helper(name)}(${exprs.map((e) => e.code).join(", ")})`;
+      return { code: call, kind: op === "merge" ? "arr" : "num", pure: false };
+    }
+  }
+
+  const custom = g.operators.custom(op);
+  // Validation has already rejected unknown operators; this guards direct misuse of the generator.
+  if (!custom) throw new Error(`Unrecognized operation ${op}`);
+  const exprs = values.map((v) => g.gen(v, scope));
+  return { code: `${g.bind(custom)}([${exprs.map((e) => e.code).join(", ")}], d)`, kind: "any", pure: false };
+}
+
+function emitIf(g: Generator, values: unknown[], scope: FunctionScope): Expr {
+  if (values.length === 0) return { code: "null", kind: "null", pure: true, constant: { value: null } };
+  const branches: Expr[] = [];
+  const conditions: string[] = [];
+  let i = 0;
+  for (; i < values.length - 1; i += 2) {
+    conditions.push(g.truthy(g.gen(values[i], scope)));
+    branches.push(g.gen(values[i + 1], scope));
+  }
+  const otherwise: Expr =
+    values.length === i + 1 ? g.gen(values[i], scope) : { code: "null", kind: "null", pure: true };
+  let code = otherwise.code;
+  for (let j = branches.length - 1; j >= 0; j--) code = `(${conditions[j]} ? ${(branches[j] as Expr).code} : ${code})`;
+  return { code, kind: unionKind([...branches, otherwise].map((e) => e.kind)), pure: false };
+}
+
+function emitAndOr(g: Generator, op: "and" | "or", values: unknown[], scope: FunctionScope): Expr {
+  if (values.length === 0) return { ...emptyUndefined() };
+  const exprs = values.map((v) => g.gen(v, scope));
+  const last = exprs[exprs.length - 1] as Expr;
+  let code = last.code;
+  for (let i = exprs.length - 2; i >= 0; i--) {
+    const e = exprs[i] as Expr;
+    if (jsTruthyMatches(e.kind)) {
+      code = `(${e.code} ${op === "and" ? "&&" : "||"} ${code})`;
+    } else {
+      const t = g.temp(scope);
+      const test = `${g.helper("truthy")}(${t} = ${e.code})`;
+      code = op === "and" ? `(${test} ? ${code} : ${t})` : `(${test} ? ${t} : ${code})`;
+    }
+  }
+  return { code, kind: unionKind(exprs.map((e) => e.kind)), pure: exprs.every((e) => e.pure) };
+}
+
+function emptyUndefined(): Expr {
+  return { code: "void 0", kind: "any", pure: true, constant: { value: undefined } };
+}
+
+function emitLess(g: Generator, op: "<" | "<=", values: unknown[], scope: FunctionScope): Expr {
+  if (values.length <= 2) {
+    const { used } = g.args(values, 2, scope);
+    const [a, b] = used as [Expr, Expr];
+    return { code: `(${a.code} ${op} ${b.code})`, kind: "bool", pure: false };
+  }
+  const { used, wrap } = g.args(values, 3, scope);
+  const [a, b, c] = used as [Expr, Expr, Expr];
+  if (c.constant !== undefined) {
+    if (c.constant.value === undefined) return wrap({ code: `(${a.code} ${op} ${b.code})`, kind: "bool", pure: false });
+    // The middle operand is compared twice, so it is evaluated once into a temp.
+    const t = g.temp(scope);
+    return wrap({ code: `(${a.code} ${op} (${t} = ${b.code}) && ${t} ${op} ${c.code})`, kind: "bool", pure: false });
+  }
+  const name = op === "<" ? "lessThan" : "lessOrEqual";
+  return wrap({ code: `${g.helper(name)}(${a.code}, ${b.code}, ${c.code})`, kind: "bool", pure: false });
+}
+
+function emitIn(g: Generator, values: unknown[], scope: FunctionScope): Expr {
+  const { used, wrap } = g.args(values, 2, scope);
+  const [a, b] = used as [Expr, Expr];
+  const discard = (result: string): Expr =>
+    wrap({ code: a.pure ? result : `(${a.code}, ${result})`, kind: "bool", pure: a.pure });
+
+  if (b.items !== undefined && b.items.every(isPrimitive)) {
+    const items = b.items;
+    if (items.length === 0) return discard("false");
+    if (items.length <= SET_THRESHOLD) {
+      const t = g.temp(scope);
+      const tests = items.map((item, i) => `${i === 0 ? `(${t} = ${a.code})` : t} === ${literalOf(item)}`);
+      return wrap({ code: `(${tests.join(" || ")})`, kind: "bool", pure: a.pure });
+    }
+    // indexOf uses ===, Set#has SameValueZero: they differ only on NaN, which is left out.
+    const set = new Set(items.filter((item) => !Number.isNaN(item)));
+    return wrap({ code: `${g.bind(set)}.has(${a.code})`, kind: "bool", pure: a.pure });
+  }
+  if (b.constant !== undefined) {
+    const v = b.constant.value;
+    if (typeof v === "string" && v !== "") {
+      return wrap({ code: `(${stringLiteral(v)}.indexOf(${a.code}) !== -1)`, kind: "bool", pure: false });
+    }
+    // Every other primitive is falsy or has no indexOf.
+    return discard("false");
+  }
+  return wrap({ code: `${g.helper("inOp")}(${a.code}, ${b.code})`, kind: "bool", pure: false });
+}
+
+function literalOf(value: unknown): string {
+  if (typeof value === "string") return stringLiteral(value);
+  if (typeof value === "number") return numberLiteral(value);
+  if (typeof value === "boolean") return value ? "true" : "false";
+  return value === null ? "null" : "void 0";
+}
+
+function emitCat(g: Generator, values: unknown[], scope: FunctionScope): Expr {
+  const exprs = values.map((v) => g.gen(v, scope));
+  if (exprs.length === 0) return { code: '""', kind: "str", pure: true, constant: { value: "" } };
+  const parts = exprs.map((e) => {
+    if (e.constant !== undefined) {
+      const v = e.constant.value;
+      return stringLiteral(v == null ? "" : String(v));
+    }
+    return e.kind === "str" ? e.code : `${g.helper("toText")}(${e.code})`;
+  });
+  return { code: `("" + ${parts.join(" + ")})`, kind: "str", pure: false };
+}
+
+function floatOf(g: Generator, e: Expr): string {
+  if (e.constant !== undefined && isPrimitive(e.constant.value)) return numberLiteral(toFloat(e.constant.value));
+  if (e.kind === "num") return `(${e.code} + 0)`;
+  return `${g.helper("toFloat")}(${e.code})`;
+}
+
+function emitPlus(g: Generator, values: unknown[], scope: FunctionScope): Expr {
+  const exprs = values.map((v) => g.gen(v, scope));
+  if (exprs.length === 0) return { code: "0", kind: "num", pure: true, constant: { value: 0 } };
+  return { code: `(0 + ${exprs.map((e) => floatOf(g, e)).join(" + ")})`, kind: "num", pure: false };
+}
+
+function emitTimes(g: Generator, values: unknown[], scope: FunctionScope): Expr {
+  const exprs = values.map((v) => g.gen(v, scope));
+  if (exprs.length === 0) return { code: `${g.helper("times")}()`, kind: "num", pure: false };
+  // A single operand is returned untouched (reduce without an initial value).
+  if (exprs.length === 1) return exprs[0] as Expr;
+  let code = `${floatOf(g, exprs[0] as Expr)} * ${floatOf(g, exprs[1] as Expr)}`;
+  for (const e of exprs.slice(2)) code = `(${code} + 0) * ${floatOf(g, e)}`;
+  return { code: `(${code})`, kind: "num", pure: false };
+}

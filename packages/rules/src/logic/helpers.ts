@@ -1,0 +1,40 @@
+import { missing, missingSome } from "./interpret.ts";
+import { type OperatorTable } from "./operators.ts";
+import * as rt from "./runtime.ts";
+
+/** The helper object handed to generated code; `missing` needs the operator table for its slow path. */
+export type Helpers = Record<string, unknown>;
+
+const tables = new WeakMap<OperatorTable, Helpers>();
+
+export function helpersFor(operators: OperatorTable): Helpers {
+  let helpers = tables.get(operators);
+  if (helpers === undefined) {
+    helpers = {
+      truthy: rt.truthy,
+      toFloat: rt.toFloat,
+      toText: rt.toText,
+      varPath: rt.varPath,
+      inOp: rt.inOp,
+      substr: rt.substr,
+      times: rt.times,
+      minus: rt.minus,
+      lessThan: rt.lessThan,
+      lessOrEqual: rt.lessOrEqual,
+      merge: rt.merge,
+      logValue: rt.logValue,
+      mathMin: Math.min,
+      mathMax: Math.max,
+      filterOp: rt.filterOp,
+      mapOp: rt.mapOp,
+      reduceOp: rt.reduceOp,
+      allOp: rt.allOp,
+      noneOp: rt.noneOp,
+      someOp: rt.someOp,
+      missing: (d: unknown, args: unknown[]) => missing(d, args, operators),
+      missingSome: (d: unknown, need: unknown, options: unknown) => missingSome(d, need, options, operators),
+    };
+    tables.set(operators, helpers);
+  }
+  return helpers;
+}

@@ -1,0 +1,128 @@
+// Operator semantics shared by the interpreter and by generated code. Each helper reproduces
+// json-logic-js 2.0.5 exactly, quirks included (parseFloat coercion, `[]` is falsy, PHP-style
+// negative substr length), because "equal to json-logic-js in every result" is the contract.
+
+export function truthy(value: unknown): boolean {
+  if (Array.isArray(value) && value.length === 0) return false;
+  return !!value;
+}
+
+// parseFloat of a number is the number itself except -0 -> 0; `x + 0` does exactly that
+// without a string round trip.
+export function toFloat(value: unknown): number {
+  return typeof value === "number" ? value + 0 : Number.parseFloat(value as string);
+}
+
+export function varPath(data: unknown, path: unknown, fallback: unknown): unknown {
+  const notFound = fallback === undefined ? null : fallback;
+  if (path === undefined || path === "" || path === null) return data;
+  const segments = String(path).split(".");
+  let current = data;
+  for (const segment of segments) {
+    if (current === null || current === undefined) return notFound;
+    current = (current as Record<string, unknown>)[segment];
+    if (current === undefined) return notFound;
+  }
+  return current;
+}
+
+export function inOp(needle: unknown, haystack: unknown): boolean {
+  const h = haystack as { indexOf?: (v: unknown) => number } | null;
+  if (!h || typeof h.indexOf === "undefined") return false;
+  return (h.indexOf as (v: unknown) => number)(needle) !== -1;
+}
+
+export function cat(...parts: unknown[]): string {
+  return parts.join("");
+}
+
+export function toText(value: unknown): string {
+  return value == null ? "" : typeof value === "string" ? value : String(value);
+}
+
+export function substr(source: unknown, start: unknown, end: unknown): string {
+  if ((end as number) < 0) {
+    const tail = String(source).substr(start as number);
+    return tail.substr(0, tail.length + (end as number));
+  }
+  return String(source).substr(start as number, end as number);
+}
+
+export function plus(...args: unknown[]): number {
+  let acc = 0;
+  for (const a of args) acc = acc + toFloat(a);
+  return acc;
+}
+
+export function times(...args: unknown[]): unknown {
+  if (args.length === 0) throw new TypeError("Reduce of empty array with no initial value");
+  let acc: unknown = args[0];
+  for (let i = 1; i < args.length; i++) acc = toFloat(acc) * toFloat(args[i]);
+  return acc;
+}
+
+export function minus(a: unknown, b: unknown): number {
+  return b === undefined ? -(a as number) : (a as number) - (b as number);
+}
+
+export function lessThan(a: unknown, b: unknown, c: unknown): boolean {
+  return c === undefined ? (a as number) < (b as number) : (a as number) < (b as number) && (b as number) < (c as number);
+}
+
+export function lessOrEqual(a: unknown, b: unknown, c: unknown): boolean {
+  return c === undefined ? (a as number) <= (b as number) : (a as number) <= (b as number) && (b as number) <= (c as number);
+}
+
+export function merge(...args: unknown[]): unknown[] {
+  let acc: unknown[] = [];
+  for (const a of args) acc = acc.concat(a);
+  return acc;
+}
+
+export function logValue(value: unknown): unknown {
+  console.log(value);
+  return value;
+}
+
+export function filterOp(items: unknown, fn: (d: unknown) => unknown): unknown[] {
+  if (!Array.isArray(items)) return [];
+  const out: unknown[] = [];
+  for (const item of items) if (truthy(fn(item))) out.push(item);
+  return out;
+}
+
+export function mapOp(items: unknown, fn: (d: unknown) => unknown): unknown[] {
+  if (!Array.isArray(items)) return [];
+  const out: unknown[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) out[i] = fn(items[i]);
+  return out;
+}
+
+export function reduceOp(items: unknown, fn: (d: unknown) => unknown, initial: unknown): unknown {
+  if (!Array.isArray(items)) return initial;
+  let accumulator = initial;
+  for (const current of items) accumulator = fn({ current, accumulator });
+  return accumulator;
+}
+
+export function allOp(items: unknown, fn: (d: unknown) => unknown): boolean {
+  if (!Array.isArray(items) || !items.length) return false;
+  for (const item of items) if (!truthy(fn(item))) return false;
+  return true;
+}
+
+export function noneOp(items: unknown, fn: (d: unknown) => unknown): boolean {
+  if (!Array.isArray(items) || !items.length) return true;
+  for (const item of items) if (truthy(fn(item))) return false;
+  return true;
+}
+
+export function someOp(items: unknown, fn: (d: unknown) => unknown): boolean {
+  if (!Array.isArray(items) || !items.length) return false;
+  for (const item of items) if (truthy(fn(item))) return true;
+  return false;
+}
+
+export function isPrimitive(value: unknown): boolean {
+  return value === null || (typeof value !== "object" && typeof value !== "function");
+}
