@@ -50,10 +50,10 @@ cat <<BANNER
   Tripwire is running.
 
     Open          $WEB_URL
-    Sign in       $(field email)  /  $(field password)
+    Login         $(field email)  /  $(field password)
     Tenant        $(field tenantId)
-    Write key     $(field writeKey)     (ingest: /v1/track, /v1/identify, /v1/batch)
-    Admin key     $(field adminKey)     (workflows API)
+    Write key     $(field writeKey)     (scope: ingest)
+    Admin key     $(field adminKey)     (scope: admin)
     Engine        $ENGINE_URL/health  ·  $ENGINE_URL/metrics
     Logs          $LOGS/web.log, $LOGS/engine.log
 

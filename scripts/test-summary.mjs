@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const dir = process.argv[2];
+const [dir, ...failedSteps] = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 let skipped = 0;
@@ -23,4 +23,7 @@ for (const file of readdirSync(dir)
 }
 console.log('\nTest suites:');
 console.log(rows.join('\n'));
-console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+// A failed step (typecheck, lint, a suite that could not start) counts as a failure even when it
+// wrote no report, so the closing line can never read green while the run is red.
+if (failedSteps.length > 0) console.log(`\nFailed steps: ${failedSteps.join('; ')}`);
+console.log(`\n${passed} passed, ${failed + failedSteps.length} failed, ${skipped} skipped`);

@@ -18,18 +18,20 @@ export TRIPWIRE_TEST_REPORT_DIR="$REPORTS"
 export CHROMIUM_PATH="${CHROMIUM_PATH:-$(chromium_path)}"
 
 status=0
+failed_steps=()
 step() {
-  echo; echo "== $1"; shift
-  "$@" || { echo "!! step failed: $*"; status=1; }
+  local name="$1"; shift
+  echo; echo "== $name"
+  "$@" || { echo "!! step failed: $name"; status=1; failed_steps+=("$name"); }
 }
 step "typecheck" npx turbo run typecheck --output-logs=errors-only
 step "typecheck (repo files)" npx tsc -p tsconfig.json
 step "lint" npx biome check .
 step "repo checks" npx vitest run --config vitest.repo.config.ts
-step "unit tests" npx turbo run test --concurrency=2 --output-logs=full
-step "integration tests (real Postgres and Kafka)" npx turbo run test:int --concurrency=1 --output-logs=full
+step "unit tests" npx turbo run test --concurrency=2 --continue --output-logs=full
+step "integration tests (real Postgres and Kafka)" npx turbo run test:int --concurrency=1 --continue --output-logs=full
 step "build" npx turbo run build --output-logs=errors-only
-step "browser tests (Chromium)" npx turbo run test:e2e --concurrency=1 --output-logs=full
+step "browser tests (Chromium)" npx turbo run test:e2e --concurrency=1 --continue --output-logs=full
 
-node scripts/test-summary.mjs "$REPORTS"
+node scripts/test-summary.mjs "$REPORTS" "${failed_steps[@]}"
 exit $status

@@ -18,7 +18,11 @@ interface DemoCredentials {
 }
 
 const env = loadEnv();
-const file = new URL('../../../.data/demo-credentials.json', import.meta.url).pathname;
+const fileArg = process.argv.indexOf('--credentials-file');
+const file =
+  fileArg > 0 && process.argv[fileArg + 1]
+    ? process.argv[fileArg + 1]!
+    : new URL('../../../.data/demo-credentials.json', import.meta.url).pathname;
 const { db, close } = createDb({ connectionString: env.DATABASE_URL, max: 1 });
 
 async function tenantExists(tenantId: string) {
