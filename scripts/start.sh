@@ -13,7 +13,7 @@ bash scripts/infra-up.sh
 echo "[web] building"
 npx turbo run build --filter=@tripwire/web --output-logs=errors-only >/dev/null
 
-creds="$(node apps/web/cli/seed-demo.ts)"
+creds="$(node apps/web/src/cli/seed-demo.ts)"
 LOGS="$ROOT/.data/logs"
 mkdir -p "$LOGS"
 

@@ -3,7 +3,7 @@ import { createRequestHandler } from '@react-router/express';
 import compression from 'compression';
 import express from 'express';
 import type { ServerBuild } from 'react-router';
-import { loadEnv } from './app/env.server.ts';
+import { loadEnv } from './src/env.ts';
 
 const env = loadEnv();
 const dev = process.argv.includes('--dev');

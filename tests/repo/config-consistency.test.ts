@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { EngineEnv } from '../../apps/engine/src/env.ts';
-import { WebEnv } from '../../apps/web/app/env.server.ts';
+import { WebEnv } from '../../apps/web/src/env.ts';
 
 const root = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');

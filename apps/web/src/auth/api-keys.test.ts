@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateApiKey, hashApiKey } from './api-keys.server.ts';
+import { generateApiKey, hashApiKey } from './api-keys.ts';
 
 describe('API key generation', () => {
   it('makes distinct, scope-tagged keys whose stored form is only a hash and a short prefix', () => {

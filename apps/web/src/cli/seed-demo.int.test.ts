@@ -6,16 +6,16 @@ import { promisify } from 'node:util';
 import { apiKeys, createDb, memberships, tenants, users, withTenant } from '@tripwire/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hashApiKey } from '../app/server/api-keys.server.ts';
-import { verifyPassword } from '../app/server/password.server.ts';
+import { hashApiKey } from '../auth/api-keys.ts';
+import { verifyPassword } from '../auth/password.ts';
 
 const run = promisify(execFile);
 const { db, close } = createDb({ connectionString: process.env.DATABASE_URL as string, max: 2 });
 afterAll(() => close());
 
 async function seed(file: string) {
-  const { stdout } = await run(process.execPath, ['cli/seed-demo.ts', '--credentials-file', file], {
-    cwd: new URL('..', import.meta.url).pathname,
+  const { stdout } = await run(process.execPath, ['src/cli/seed-demo.ts', '--credentials-file', file], {
+    cwd: new URL('../..', import.meta.url).pathname,
     env: process.env,
   });
   return JSON.parse(stdout) as {

@@ -5,9 +5,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createDb, memberships, tenants, users, withTenant } from '@tripwire/db';
 import { eq, sql } from 'drizzle-orm';
-import { loadEnv } from '../app/env.server.ts';
-import { createApiKey } from '../app/server/api-keys.server.ts';
-import { hashPassword } from '../app/server/password.server.ts';
+import { loadEnv } from '../env.ts';
+import { createApiKey } from '../auth/api-keys.ts';
+import { hashPassword } from '../auth/password.ts';
 
 interface DemoCredentials {
   tenantId: string;
@@ -22,7 +22,7 @@ const fileArg = process.argv.indexOf('--credentials-file');
 const file =
   fileArg > 0 && process.argv[fileArg + 1]
     ? process.argv[fileArg + 1]!
-    : new URL('../../../.data/demo-credentials.json', import.meta.url).pathname;
+    : new URL('../../../../.data/demo-credentials.json', import.meta.url).pathname;
 const { db, close } = createDb({ connectionString: env.DATABASE_URL, max: 1 });
 
 async function tenantExists(tenantId: string) {
