@@ -1,25 +1,26 @@
-// The web process: Express serving the React Router app (and, later, the /v1 public API).
+// The web process: the /v1 API and health (src/web-app.ts) plus the React Router app.
 import { createRequestHandler } from '@react-router/express';
 import compression from 'compression';
 import express from 'express';
 import type { ServerBuild } from 'react-router';
 import { loadEnv } from './src/env.ts';
+import { createLogger } from './src/logger.ts';
+import { createWebApp } from './src/web-app.ts';
 
 const env = loadEnv();
+const logger = createLogger(env.LOG_LEVEL);
 const dev = process.argv.includes('--dev');
-const app = express();
-app.disable('x-powered-by');
-app.use(compression());
+const web = createWebApp(env, logger);
+const { app } = web;
+await web.start();
 
-app.get('/healthz', (_req, res) => {
-  res.json({ status: 'ok' });
-});
-
+const pages = express.Router();
+pages.use(compression());
 if (dev) {
   const vite = await import('vite');
   const viteServer = await vite.createServer({ server: { middlewareMode: true } });
-  app.use(viteServer.middlewares);
-  app.all(
+  pages.use(viteServer.middlewares);
+  pages.all(
     '*splat',
     createRequestHandler({
       build: () => viteServer.ssrLoadModule('virtual:react-router/server-build') as Promise<ServerBuild>,
@@ -27,24 +28,26 @@ if (dev) {
     }),
   );
 } else {
-  const buildUrl = new URL('./build/server/index.js', import.meta.url);
-  const build = (await import(buildUrl.href)) as ServerBuild;
-  app.use(
+  const build = (await import(new URL('./build/server/index.js', import.meta.url).href)) as ServerBuild;
+  pages.use(
     '/assets',
     express.static(new URL('./build/client/assets', import.meta.url).pathname, { immutable: true, maxAge: '1y' }),
   );
-  app.use(express.static(new URL('./build/client', import.meta.url).pathname, { maxAge: '1h' }));
-  app.all('*splat', createRequestHandler({ build, mode: 'production' }));
+  pages.use(express.static(new URL('./build/client', import.meta.url).pathname, { maxAge: '1h' }));
+  pages.all('*splat', createRequestHandler({ build, mode: 'production' }));
 }
+app.use(pages);
 
 const server = app.listen(env.WEB_PORT, env.WEB_HOST, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.WEB_PORT;
-  console.log(JSON.stringify({ level: 'info', service: 'web', msg: 'web listening', url: env.PUBLIC_URL, port }));
+  logger.info({ url: env.PUBLIC_URL, port }, 'web listening');
 });
 
 function shutdown() {
-  server.close(() => process.exit(0));
+  server.close(() => {
+    void web.stop().finally(() => process.exit(0));
+  });
   setTimeout(() => process.exit(1), 10_000).unref();
 }
 process.on('SIGTERM', shutdown);

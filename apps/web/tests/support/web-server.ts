@@ -23,11 +23,15 @@ export function startWeb(env: Record<string, string> = {}): Promise<RunningWeb> 
     });
     child.stdout?.on('data', (chunk) => {
       output += chunk;
-      const match = /"msg":"web listening".*"port":(\d+)/.exec(output);
-      if (!match) return;
+      const listening = output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { msg?: string; port?: number })
+        .find((entry) => entry.msg === 'web listening');
+      if (!listening) return;
       clearTimeout(timer);
       resolve({
-        url: `http://127.0.0.1:${match[1]}`,
+        url: `http://127.0.0.1:${listening.port}`,
         stop: () =>
           new Promise((done) => {
             child.once('exit', () => done());

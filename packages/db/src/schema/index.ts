@@ -1,4 +1,6 @@
 export * from './api-keys.ts';
+export * from './profiles.ts';
+export * from './signing-secrets.ts';
 export * from './tenancy.ts';
 export * from './tenant-policy.ts';
 export * from './workflows.ts';

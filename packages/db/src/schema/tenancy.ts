@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { tenantIsolation } from './tenant-policy.ts';
 
 export const memberRole = pgEnum('member_role', ['owner', 'admin', 'editor', 'viewer']);
@@ -9,6 +9,9 @@ export const tenants = pgTable(
   {
     id: uuid('id').primaryKey(),
     name: text('name').notNull(),
+    /** Ingestion token bucket: sustained events per second and burst size, per tenant. */
+    ingestRatePerSecond: integer('ingest_rate_per_second').notNull().default(1000),
+    ingestBurst: integer('ingest_burst').notNull().default(5000),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   () => [tenantIsolation('id')],

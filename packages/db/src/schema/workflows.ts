@@ -40,6 +40,8 @@ export const workflowVersions = pgTable(
     plan: jsonb('plan').notNull(),
     compilerVersion: text('compiler_version').notNull(),
     publishedBy: uuid('published_by').references(() => users.id, { onDelete: 'set null' }),
+    /** Set instead of publishedBy when an admin API key published (workflows as code). */
+    publishedByKey: text('published_by_key'),
     publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

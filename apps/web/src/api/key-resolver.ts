@@ -1,0 +1,108 @@
+import { apiKeys, type Database, withTenant } from '@tripwire/db';
+import { and, eq, sql } from 'drizzle-orm';
+import pg from 'pg';
+import { hashApiKey } from '../auth/api-keys.ts';
+
+export interface ResolvedKey {
+  tenantId: string;
+  keyId: string;
+  scope: 'ingest' | 'admin';
+  ratePerSecond: number;
+  burst: number;
+}
+
+type Row = {
+  tenant_id: string;
+  key_id: string;
+  scope: 'ingest' | 'admin';
+  revoked: boolean;
+  ingest_rate_per_second: number;
+  ingest_burst: number;
+};
+
+export interface KeyResolverOptions {
+  db: Database;
+  /** Used for LISTEN: key changes anywhere evict the cache here at once. */
+  connectionString: string;
+  ttlMs?: number;
+  touchEveryMs?: number;
+}
+
+/**
+ * Finds the tenant behind an API key. Lookups are cached briefly (the hot ingestion path would
+ * otherwise pay a query per request); revocations evict immediately through NOTIFY.
+ */
+export function createKeyResolver({ db, connectionString, ttlMs = 30_000, touchEveryMs = 60_000 }: KeyResolverOptions) {
+  const cache = new Map<string, { value: ResolvedKey | null; expires: number }>();
+  const touched = new Map<string, number>();
+  let listener: pg.Client | undefined;
+  let stopped = false;
+
+  async function listen() {
+    if (stopped) return;
+    const client = new pg.Client({ connectionString });
+    client.on('notification', (msg) => {
+      if (msg.payload) cache.delete(msg.payload);
+    });
+    client.on('error', () => {
+      // Lost notifications could hide a revocation: forget everything and reconnect.
+      cache.clear();
+      listener = undefined;
+      setTimeout(() => void listen().catch(() => {}), 1000).unref();
+    });
+    await client.connect();
+    await client.query('LISTEN tripwire_api_keys');
+    listener = client;
+  }
+
+  async function lookup(hash: string): Promise<ResolvedKey | null> {
+    const { rows } = await db.execute<Row>(sql`select * from tripwire_resolve_api_key(${hash})`);
+    const row = rows[0];
+    if (!row || row.revoked) return null;
+    return {
+      tenantId: row.tenant_id,
+      keyId: row.key_id,
+      scope: row.scope,
+      ratePerSecond: row.ingest_rate_per_second,
+      burst: row.ingest_burst,
+    };
+  }
+
+  function touch(key: ResolvedKey) {
+    const now = Date.now();
+    if ((touched.get(key.keyId) ?? 0) > now - touchEveryMs) return;
+    touched.set(key.keyId, now);
+    void withTenant(db, key.tenantId, (tx) =>
+      tx
+        .update(apiKeys)
+        .set({ lastUsedAt: new Date() })
+        .where(and(eq(apiKeys.tenantId, key.tenantId), eq(apiKeys.id, key.keyId))),
+    ).catch(() => touched.delete(key.keyId));
+  }
+
+  return {
+    start: () => listen(),
+    async stop() {
+      stopped = true;
+      await listener?.end().catch(() => {});
+    },
+    async resolve(key: string): Promise<ResolvedKey | null> {
+      const hash = hashApiKey(key);
+      const now = Date.now();
+      const hit = cache.get(hash);
+      let value: ResolvedKey | null;
+      if (hit && hit.expires > now && listener) value = hit.value;
+      else {
+        value = await lookup(hash);
+        cache.set(hash, { value, expires: now + ttlMs });
+      }
+      if (value) touch(value);
+      return value;
+    },
+    /** For revocations made by this process: no need to wait for the notification. */
+    evict(hash: string) {
+      cache.delete(hash);
+    },
+  };
+}
+export type KeyResolver = ReturnType<typeof createKeyResolver>;

@@ -1,0 +1,142 @@
+import { createInterface } from 'node:readline';
+import express, { type Request, type Response, Router } from 'express';
+import type { IngestService } from '../../ingest/ingest-service.ts';
+import {
+  BatchRequest,
+  type Checked,
+  checkMessage,
+  MAX_BATCH_BYTES,
+  MAX_MESSAGE_BYTES,
+  type ValidMessage,
+} from '../../ingest/messages.ts';
+import { KafkaUnavailable } from '../../kafka/producer.ts';
+import { authenticated, requireKey } from '../auth.ts';
+import { HttpError, invalid } from '../http-error.ts';
+import type { KeyResolver } from '../key-resolver.ts';
+import type { RateLimiter } from '../rate-limit.ts';
+
+export interface IngestRoutesOptions {
+  resolver: KeyResolver;
+  limiter: RateLimiter;
+  ingest: IngestService;
+}
+
+const IMPORT_MAX_LINES = 1_000_000;
+const IMPORT_CHUNK = 500;
+const IMPORT_REPORTED_ERRORS = 20;
+
+function jsonBody(limit: number) {
+  // Segment's browser SDK posts JSON as text/plain to avoid CORS preflights.
+  return express.json({ limit, type: ['application/json', 'text/plain'] });
+}
+
+async function store(ingest: IngestService, tenantId: string, messages: ValidMessage[]) {
+  try {
+    return await ingest.accept(tenantId, messages);
+  } catch (error) {
+    if (error instanceof KafkaUnavailable) {
+      throw new HttpError(503, 'unavailable', 'The event store is unavailable; nothing was stored. Retry later.', {
+        headers: { 'retry-after': '5' },
+      });
+    }
+    throw error;
+  }
+}
+
+export function ingestRoutes({ resolver, limiter, ingest }: IngestRoutesOptions): Router {
+  const router = Router();
+  const ingestKey = requireKey(resolver, 'ingest');
+
+  for (const type of ['track', 'identify'] as const) {
+    router.post(`/${type}`, jsonBody(MAX_MESSAGE_BYTES), ingestKey, async (req: Request, res: Response) => {
+      const auth = authenticated(res);
+      const checked = checkMessage(req.body, type);
+      if (!checked.ok) throw new HttpError(400, 'invalid_message', checked.reason);
+      limiter.take(auth.tenantId, 1, auth.ratePerSecond, auth.burst);
+      const [envelope] = await store(ingest, auth.tenantId, [checked.message]);
+      res.json({ success: true, messageId: envelope?.messageId });
+    });
+  }
+
+  router.post('/batch', jsonBody(MAX_BATCH_BYTES), ingestKey, async (req: Request, res: Response) => {
+    const auth = authenticated(res);
+    const parsed = BatchRequest.safeParse(req.body);
+    if (!parsed.success) throw invalid(parsed.error, 'The batch is invalid');
+    const checks: Checked[] = parsed.data.batch.map((m) => checkMessage(m, undefined, parsed.data.context));
+    const valid = checks.flatMap((c) => (c.ok ? [c.message] : []));
+    const rejected = checks.flatMap((c, index) => (c.ok ? [] : [{ index, messageId: c.messageId, reason: c.reason }]));
+    if (valid.length > 0) {
+      limiter.take(auth.tenantId, valid.length, auth.ratePerSecond, auth.burst);
+      await store(ingest, auth.tenantId, valid);
+    }
+    if (rejected.length === 0) {
+      res.json({ success: true, accepted: valid.length });
+      return;
+    }
+    res.status(400).json({
+      success: false,
+      accepted: valid.length,
+      rejected,
+      error: { code: 'invalid_messages', message: `${rejected.length} of ${checks.length} messages were rejected` },
+    });
+  });
+
+  // Back-filling: NDJSON streamed line by line, stored in chunks as it arrives.
+  router.post('/import', ingestKey, async (req: Request, res: Response) => {
+    const auth = authenticated(res);
+    const lines = createInterface({ input: req.setEncoding('utf8'), crlfDelay: Number.POSITIVE_INFINITY });
+    let lineNo = 0;
+    let accepted = 0;
+    let rejected = 0;
+    const errors: { line: number; reason: string }[] = [];
+    let chunk: { line: number; message: ValidMessage }[] = [];
+    const reject = (line: number, reason: string) => {
+      rejected++;
+      if (errors.length < IMPORT_REPORTED_ERRORS) errors.push({ line, reason });
+    };
+    const flush = async () => {
+      if (chunk.length === 0) return;
+      const batch = chunk;
+      chunk = [];
+      try {
+        await store(
+          ingest,
+          auth.tenantId,
+          batch.map((c) => c.message),
+        );
+      } catch (error) {
+        // Tell the client exactly where to resume: every line before `resumeFromLine` is stored.
+        if (error instanceof HttpError) error.details = { accepted, rejected, resumeFromLine: batch[0]?.line };
+        throw error;
+      }
+      accepted += batch.length;
+    };
+    for await (const text of lines) {
+      lineNo++;
+      if (lineNo > IMPORT_MAX_LINES)
+        throw new HttpError(413, 'payload_too_large', `At most ${IMPORT_MAX_LINES} lines per import`);
+      if (text.trim() === '') continue;
+      if (text.length > MAX_MESSAGE_BYTES) {
+        reject(lineNo, `line is over ${MAX_MESSAGE_BYTES / 1024} KB`);
+        continue;
+      }
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text);
+      } catch {
+        reject(lineNo, 'not valid JSON');
+        continue;
+      }
+      const checked = checkMessage(raw);
+      if (!checked.ok) reject(lineNo, checked.reason);
+      else chunk.push({ line: lineNo, message: checked.message });
+      if (chunk.length >= IMPORT_CHUNK) await flush();
+    }
+    await flush();
+    res
+      .status(rejected > 0 && accepted === 0 ? 400 : 200)
+      .json({ success: rejected === 0, accepted, rejected, errors });
+  });
+
+  return router;
+}

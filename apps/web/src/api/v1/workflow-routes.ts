@@ -1,0 +1,123 @@
+import type { Database } from '@tripwire/db';
+import { validateWorkflow, workflowDocumentSchema } from '@tripwire/rules';
+import express, { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import {
+  type Actor,
+  createWorkflow,
+  deleteWorkflow,
+  getWorkflow,
+  listVersions,
+  listWorkflows,
+  PublishRejected,
+  publishWorkflow,
+  rollbackWorkflow,
+  unpublishWorkflow,
+  updateDraft,
+} from '../../services/workflows.ts';
+import { authenticated, requireKey } from '../auth.ts';
+import { HttpError, invalid } from '../http-error.ts';
+import type { KeyResolver } from '../key-resolver.ts';
+
+export const RollbackRequest = z.object({ version: z.number().int().min(1) }).meta({ id: 'RollbackRequest' });
+const WorkflowId = z.uuid();
+export const MAX_DOCUMENT_BYTES = 1024 * 1024;
+
+function workflowId(req: Request): string {
+  const parsed = WorkflowId.safeParse(req.params.id);
+  if (!parsed.success) throw notFound();
+  return parsed.data;
+}
+
+const notFound = () => new HttpError(404, 'not_found', 'No such workflow');
+
+function parseDocument(body: unknown) {
+  const parsed = workflowDocumentSchema.safeParse(body);
+  if (!parsed.success) throw invalid(parsed.error, 'The body is not a workflow document v1');
+  return parsed.data;
+}
+
+export function workflowRoutes({ db, resolver }: { db: Database; resolver: KeyResolver }): Router {
+  const router = Router();
+  const admin = requireKey(resolver, 'admin');
+  const json = express.json({ limit: MAX_DOCUMENT_BYTES });
+  const actor = (res: Response): Actor => ({ apiKeyPrefix: `key:${authenticated(res).keyId}` });
+
+  router.get('/workflows', admin, async (_req, res) => {
+    res.json({ data: await listWorkflows(db, { tenantId: authenticated(res).tenantId }) });
+  });
+
+  router.post('/workflows', json, admin, async (req, res) => {
+    const document = parseDocument(req.body);
+    const id = await createWorkflow(db, { tenantId: authenticated(res).tenantId, document, actor: actor(res) });
+    // Drafts may be incomplete; the problems are reported now and block only publishing.
+    res.status(201).json({ id, validation: validateWorkflow(document) });
+  });
+
+  router.get('/workflows/:id', admin, async (req, res) => {
+    const wf = await getWorkflow(db, { tenantId: authenticated(res).tenantId, workflowId: workflowId(req) });
+    if (!wf) throw notFound();
+    const { draft, ...rest } = wf;
+    res.json({ ...rest, document: draft, validation: validateWorkflow(draft) });
+  });
+
+  router.put('/workflows/:id', json, admin, async (req, res) => {
+    const document = parseDocument(req.body);
+    const updated = await updateDraft(db, {
+      tenantId: authenticated(res).tenantId,
+      workflowId: workflowId(req),
+      document,
+    });
+    if (!updated) throw notFound();
+    res.json({ id: req.params.id, validation: validateWorkflow(document) });
+  });
+
+  router.delete('/workflows/:id', admin, async (req, res) => {
+    if (!(await deleteWorkflow(db, { tenantId: authenticated(res).tenantId, workflowId: workflowId(req) })))
+      throw notFound();
+    res.status(204).end();
+  });
+
+  router.post('/workflows/:id/publish', admin, async (req, res) => {
+    try {
+      const published = await publishWorkflow(db, {
+        tenantId: authenticated(res).tenantId,
+        workflowId: workflowId(req),
+        actor: actor(res),
+      });
+      if (!published) throw notFound();
+      res.json(published);
+    } catch (error) {
+      if (error instanceof PublishRejected) {
+        throw new HttpError(422, 'invalid_workflow', error.message, { details: error.errors });
+      }
+      throw error;
+    }
+  });
+
+  router.post('/workflows/:id/unpublish', admin, async (req, res) => {
+    if (!(await unpublishWorkflow(db, { tenantId: authenticated(res).tenantId, workflowId: workflowId(req) })))
+      throw notFound();
+    res.json({ activeVersion: null });
+  });
+
+  router.get('/workflows/:id/versions', admin, async (req, res) => {
+    const versions = await listVersions(db, { tenantId: authenticated(res).tenantId, workflowId: workflowId(req) });
+    if (!versions) throw notFound();
+    res.json({ data: versions });
+  });
+
+  router.post('/workflows/:id/rollback', json, admin, async (req, res) => {
+    const body = RollbackRequest.safeParse(req.body);
+    if (!body.success) throw invalid(body.error);
+    const done = await rollbackWorkflow(db, {
+      tenantId: authenticated(res).tenantId,
+      workflowId: workflowId(req),
+      version: body.data.version,
+    });
+    if (!done) throw new HttpError(404, 'not_found', `No version ${body.data.version} of this workflow`);
+    res.json({ activeVersion: done.version });
+  });
+
+  return router;
+}

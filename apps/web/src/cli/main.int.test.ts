@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const webDir = new URL('../..', import.meta.url).pathname;
+
+function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['src/cli/main.ts', ...args],
+      { cwd: webDir, env: process.env },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'tripwire-cli-'));
+const flowFile = join(dir, 'flow.json');
+writeFileSync(
+  flowFile,
+  JSON.stringify({
+    name: 'From the CLI',
+    nodes: [
+      { id: 'start', type: 'trigger.event', version: 1, config: { event: 'signup' } },
+      { id: 'log', type: 'action.log', version: 1, config: {} },
+    ],
+    edges: [{ source: 'start', target: 'log' }],
+  }),
+);
+
+describe('admin CLI (npm run tripwire)', () => {
+  it('creates a tenant, manages its keys, imports, publishes and exports a workflow', async () => {
+    const created = await cli('tenant:create', 'CLI', 'Test');
+    expect(created.code).toBe(0);
+    const tenant = JSON.parse(created.stdout);
+    expect(tenant).toEqual({
+      tenantId: expect.any(String),
+      writeKey: expect.stringMatching(/^tw_wk_/),
+      adminKey: expect.stringMatching(/^tw_ak_/),
+      signingSecret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/),
+    });
+
+    const key = await cli('apikey:create', '--tenant', tenant.tenantId, '--scope', 'ingest', '--name', 'ci');
+    const { id: keyId, key: secret } = JSON.parse(key.stdout);
+    expect(secret).toMatch(/^tw_wk_/);
+    const revoked = await cli('apikey:revoke', '--tenant', tenant.tenantId, keyId);
+    expect(JSON.parse(revoked.stdout)).toMatchObject({ id: keyId, revokedAt: expect.any(String) });
+    expect((await cli('apikey:revoke', '--tenant', tenant.tenantId, keyId)).code).toBe(2);
+
+    const imported = await cli('workflow:import', flowFile, '--tenant', tenant.tenantId, '--publish');
+    expect(imported.code).toBe(0);
+    const { id, version } = JSON.parse(imported.stdout);
+    expect(version).toBe(1);
+    const exported = await cli('workflow:export', id, '--tenant', tenant.tenantId);
+    expect(JSON.parse(exported.stdout)).toEqual(JSON.parse(readFileSync(flowFile, 'utf8')));
+  });
+
+  it('explains bad input and exits non-zero', async () => {
+    expect(await cli('tenant:create')).toMatchObject({ code: 2, stderr: expect.stringContaining('needs a name') });
+    expect(await cli('apikey:create', '--tenant', 'nope', '--scope', 'ingest')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--tenant'),
+    });
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ name: 'x', nodes: [] }));
+    const tenant = JSON.parse((await cli('tenant:create', 'Bad input')).stdout);
+    const res = await cli('workflow:import', bad, '--tenant', tenant.tenantId);
+    expect(res).toMatchObject({ code: 2, stderr: expect.stringContaining('not a workflow document v1') });
+    expect((await cli('frobnicate')).stderr).toContain('Unknown command');
+  });
+});

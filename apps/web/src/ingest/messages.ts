@@ -1,0 +1,97 @@
+// Segment-compatible message schemas (HTTP tracking API), validated per message.
+import { z } from 'zod';
+
+export const MAX_MESSAGE_BYTES = 32 * 1024;
+export const MAX_BATCH_MESSAGES = 500;
+export const MAX_BATCH_BYTES = 500 * 1024;
+
+const id = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v).trim())
+  .pipe(z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters'));
+
+const record = z.record(z.string(), z.unknown());
+
+const timestamp = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d{2}-\d{2}/.test(s), 'must be an ISO-8601 date-time')
+  .transform((s) => new Date(s).toISOString());
+
+const common = {
+  userId: id.optional(),
+  anonymousId: id.optional(),
+  messageId: z.string().min(1).max(200).optional(),
+  timestamp: timestamp.optional(),
+  context: record.optional(),
+};
+
+const needsUser = <T extends { userId?: string; anonymousId?: string }>(m: T) =>
+  m.userId !== undefined || m.anonymousId !== undefined;
+const userMessage = { message: 'userId or anonymousId is required', path: ['userId'] };
+
+export const TrackMessage = z
+  .object({
+    type: z.literal('track').optional(),
+    ...common,
+    event: z.string().trim().min(1, 'event is required').max(200),
+    properties: record.default({}),
+  })
+  .refine(needsUser, userMessage)
+  .meta({ id: 'TrackMessage', description: 'A Segment track call: something a user did.' });
+
+export const IdentifyMessage = z
+  .object({
+    type: z.literal('identify').optional(),
+    ...common,
+    traits: record.default({}),
+  })
+  .refine(needsUser, userMessage)
+  .meta({
+    id: 'IdentifyMessage',
+    description: 'A Segment identify call: who a user is (traits merge into the profile).',
+  });
+
+export const BatchRequest = z
+  .object({
+    batch: z
+      .array(z.unknown())
+      .min(1, 'batch is empty')
+      .max(MAX_BATCH_MESSAGES, `at most ${MAX_BATCH_MESSAGES} messages`),
+    context: record.optional(),
+  })
+  .meta({ id: 'BatchRequest', description: 'Up to 500 track/identify messages (each with `type`), at most 500 KB.' });
+
+export type TrackMessage = z.infer<typeof TrackMessage>;
+export type IdentifyMessage = z.infer<typeof IdentifyMessage>;
+export type ValidMessage = ({ type: 'track' } & TrackMessage) | ({ type: 'identify' } & IdentifyMessage);
+
+export type Checked = { ok: true; message: ValidMessage } | { ok: false; reason: string; messageId?: string };
+
+function reason(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+/** Validates one message; `expected` fixes the type for /v1/track and /v1/identify. */
+export function checkMessage(
+  raw: unknown,
+  expected?: 'track' | 'identify',
+  sharedContext?: Record<string, unknown>,
+): Checked {
+  const messageId =
+    raw && typeof raw === 'object' && typeof (raw as { messageId?: unknown }).messageId === 'string'
+      ? (raw as { messageId: string }).messageId
+      : undefined;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    return { ok: false, reason: 'message must be a JSON object' };
+  if (JSON.stringify(raw).length > MAX_MESSAGE_BYTES) {
+    return { ok: false, reason: `message is over ${MAX_MESSAGE_BYTES / 1024} KB`, messageId };
+  }
+  const type = expected ?? (raw as { type?: unknown }).type;
+  if (type !== 'track' && type !== 'identify') {
+    return { ok: false, reason: 'type must be "track" or "identify"', messageId };
+  }
+  const parsed = (type === 'track' ? TrackMessage : IdentifyMessage).safeParse(raw);
+  if (!parsed.success) return { ok: false, reason: reason(parsed.error), messageId };
+  const context = sharedContext ? { ...sharedContext, ...parsed.data.context } : parsed.data.context;
+  return { ok: true, message: { ...parsed.data, type, context } as ValidMessage };
+}

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { type Database, type TenantTx, withTenant, workflows, workflowVersions } from '@tripwire/db';
+import { compileWorkflow, type RuleValidationError, validateWorkflow, type WorkflowDocument } from '@tripwire/rules';
+import { and, desc, eq, max, sql } from 'drizzle-orm';
+
+export type WorkflowStatus = 'draft' | 'published' | 'changed';
+
+export interface Actor {
+  userId?: string | null;
+  /** Prefix of the admin API key that made the change (workflows as code). */
+  apiKeyPrefix?: string | null;
+}
+
+export class PublishRejected extends Error {
+  readonly errors: RuleValidationError[];
+  constructor(errors: RuleValidationError[]) {
+    super(`The workflow has ${errors.length} validation error(s)`);
+    this.errors = errors;
+  }
+}
+
+const summary = {
+  id: workflows.id,
+  name: workflows.name,
+  description: workflows.description,
+  activeVersion: workflows.activeVersion,
+  latestVersion: sql<
+    number | null
+  >`(select max(v.version) from ${workflowVersions} v where v.tenant_id = ${workflows.tenantId} and v.workflow_id = ${workflows.id})`,
+  // "changed" when the draft differs from what the engines run.
+  draftMatchesActive: sql<
+    boolean | null
+  >`(select v.document = ${workflows.draft} from ${workflowVersions} v where v.tenant_id = ${workflows.tenantId} and v.workflow_id = ${workflows.id} and v.version = ${workflows.activeVersion})`,
+  createdAt: workflows.createdAt,
+  updatedAt: workflows.updatedAt,
+};
+
+type SummaryRow = { activeVersion: number | null; draftMatchesActive: boolean | null } & Record<string, unknown>;
+
+function withStatus<T extends SummaryRow>({ draftMatchesActive, ...row }: T) {
+  const status: WorkflowStatus = row.activeVersion === null ? 'draft' : draftMatchesActive ? 'published' : 'changed';
+  return { ...row, status };
+}
+
+const byId = (tenantId: string, workflowId: string) =>
+  and(eq(workflows.tenantId, tenantId), eq(workflows.id, workflowId));
+
+export function listWorkflows(db: Database, { tenantId }: { tenantId: string }) {
+  return withTenant(db, tenantId, async (tx) =>
+    (
+      await tx
+        .select(summary)
+        .from(workflows)
+        .where(eq(workflows.tenantId, tenantId))
+        .orderBy(desc(workflows.updatedAt))
+    ).map(withStatus),
+  );
+}
+
+async function findWorkflow(tx: TenantTx, tenantId: string, workflowId: string) {
+  const [row] = await tx
+    .select({ ...summary, draft: workflows.draft })
+    .from(workflows)
+    .where(byId(tenantId, workflowId));
+  return row ? withStatus(row) : null;
+}
+
+export function getWorkflow(db: Database, { tenantId, workflowId }: { tenantId: string; workflowId: string }) {
+  return withTenant(db, tenantId, (tx) => findWorkflow(tx, tenantId, workflowId));
+}
+
+export async function createWorkflow(
+  db: Database,
+  { tenantId, document, actor }: { tenantId: string; document: WorkflowDocument; actor: Actor },
+) {
+  const id = randomUUID();
+  await withTenant(db, tenantId, (tx) =>
+    tx.insert(workflows).values({
+      tenantId,
+      id,
+      name: document.name,
+      description: document.description ?? null,
+      draft: document,
+      createdBy: actor.userId ?? null,
+    }),
+  );
+  return id;
+}
+
+export async function updateDraft(
+  db: Database,
+  { tenantId, workflowId, document }: { tenantId: string; workflowId: string; document: WorkflowDocument },
+) {
+  const rows = await withTenant(db, tenantId, (tx) =>
+    tx
+      .update(workflows)
+      .set({ name: document.name, description: document.description ?? null, draft: document, updatedAt: new Date() })
+      .where(byId(tenantId, workflowId))
+      .returning({ id: workflows.id }),
+  );
+  return rows.length > 0;
+}
+
+export async function deleteWorkflow(db: Database, { tenantId, workflowId }: { tenantId: string; workflowId: string }) {
+  const rows = await withTenant(db, tenantId, (tx) =>
+    tx.delete(workflows).where(byId(tenantId, workflowId)).returning({ id: workflows.id }),
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Validates and compiles the draft into a new immutable version and makes it the active one.
+ * The row lock serialises concurrent publishes of one workflow; the trigger on active_version
+ * notifies the engines when the transaction commits.
+ */
+export function publishWorkflow(
+  db: Database,
+  { tenantId, workflowId, actor }: { tenantId: string; workflowId: string; actor: Actor },
+) {
+  return withTenant(db, tenantId, async (tx) => {
+    const [current] = await tx
+      .select({ draft: workflows.draft })
+      .from(workflows)
+      .where(byId(tenantId, workflowId))
+      .for('update');
+    if (!current) return null;
+    const errors = validateWorkflow(current.draft);
+    if (errors.length > 0) throw new PublishRejected(errors);
+    const plan = compileWorkflow(current.draft);
+    const [latest] = await tx
+      .select({ version: max(workflowVersions.version) })
+      .from(workflowVersions)
+      .where(and(eq(workflowVersions.tenantId, tenantId), eq(workflowVersions.workflowId, workflowId)));
+    const version = (latest?.version ?? 0) + 1;
+    await tx.insert(workflowVersions).values({
+      tenantId,
+      workflowId,
+      version,
+      document: current.draft,
+      plan,
+      compilerVersion: String(plan.compilerVersion),
+      publishedBy: actor.userId ?? null,
+      publishedByKey: actor.apiKeyPrefix ?? null,
+    });
+    await tx.update(workflows).set({ activeVersion: version }).where(byId(tenantId, workflowId));
+    return { version };
+  });
+}
+
+export async function unpublishWorkflow(
+  db: Database,
+  { tenantId, workflowId }: { tenantId: string; workflowId: string },
+) {
+  const rows = await withTenant(db, tenantId, (tx) =>
+    tx.update(workflows).set({ activeVersion: null }).where(byId(tenantId, workflowId)).returning({ id: workflows.id }),
+  );
+  return rows.length > 0;
+}
+
+export function listVersions(db: Database, { tenantId, workflowId }: { tenantId: string; workflowId: string }) {
+  return withTenant(db, tenantId, async (tx) => {
+    const [wf] = await tx
+      .select({ activeVersion: workflows.activeVersion })
+      .from(workflows)
+      .where(byId(tenantId, workflowId));
+    if (!wf) return null;
+    const rows = await tx
+      .select({
+        version: workflowVersions.version,
+        publishedAt: workflowVersions.publishedAt,
+        publishedBy: workflowVersions.publishedBy,
+        publishedByKey: workflowVersions.publishedByKey,
+        compilerVersion: workflowVersions.compilerVersion,
+      })
+      .from(workflowVersions)
+      .where(and(eq(workflowVersions.tenantId, tenantId), eq(workflowVersions.workflowId, workflowId)))
+      .orderBy(desc(workflowVersions.version));
+    return rows.map((r) => ({ ...r, active: r.version === wf.activeVersion }));
+  });
+}
+
+/** Makes an earlier version the one the engines run, and resets the draft to it. */
+export function rollbackWorkflow(
+  db: Database,
+  { tenantId, workflowId, version }: { tenantId: string; workflowId: string; version: number },
+) {
+  return withTenant(db, tenantId, async (tx) => {
+    const [target] = await tx
+      .select({ document: workflowVersions.document })
+      .from(workflowVersions)
+      .where(
+        and(
+          eq(workflowVersions.tenantId, tenantId),
+          eq(workflowVersions.workflowId, workflowId),
+          eq(workflowVersions.version, version),
+        ),
+      );
+    if (!target) return null;
+    const document = target.document as WorkflowDocument;
+    await tx
+      .update(workflows)
+      .set({ activeVersion: version, draft: document, name: document.name, updatedAt: new Date() })
+      .where(byId(tenantId, workflowId));
+    return { version };
+  });
+}

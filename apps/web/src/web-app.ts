@@ -1,0 +1,69 @@
+import { createDb } from '@tripwire/db';
+import express, { type Express, Router } from 'express';
+import { ingestCors } from './api/cors.ts';
+import { errorHandler, HttpError } from './api/http-error.ts';
+import { createKeyResolver } from './api/key-resolver.ts';
+import { createRateLimiter } from './api/rate-limit.ts';
+import { adminRoutes } from './api/v1/admin-routes.ts';
+import { ingestRoutes } from './api/v1/ingest-routes.ts';
+import { openApiDocument } from './api/v1/openapi.ts';
+import { workflowRoutes } from './api/v1/workflow-routes.ts';
+import type { WebEnv } from './env.ts';
+import { createIngestService } from './ingest/ingest-service.ts';
+import { createEventProducer } from './kafka/producer.ts';
+import type { Logger } from './logger.ts';
+
+/**
+ * The web process minus the page renderer: health, the public /v1 API and the services behind it.
+ * server.ts mounts React Router on top; tests use this directly on a random port.
+ */
+export function createWebApp(env: WebEnv, logger: Logger) {
+  const { db, close: closeDb } = createDb({
+    connectionString: env.DATABASE_URL,
+    max: 10,
+    applicationName: 'tripwire-web',
+  });
+  const producer = createEventProducer({
+    brokers: env.KAFKA_BROKERS,
+    clientId: 'tripwire-web',
+    topic: env.EVENTS_TOPIC,
+  });
+  const resolver = createKeyResolver({ db, connectionString: env.DATABASE_URL });
+  const limiter = createRateLimiter();
+  const ingest = createIngestService({ db, producer });
+
+  const app: Express = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  const v1 = Router();
+  v1.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument());
+  });
+  v1.use(['/track', '/identify', '/batch', '/import'], ingestCors);
+  v1.use(ingestRoutes({ resolver, limiter, ingest }));
+  v1.use(adminRoutes({ db, resolver }));
+  v1.use(workflowRoutes({ db, resolver }));
+  v1.use((req, _res, next) => next(new HttpError(404, 'not_found', `No endpoint ${req.method} /v1${req.path}`)));
+  v1.use(errorHandler(logger));
+  app.use('/v1', v1);
+
+  return {
+    app,
+    db,
+    async start() {
+      await resolver.start();
+      // Connect eagerly, but a broker that is down at start only makes ingestion answer 503.
+      producer.connect().catch((err: unknown) => logger.warn({ err }, 'Kafka not reachable yet'));
+    },
+    async stop() {
+      await resolver.stop();
+      await producer.disconnect().catch(() => {});
+      await closeDb();
+    },
+  };
+}
+export type WebApp = ReturnType<typeof createWebApp>;
