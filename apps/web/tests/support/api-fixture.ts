@@ -55,6 +55,7 @@ export async function call(
   if (body !== undefined) headers['content-type'] = init.contentType ?? 'application/json';
   const res = await fetch(url, { method: init.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
   const text = await res.text();
+  // biome-ignore lint/suspicious/noExplicitAny: tests assert on response bodies field by field
   let json: any = null;
   try {
     json = text ? JSON.parse(text) : null;
