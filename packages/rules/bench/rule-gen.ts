@@ -19,39 +19,55 @@ export function createRandom(seed: number): Random {
 const pick = <T>(r: Random, items: readonly T[]): T => items[Math.floor(r() * items.length)] as T;
 const int = (r: Random, min: number, max: number): number => min + Math.floor(r() * (max - min + 1));
 
-const EVENTS = ["order_completed", "payment_failed", "cart_viewed", "signup", "page_viewed", "refund_requested"];
-const PLANS = ["free", "starter", "pro", "enterprise"];
-const COUNTRIES = ["US", "CA", "GB", "DE", "FR", "NL", "ES", "IT", "BR", "JP", "IN", "AU"];
-const CURRENCIES = ["USD", "EUR", "GBP", "JPY"];
-const TAGS = ["vip", "beta", "churn_risk", "newsletter", "partner", "trial"];
-const NUMERIC = ["event.properties.total", "event.properties.quantity", "event.properties.discount", "user.ltv", "user.orders", "user.age", "trigger.properties.total"];
+const EVENTS = ['order_completed', 'payment_failed', 'cart_viewed', 'signup', 'page_viewed', 'refund_requested'];
+const PLANS = ['free', 'starter', 'pro', 'enterprise'];
+const COUNTRIES = ['US', 'CA', 'GB', 'DE', 'FR', 'NL', 'ES', 'IT', 'BR', 'JP', 'IN', 'AU'];
+const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY'];
+const TAGS = ['vip', 'beta', 'churn_risk', 'newsletter', 'partner', 'trial'];
+const NUMERIC = [
+  'event.properties.total',
+  'event.properties.quantity',
+  'event.properties.discount',
+  'user.ltv',
+  'user.orders',
+  'user.age',
+  'trigger.properties.total',
+];
 const TEXT: Record<string, readonly string[]> = {
-  "user.plan": PLANS,
-  "user.country": COUNTRIES,
-  "event.properties.currency": CURRENCIES,
-  "event.name": EVENTS,
-  "event.properties.channel": ["web", "ios", "android", "email"],
+  'user.plan': PLANS,
+  'user.country': COUNTRIES,
+  'event.properties.currency': CURRENCIES,
+  'event.name': EVENTS,
+  'event.properties.channel': ['web', 'ios', 'android', 'email'],
 };
-const OPTIONAL = ["event.properties.coupon", "event.properties.orderId", "user.email", "user.phone", "event.properties.referrer"];
+const OPTIONAL = [
+  'event.properties.coupon',
+  'event.properties.orderId',
+  'user.email',
+  'user.phone',
+  'event.properties.referrer',
+];
 
 function numericTest(r: Random): unknown {
   const path = pick(r, NUMERIC);
   const v = { var: path };
   switch (int(r, 0, 6)) {
     case 0:
-      return { ">": [v, int(r, 0, 500)] };
+      return { '>': [v, int(r, 0, 500)] };
     case 1:
-      return { ">=": [v, int(r, 0, 100)] };
+      return { '>=': [v, int(r, 0, 100)] };
     case 2:
-      return { "<": [v, int(r, 10, 1000)] };
+      return { '<': [v, int(r, 10, 1000)] };
     case 3:
-      return { "<=": [int(r, 0, 50), v, int(r, 100, 900)] };
+      return { '<=': [int(r, 0, 50), v, int(r, 100, 900)] };
     case 4:
-      return { ">": [{ "*": [{ var: "event.properties.price" }, { var: "event.properties.quantity" }] }, int(r, 20, 400)] };
+      return {
+        '>': [{ '*': [{ var: 'event.properties.price' }, { var: 'event.properties.quantity' }] }, int(r, 20, 400)],
+      };
     case 5:
-      return { ">=": [{ "-": [v, { var: ["event.properties.discount", 0] }] }, int(r, 0, 300)] };
+      return { '>=': [{ '-': [v, { var: ['event.properties.discount', 0] }] }, int(r, 0, 300)] };
     default:
-      return { "==": [{ "%": [v, 2] }, 0] };
+      return { '==': [{ '%': [v, 2] }, 0] };
   }
 }
 
@@ -61,30 +77,30 @@ function textTest(r: Random): unknown {
   const v = { var: path };
   switch (int(r, 0, 4)) {
     case 0:
-      return { "==": [v, pick(r, values)] };
+      return { '==': [v, pick(r, values)] };
     case 1:
-      return { "!=": [v, pick(r, values)] };
+      return { '!=': [v, pick(r, values)] };
     case 2:
-      return { "===": [v, pick(r, values)] };
+      return { '===': [v, pick(r, values)] };
     case 3: {
       const list = values.filter(() => r() < 0.4);
       return { in: [v, list.length ? list : [pick(r, values)]] };
     }
     default:
-      return { in: [pick(r, TAGS), { var: "user.tags" }] };
+      return { in: [pick(r, TAGS), { var: 'user.tags' }] };
   }
 }
 
 function presenceTest(r: Random): unknown {
   switch (int(r, 0, 3)) {
     case 0:
-      return { "!": { missing: [pick(r, OPTIONAL)] } };
+      return { '!': { missing: [pick(r, OPTIONAL)] } };
     case 1:
       return { missing_some: [1, [pick(r, OPTIONAL), pick(r, OPTIONAL)]] };
     case 2:
-      return { "!!": { var: pick(r, OPTIONAL) } };
+      return { '!!': { var: pick(r, OPTIONAL) } };
     default:
-      return { some: [{ var: "event.properties.items" }, { ">": [{ var: "price" }, int(r, 5, 80)] }] };
+      return { some: [{ var: 'event.properties.items' }, { '>': [{ var: 'price' }, int(r, 5, 80)] }] };
   }
 }
 
@@ -101,7 +117,7 @@ export function generateRule(r: Random, depth = 0): unknown {
   const x = r();
   if (x < 0.55) return { and: children };
   if (x < 0.9) return { or: children };
-  if (x < 0.95) return { "!": { and: children } };
+  if (x < 0.95) return { '!': { and: children } };
   return { if: [children[0], children[1], children[2] ?? false] };
 }
 
@@ -119,20 +135,50 @@ export function generateRules(count: number, seed: number): unknown[] {
   return rules;
 }
 
+// Shapes follow production: a producer sends the same property set for an event name (a
+// coupon or referrer appears on some), and profiles come from jsonb, which orders keys
+// canonically, so shapes vary with the set of traits a user has, not with arrival order.
+const SCHEMAS: Record<string, readonly string[]> = {
+  order_completed: ['orderId', 'total', 'quantity', 'price', 'currency', 'channel', 'items'],
+  payment_failed: ['orderId', 'total', 'currency', 'channel'],
+  cart_viewed: ['total', 'quantity', 'price', 'items'],
+  signup: ['channel'],
+  page_viewed: ['channel', 'total'],
+  refund_requested: ['orderId', 'total', 'discount', 'currency'],
+};
+
+function property(r: Random, key: string): unknown {
+  switch (key) {
+    case 'orderId':
+      return `ord_${int(r, 1000, 9999)}`;
+    case 'total':
+      // Some producers send amounts as strings; JSON Logic coerces.
+      return r() < 0.15 ? String(int(r, 0, 900)) : int(r, 0, 1200) / (r() < 0.5 ? 1 : 4);
+    case 'quantity':
+      return int(r, 1, 12);
+    case 'price':
+      return int(r, 1, 150);
+    case 'discount':
+      return int(r, 0, 50);
+    case 'currency':
+      return pick(r, CURRENCIES);
+    case 'channel':
+      return pick(r, ['web', 'ios', 'android', 'email']);
+    case 'items':
+      return Array.from({ length: int(r, 0, 4) }, () => ({ sku: `sku_${int(r, 1, 99)}`, price: int(r, 1, 120) }));
+    default:
+      return null;
+  }
+}
+
 function event(r: Random): Record<string, unknown> {
+  const name = pick(r, EVENTS);
   const properties: Record<string, unknown> = {};
-  if (r() < 0.9) properties.total = r() < 0.85 ? int(r, 0, 1200) / (r() < 0.5 ? 1 : 4) : String(int(r, 0, 900));
-  if (r() < 0.8) properties.quantity = int(r, 1, 12);
-  if (r() < 0.8) properties.price = int(r, 1, 150);
-  if (r() < 0.4) properties.discount = int(r, 0, 50);
-  if (r() < 0.7) properties.currency = pick(r, CURRENCIES);
-  if (r() < 0.6) properties.channel = pick(r, ["web", "ios", "android", "email"]);
-  if (r() < 0.3) properties.coupon = r() < 0.2 ? "" : `SAVE${int(r, 5, 30)}`;
-  if (r() < 0.7) properties.orderId = `ord_${int(r, 1000, 9999)}`;
-  if (r() < 0.2) properties.referrer = "newsletter";
-  if (r() < 0.5) properties.items = Array.from({ length: int(r, 0, 4) }, () => ({ sku: `sku_${int(r, 1, 99)}`, price: int(r, 1, 120) }));
+  for (const key of SCHEMAS[name] ?? []) properties[key] = property(r, key);
+  if (r() < 0.3) properties.coupon = r() < 0.2 ? '' : `SAVE${int(r, 5, 30)}`;
+  if (r() < 0.2) properties.referrer = 'newsletter';
   return {
-    name: pick(r, EVENTS),
+    name,
     userId: `u_${int(r, 1, 5000)}`,
     properties,
     timestamp: 1_700_000_000_000 + int(r, 0, 1e9),
@@ -140,17 +186,39 @@ function event(r: Random): Record<string, unknown> {
   };
 }
 
+function user(r: Random): Record<string, unknown> {
+  const traits: Record<string, unknown> = { plan: pick(r, PLANS), country: pick(r, COUNTRIES) };
+  if (r() < 0.8) {
+    traits.ltv = int(r, 0, 5000);
+    traits.orders = int(r, 0, 40);
+    traits.email = r() < 0.1 ? null : `user${int(r, 1, 999)}@example.com`;
+  }
+  if (r() < 0.5) traits.age = int(r, 16, 80);
+  if (r() < 0.3) traits.phone = '+15550100';
+  if (r() < 0.6) traits.tags = TAGS.filter(() => r() < 0.3);
+  // jsonb key order: shorter keys first, then bytewise.
+  const sorted = Object.keys(traits).sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(sorted.map((k) => [k, traits[k]]));
+}
+
 export function generateContexts(count: number, seed: number): unknown[] {
   const r = createRandom(seed);
   return Array.from({ length: count }, () => {
-    const user: Record<string, unknown> = { plan: pick(r, PLANS), country: pick(r, COUNTRIES) };
-    if (r() < 0.8) user.ltv = int(r, 0, 5000);
-    if (r() < 0.8) user.orders = int(r, 0, 40);
-    if (r() < 0.5) user.age = int(r, 16, 80);
-    if (r() < 0.6) user.email = r() < 0.1 ? null : `user${int(r, 1, 999)}@example.com`;
-    if (r() < 0.3) user.phone = "+15550100";
-    if (r() < 0.6) user.tags = TAGS.filter(() => r() < 0.3);
     const e = event(r);
-    return { event: e, trigger: r() < 0.5 ? e : event(r), user };
+    return { event: e, trigger: r() < 0.5 ? e : event(r), user: user(r) };
   });
+}
+
+/** Number of distinct object shapes (key lists) in the contexts, printed with the figures. */
+export function countShapes(values: unknown[]): number {
+  const shapes = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      shapes.add(Object.keys(v).join(','));
+      Object.values(v).forEach(visit);
+    }
+  };
+  values.forEach(visit);
+  return shapes.size;
 }

@@ -1,45 +1,52 @@
-import { type FunctionScope, type Generator } from "./codegen.ts";
-import { emitMissing, emitMissingSome, emitVar } from "./codegen-data.ts";
-import { type Expr, jsTruthyMatches, numberLiteral, stringLiteral, unionKind } from "./emit.ts";
-import { isPrimitive, toFloat } from "./runtime.ts";
+import type { FunctionScope, Generator } from './codegen.ts';
+import { emitMissing, emitMissingSome, emitVar } from './codegen-data.ts';
+import { type Expr, jsTruthyMatches, numberLiteral, stringLiteral, unionKind } from './emit.ts';
+import { isPrimitive, toFloat } from './runtime.ts';
 
 // Per-operator code. The rule of thumb: JavaScript's own operators already have json-logic-js's
 // semantics (it uses them), so they are emitted directly; helpers are called where json-logic-js
 // does something else (parseFloat, `[]` falsy, PHP substr). Specialisations only fire when a
 // constant operand makes the shortcut provably identical.
 
-const COMPARISONS: Record<string, string> = { "==": "==", "===": "===", "!=": "!=", "!==": "!==", ">": ">", ">=": ">=" };
+const COMPARISONS: Record<string, string> = {
+  '==': '==',
+  '===': '===',
+  '!=': '!=',
+  '!==': '!==',
+  '>': '>',
+  '>=': '>=',
+};
 const SET_THRESHOLD = 8;
 
 export function emitOperator(g: Generator, op: string, values: unknown[], scope: FunctionScope): Expr {
   switch (op) {
-    case "if":
-    case "?:":
+    case 'if':
+    case '?:':
       return emitIf(g, values, scope);
-    case "and":
-    case "or":
+    case 'and':
+    case 'or':
       return emitAndOr(g, op, values, scope);
-    case "filter":
-    case "map":
-    case "all":
-    case "none":
-    case "some": {
+    case 'filter':
+    case 'map':
+    case 'all':
+    case 'none':
+    case 'some': {
       const items = g.gen(values[0], scope);
-      const fn = g.scoped(values[1]);
-      const kind = op === "filter" || op === "map" ? "arr" : "bool";
-      return { code: `${g.helper(`${op}Op`)}(${items.code}, ${fn})`, kind, pure: false };
+      const fn = g.scoped(op, values[1]);
+      const kind = op === 'filter' || op === 'map' ? 'arr' : 'bool';
+      return { code: `${fn}(${items.code})`, kind, pure: false };
     }
-    case "reduce": {
+    case 'reduce': {
       const items = g.gen(values[0], scope);
-      const fn = g.scoped(values[1]);
-      const initial = typeof values[2] !== "undefined" ? g.gen(values[2], scope).code : "null";
-      return { code: `${g.helper("reduceOp")}(${items.code}, ${fn}, ${initial})`, kind: "any", pure: false };
+      const fn = g.scoped('reduce', values[1]);
+      const initial = typeof values[2] !== 'undefined' ? g.gen(values[2], scope).code : 'null';
+      return { code: `${g.helper('reduceOp')}(${items.code}, ${fn}, ${initial})`, kind: 'any', pure: false };
     }
-    case "var":
+    case 'var':
       return emitVar(g, values, scope);
-    case "missing":
+    case 'missing':
       return emitMissing(g, values, scope);
-    case "missing_some":
+    case 'missing_some':
       return emitMissingSome(g, values, scope);
   }
 
@@ -47,62 +54,63 @@ export function emitOperator(g: Generator, op: string, values: unknown[], scope:
   if (comparison !== undefined && Object.hasOwn(COMPARISONS, op)) {
     const { used, wrap } = g.args(values, 2, scope);
     const [a, b] = used as [Expr, Expr];
-    const strict = comparison === "===" || comparison === "!==";
-    return wrap({ code: `(${a.code} ${comparison} ${b.code})`, kind: "bool", pure: strict && a.pure && b.pure });
+    const strict = comparison === '===' || comparison === '!==';
+    const code = strict ? `(${a.code} ${comparison} ${b.code})` : compare(g, scope, a, comparison, b);
+    return wrap({ code, kind: 'bool', pure: strict && a.pure && b.pure });
   }
 
   switch (op) {
-    case "<":
-    case "<=":
+    case '<':
+    case '<=':
       return emitLess(g, op, values, scope);
-    case "!":
-    case "!!": {
+    case '!':
+    case '!!': {
       const { used, wrap } = g.args(values, 1, scope);
       const a = used[0] as Expr;
-      const code = op === "!" ? `!${g.truthy(a)}` : g.truthy(a, true);
-      return wrap({ code: `(${code})`, kind: "bool", pure: a.pure });
+      const code = op === '!' ? `!${g.truthy(a)}` : g.truthy(a, true);
+      return wrap({ code: `(${code})`, kind: 'bool', pure: a.pure });
     }
-    case "%":
-    case "/": {
+    case '%':
+    case '/': {
       const { used, wrap } = g.args(values, 2, scope);
       const [a, b] = used as [Expr, Expr];
-      return wrap({ code: `(${a.code} ${op} ${b.code})`, kind: "num", pure: false });
+      return wrap({ code: `(${a.code} ${op} ${b.code})`, kind: 'num', pure: false });
     }
-    case "in":
+    case 'in':
       return emitIn(g, values, scope);
-    case "cat":
+    case 'cat':
       return emitCat(g, values, scope);
-    case "+":
+    case '+':
       return emitPlus(g, values, scope);
-    case "*":
+    case '*':
       return emitTimes(g, values, scope);
-    case "-": {
+    case '-': {
       if (values.length <= 1) {
         const { used } = g.args(values, 1, scope);
-        return { code: `(-${(used[0] as Expr).code})`, kind: "num", pure: false };
+        return { code: `(-${(used[0] as Expr).code})`, kind: 'num', pure: false };
       }
       const { used, wrap } = g.args(values, 2, scope);
       const [a, b] = used as [Expr, Expr];
       if (b.constant !== undefined && b.constant.value !== undefined) {
-        return wrap({ code: `(${a.code} - ${b.code})`, kind: "num", pure: false });
+        return wrap({ code: `(${a.code} - ${b.code})`, kind: 'num', pure: false });
       }
-      return wrap({ code: `${g.helper("minus")}(${a.code}, ${b.code})`, kind: "num", pure: false });
+      return wrap({ code: `${g.helper('minus')}(${a.code}, ${b.code})`, kind: 'num', pure: false });
     }
-    case "substr":
-    case "log": {
-      const n = op === "substr" ? 3 : 1;
+    case 'substr':
+    case 'log': {
+      const n = op === 'substr' ? 3 : 1;
       const { used, wrap } = g.args(values, n, scope);
-      const name = op === "substr" ? "substr" : "logValue";
-      const call = `${g.helper(name)}(${used.map((e) => e.code).join(", ")})`;
-      return wrap({ code: call, kind: op === "substr" ? "str" : "any", pure: false });
+      const name = op === 'substr' ? 'substr' : 'logValue';
+      const call = `${g.helper(name)}(${used.map((e) => e.code).join(', ')})`;
+      return wrap({ code: call, kind: op === 'substr' ? 'str' : 'any', pure: false });
     }
-    case "min":
-    case "max":
-    case "merge": {
+    case 'min':
+    case 'max':
+    case 'merge': {
       const exprs = values.map((v) => g.gen(v, scope));
-      const name = op === "min" ? "mathMin" : op === "max" ? "mathMax" : "merge";
-      const call = `${g.helper(name)}(${exprs.map((e) => e.code).join(", ")})`;
-      return { code: call, kind: op === "merge" ? "arr" : "num", pure: false };
+      const name = op === 'min' ? 'mathMin' : op === 'max' ? 'mathMax' : 'merge';
+      const call = `${g.helper(name)}(${exprs.map((e) => e.code).join(', ')})`;
+      return { code: call, kind: op === 'merge' ? 'arr' : 'num', pure: false };
     }
   }
 
@@ -110,11 +118,11 @@ export function emitOperator(g: Generator, op: string, values: unknown[], scope:
   // Validation has already rejected unknown operators; this guards direct misuse of the generator.
   if (!custom) throw new Error(`Unrecognized operation ${op}`);
   const exprs = values.map((v) => g.gen(v, scope));
-  return { code: `${g.bind(custom)}([${exprs.map((e) => e.code).join(", ")}], d)`, kind: "any", pure: false };
+  return { code: `${g.bind(custom)}([${exprs.map((e) => e.code).join(', ')}], d)`, kind: 'any', pure: false };
 }
 
 function emitIf(g: Generator, values: unknown[], scope: FunctionScope): Expr {
-  if (values.length === 0) return { code: "null", kind: "null", pure: true, constant: { value: null } };
+  if (values.length === 0) return { code: 'null', kind: 'null', pure: true, constant: { value: null } };
   const branches: Expr[] = [];
   const conditions: string[] = [];
   let i = 0;
@@ -123,13 +131,13 @@ function emitIf(g: Generator, values: unknown[], scope: FunctionScope): Expr {
     branches.push(g.gen(values[i + 1], scope));
   }
   const otherwise: Expr =
-    values.length === i + 1 ? g.gen(values[i], scope) : { code: "null", kind: "null", pure: true };
+    values.length === i + 1 ? g.gen(values[i], scope) : { code: 'null', kind: 'null', pure: true };
   let code = otherwise.code;
   for (let j = branches.length - 1; j >= 0; j--) code = `(${conditions[j]} ? ${(branches[j] as Expr).code} : ${code})`;
   return { code, kind: unionKind([...branches, otherwise].map((e) => e.kind)), pure: false };
 }
 
-function emitAndOr(g: Generator, op: "and" | "or", values: unknown[], scope: FunctionScope): Expr {
+function emitAndOr(g: Generator, op: 'and' | 'or', values: unknown[], scope: FunctionScope): Expr {
   if (values.length === 0) return { ...emptyUndefined() };
   const exprs = values.map((v) => g.gen(v, scope));
   const last = exprs[exprs.length - 1] as Expr;
@@ -137,105 +145,132 @@ function emitAndOr(g: Generator, op: "and" | "or", values: unknown[], scope: Fun
   for (let i = exprs.length - 2; i >= 0; i--) {
     const e = exprs[i] as Expr;
     if (jsTruthyMatches(e.kind)) {
-      code = `(${e.code} ${op === "and" ? "&&" : "||"} ${code})`;
+      code = `(${e.code} ${op === 'and' ? '&&' : '||'} ${code})`;
+    } else if (e.test !== undefined && e.falsy !== undefined) {
+      // Re-evaluating `e` in full is fine: only pure reads carry a test.
+      code = op === 'and' ? `(${e.test} ? ${code} : ${e.falsy})` : `(${e.test} ? ${e.code} : ${code})`;
     } else {
       const t = g.temp(scope);
-      const test = `${g.helper("truthy")}(${t} = ${e.code})`;
-      code = op === "and" ? `(${test} ? ${code} : ${t})` : `(${test} ? ${t} : ${code})`;
+      const test = `${g.helper('truthy')}(${t} = ${e.code})`;
+      code = op === 'and' ? `(${test} ? ${code} : ${t})` : `(${test} ? ${t} : ${code})`;
     }
   }
   return { code, kind: unionKind(exprs.map((e) => e.kind)), pure: exprs.every((e) => e.pure) };
 }
 
 function emptyUndefined(): Expr {
-  return { code: "void 0", kind: "any", pure: true, constant: { value: undefined } };
+  return { code: 'void 0', kind: 'any', pure: true, constant: { value: undefined } };
 }
 
-function emitLess(g: Generator, op: "<" | "<=", values: unknown[], scope: FunctionScope): Expr {
+function emitLess(g: Generator, op: '<' | '<=', values: unknown[], scope: FunctionScope): Expr {
   if (values.length <= 2) {
     const { used } = g.args(values, 2, scope);
     const [a, b] = used as [Expr, Expr];
-    return { code: `(${a.code} ${op} ${b.code})`, kind: "bool", pure: false };
+    return { code: compare(g, scope, a, op, b), kind: 'bool', pure: false };
   }
   const { used, wrap } = g.args(values, 3, scope);
   const [a, b, c] = used as [Expr, Expr, Expr];
   if (c.constant !== undefined) {
-    if (c.constant.value === undefined) return wrap({ code: `(${a.code} ${op} ${b.code})`, kind: "bool", pure: false });
+    if (c.constant.value === undefined) return wrap({ code: `(${a.code} ${op} ${b.code})`, kind: 'bool', pure: false });
     // The middle operand is compared twice, so it is evaluated once into a temp.
     const t = g.temp(scope);
-    return wrap({ code: `(${a.code} ${op} (${t} = ${b.code}) && ${t} ${op} ${c.code})`, kind: "bool", pure: false });
+    return wrap({ code: `(${a.code} ${op} (${t} = ${b.code}) && ${t} ${op} ${c.code})`, kind: 'bool', pure: false });
   }
-  const name = op === "<" ? "lessThan" : "lessOrEqual";
-  return wrap({ code: `${g.helper(name)}(${a.code}, ${b.code}, ${c.code})`, kind: "bool", pure: false });
+  const name = op === '<' ? 'lessThan' : 'lessOrEqual';
+  return wrap({ code: `${g.helper(name)}(${a.code}, ${b.code}, ${c.code})`, kind: 'bool', pure: false });
+}
+
+/**
+ * A loose comparison against a number or string constant, split on the operand's type so the
+ * common case compiles to a plain numeric/string comparison instead of a generic coercing one.
+ * Both branches are the same JavaScript operator, so results are identical.
+ */
+function compare(g: Generator, scope: FunctionScope, a: Expr, op: string, b: Expr): string {
+  const constantSide = b.constant !== undefined ? b : a.constant !== undefined ? a : undefined;
+  const other = constantSide === b ? a : b;
+  const value = constantSide?.constant?.value;
+  const generic = `(${a.code} ${op} ${b.code})`;
+  if (constantSide === undefined || other.constant !== undefined || other.kind === 'num') return generic;
+  const isEquality = op === '==' || op === '!=';
+  let type: string;
+  if (typeof value === 'number' && Number.isFinite(value)) type = 'number';
+  else if (typeof value === 'string' && isEquality) type = 'string';
+  else return generic;
+  const t = g.temp(scope);
+  const left = constantSide === b ? t : a.code;
+  const right = constantSide === b ? b.code : t;
+  // Same type on both sides: == is ===.
+  const fastOp = op === '==' ? '===' : op === '!=' ? '!==' : op;
+  return `(typeof (${t} = ${other.code}) === "${type}" ? ${left} ${fastOp} ${right} : ${left} ${op} ${right})`;
 }
 
 function emitIn(g: Generator, values: unknown[], scope: FunctionScope): Expr {
   const { used, wrap } = g.args(values, 2, scope);
   const [a, b] = used as [Expr, Expr];
   const discard = (result: string): Expr =>
-    wrap({ code: a.pure ? result : `(${a.code}, ${result})`, kind: "bool", pure: a.pure });
+    wrap({ code: a.pure ? result : `(${a.code}, ${result})`, kind: 'bool', pure: a.pure });
 
-  if (b.items !== undefined && b.items.every(isPrimitive)) {
+  if (b.items?.every(isPrimitive)) {
     const items = b.items;
-    if (items.length === 0) return discard("false");
+    if (items.length === 0) return discard('false');
     if (items.length <= SET_THRESHOLD) {
       const t = g.temp(scope);
       const tests = items.map((item, i) => `${i === 0 ? `(${t} = ${a.code})` : t} === ${literalOf(item)}`);
-      return wrap({ code: `(${tests.join(" || ")})`, kind: "bool", pure: a.pure });
+      return wrap({ code: `(${tests.join(' || ')})`, kind: 'bool', pure: a.pure });
     }
     // indexOf uses ===, Set#has SameValueZero: they differ only on NaN, which is left out.
     const set = new Set(items.filter((item) => !Number.isNaN(item)));
-    return wrap({ code: `${g.bind(set)}.has(${a.code})`, kind: "bool", pure: a.pure });
+    return wrap({ code: `${g.bind(set)}.has(${a.code})`, kind: 'bool', pure: a.pure });
   }
   if (b.constant !== undefined) {
     const v = b.constant.value;
-    if (typeof v === "string" && v !== "") {
-      return wrap({ code: `(${stringLiteral(v)}.indexOf(${a.code}) !== -1)`, kind: "bool", pure: false });
+    if (typeof v === 'string' && v !== '') {
+      return wrap({ code: `(${stringLiteral(v)}.indexOf(${a.code}) !== -1)`, kind: 'bool', pure: false });
     }
     // Every other primitive is falsy or has no indexOf.
-    return discard("false");
+    return discard('false');
   }
-  return wrap({ code: `${g.helper("inOp")}(${a.code}, ${b.code})`, kind: "bool", pure: false });
+  return wrap({ code: `${g.helper('inOp')}(${a.code}, ${b.code})`, kind: 'bool', pure: false });
 }
 
 function literalOf(value: unknown): string {
-  if (typeof value === "string") return stringLiteral(value);
-  if (typeof value === "number") return numberLiteral(value);
-  if (typeof value === "boolean") return value ? "true" : "false";
-  return value === null ? "null" : "void 0";
+  if (typeof value === 'string') return stringLiteral(value);
+  if (typeof value === 'number') return numberLiteral(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return value === null ? 'null' : 'void 0';
 }
 
 function emitCat(g: Generator, values: unknown[], scope: FunctionScope): Expr {
   const exprs = values.map((v) => g.gen(v, scope));
-  if (exprs.length === 0) return { code: '""', kind: "str", pure: true, constant: { value: "" } };
+  if (exprs.length === 0) return { code: '""', kind: 'str', pure: true, constant: { value: '' } };
   const parts = exprs.map((e) => {
     if (e.constant !== undefined) {
       const v = e.constant.value;
-      return stringLiteral(v == null ? "" : String(v));
+      return stringLiteral(v == null ? '' : String(v));
     }
-    return e.kind === "str" ? e.code : `${g.helper("toText")}(${e.code})`;
+    return e.kind === 'str' ? e.code : `${g.helper('toText')}(${e.code})`;
   });
-  return { code: `("" + ${parts.join(" + ")})`, kind: "str", pure: false };
+  return { code: `("" + ${parts.join(' + ')})`, kind: 'str', pure: false };
 }
 
 function floatOf(g: Generator, e: Expr): string {
   if (e.constant !== undefined && isPrimitive(e.constant.value)) return numberLiteral(toFloat(e.constant.value));
-  if (e.kind === "num") return `(${e.code} + 0)`;
-  return `${g.helper("toFloat")}(${e.code})`;
+  if (e.kind === 'num') return `(${e.code} + 0)`;
+  return `${g.helper('toFloat')}(${e.code})`;
 }
 
 function emitPlus(g: Generator, values: unknown[], scope: FunctionScope): Expr {
   const exprs = values.map((v) => g.gen(v, scope));
-  if (exprs.length === 0) return { code: "0", kind: "num", pure: true, constant: { value: 0 } };
-  return { code: `(0 + ${exprs.map((e) => floatOf(g, e)).join(" + ")})`, kind: "num", pure: false };
+  if (exprs.length === 0) return { code: '0', kind: 'num', pure: true, constant: { value: 0 } };
+  return { code: `(0 + ${exprs.map((e) => floatOf(g, e)).join(' + ')})`, kind: 'num', pure: false };
 }
 
 function emitTimes(g: Generator, values: unknown[], scope: FunctionScope): Expr {
   const exprs = values.map((v) => g.gen(v, scope));
-  if (exprs.length === 0) return { code: `${g.helper("times")}()`, kind: "num", pure: false };
+  if (exprs.length === 0) return { code: `${g.helper('times')}()`, kind: 'num', pure: false };
   // A single operand is returned untouched (reduce without an initial value).
   if (exprs.length === 1) return exprs[0] as Expr;
   let code = `${floatOf(g, exprs[0] as Expr)} * ${floatOf(g, exprs[1] as Expr)}`;
   for (const e of exprs.slice(2)) code = `(${code} + 0) * ${floatOf(g, e)}`;
-  return { code: `(${code})`, kind: "num", pure: false };
+  return { code: `(${code})`, kind: 'num', pure: false };
 }

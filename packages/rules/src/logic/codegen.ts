@@ -1,14 +1,28 @@
-import { emitOperator } from "./codegen-ops.ts";
-import { type Expr, type Kind, jsTruthyMatches, kindOf, primitiveLiteral, UNDEFINED, unionKind } from "./emit.ts";
-import { type OperatorTable } from "./operators.ts";
-import { isLogic } from "./validate-logic.ts";
+import { emitOperator } from './codegen-ops.ts';
+import {
+  type Expr,
+  jsTruthyMatches,
+  type Kind,
+  kindOf,
+  primitiveLiteral,
+  stringLiteral,
+  UNDEFINED,
+  unionKind,
+} from './emit.ts';
+import type { OperatorTable } from './operators.ts';
+import { isLogic } from './validate-logic.ts';
 
 // Compiles a (validated) rule into the source of a factory `(h, k) => (d) => result`, where `h`
 // holds runtime helpers and `k` closure-bound constants. Semantics follow json-logic-js's
 // evaluation order exactly; see codegen-ops.ts for the per-operator specialisations.
 
+export type LoopOperator = 'filter' | 'map' | 'all' | 'none' | 'some' | 'reduce';
+
 export interface FunctionScope {
   temps: string[];
+  /** Hoisted reads of path prefixes ("event", "event.properties") shared by the rule's vars. */
+  prefixes: Map<string, string>;
+  hoisted: string[];
 }
 
 export interface Generator {
@@ -17,9 +31,12 @@ export interface Generator {
   temp(scope: FunctionScope): string;
   helper(name: string): string;
   bind(value: unknown): string;
-  /** Hoists a rule evaluated against its own data scope (filter/map/...) into a named function. */
-  scoped(rule: unknown): string;
+  /** Hoists an array operator (filter/map/all/none/some/reduce) with its per-item rule into a named function. */
+  scoped(op: LoopOperator, rule: unknown): string;
   truthy(expr: Expr, asBoolean?: boolean): string;
+  /** A variable holding the object at `segments` (or undefined/null when absent), read once per call. */
+  prefix(scope: FunctionScope, segments: string[]): string;
+  key(segment: string): string;
   /** Temps first, so order and exceptions match json-logic-js's "evaluate every argument first". */
   args(values: unknown[], used: number, scope: FunctionScope): { used: Expr[]; wrap: (e: Expr) => Expr };
 }
@@ -37,6 +54,7 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
   const constants: unknown[] = [];
   const functions: string[] = [];
   let tempCounter = 0;
+  let prefixCounter = 0;
   let returnsReferences = false;
 
   const g: Generator = {
@@ -54,16 +72,35 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
       constants.push(value);
       return `k${constants.length - 1}`;
     },
-    scoped(inner) {
+    scoped(op, inner) {
       const name = `f${functions.length}`;
-      functions.push("");
-      functions[functions.length - 1] = functionSource(name, inner);
+      functions.push('');
+      functions[functions.length - 1] = loopSource(name, op, inner);
       return name;
     },
+    prefix(scope, segments) {
+      if (segments.length === 0) return 'd';
+      const id = JSON.stringify(segments);
+      const existing = scope.prefixes.get(id);
+      if (existing !== undefined) return existing;
+      const parent = g.prefix(scope, segments.slice(0, -1));
+      const name = `p${prefixCounter++}`;
+      // Property reads on JSON data are pure, so reading a prefix that a short-circuit would have
+      // skipped is unobservable; reading it once instead of per `var` is the point.
+      scope.hoisted.push(
+        `${name} = ${parent} != null ? ${parent}[${g.key(segments[segments.length - 1] as string)}] : void 0`,
+      );
+      scope.prefixes.set(id, name);
+      return name;
+    },
+    key(segment) {
+      return stringLiteral(segment);
+    },
     truthy(expr, asBoolean = false) {
-      if (expr.kind === "bool") return expr.code;
+      if (expr.kind === 'bool') return expr.code;
+      if (expr.test !== undefined) return expr.test;
       if (jsTruthyMatches(expr.kind)) return asBoolean ? `!!${expr.code}` : expr.code;
-      return `${g.helper("truthy")}(${expr.code})`;
+      return `${g.helper('truthy')}(${expr.code})`;
     },
     args(values, used, scope) {
       const exprs = values.map((v) => g.gen(v, scope));
@@ -80,7 +117,7 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
       for (const e of extras) prefix.push(e.code);
       return {
         used: bound,
-        wrap: (e) => ({ ...e, code: `(${prefix.join(", ")}, ${e.code})`, pure: false, constant: undefined }),
+        wrap: (e) => ({ ...e, code: `(${prefix.join(', ')}, ${e.code})`, pure: false, constant: undefined }),
       };
     },
     gen(value, scope) {
@@ -98,35 +135,58 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
     if (literal !== undefined) return { code: literal, kind: kindOf(value), pure: true, constant: { value } };
     // Objects that are not operations are returned as is, by reference, like json-logic-js does.
     returnsReferences = true;
-    return { code: g.bind(value), kind: "any", pure: true };
+    return { code: g.bind(value), kind: 'any', pure: true };
   };
 
   const arrayExpr = (items: unknown[], scope: FunctionScope): Expr => {
     const exprs = items.map((item) => g.gen(item, scope));
     const allConstant = exprs.every((e) => e.constant !== undefined);
     return {
-      code: `[${exprs.map((e) => e.code).join(", ")}]`,
-      kind: "arr",
+      code: `[${exprs.map((e) => e.code).join(', ')}]`,
+      kind: 'arr',
       pure: exprs.every((e) => e.pure),
       ...(allConstant ? { items: exprs.map((e) => e.constant?.value) } : {}),
     };
   };
 
-  const functionSource = (name: string, body: unknown): string => {
-    const scope: FunctionScope = { temps: [] };
-    const expr = g.gen(body, scope);
-    const decl = scope.temps.length ? `let ${scope.temps.join(", ")}; ` : "";
-    return `function ${name}(d) { ${decl}return ${expr.code}; }`;
+  const body = (rule: unknown): { decl: string; expr: Expr } => {
+    const scope: FunctionScope = { temps: [], prefixes: new Map(), hoisted: [] };
+    const expr = g.gen(rule, scope);
+    const names = [...scope.hoisted, ...scope.temps];
+    return { decl: names.length ? `let ${names.join(', ')}; ` : '', expr };
   };
 
-  const main = functionSource("rule", rule);
+  // Loops are generated per rule so the per-item rule is inlined instead of called through a
+  // shared helper (a megamorphic call site). `d` is the item: the item is the rule's data scope.
+  const loopSource = (name: string, op: LoopOperator, rule: unknown): string => {
+    const { decl, expr } = body(rule);
+    const each = (statement: string): string =>
+      `for (let i = 0; i < a.length; i++) { const d = a[i]; ${decl}${statement} }`;
+    const guard = (empty: string): string => `if (!Array.isArray(a) || !a.length) return ${empty}; `;
+    switch (op) {
+      case 'filter':
+        return `function ${name}(a) { if (!Array.isArray(a)) return []; const out = []; ${each(`if (${g.truthy(expr)}) out.push(d);`)} return out; }`;
+      case 'map':
+        return `function ${name}(a) { if (!Array.isArray(a)) return []; const out = new Array(a.length); ${each(`out[i] = ${expr.code};`)} return out; }`;
+      case 'all':
+        return `function ${name}(a) { ${guard('false')}${each(`if (!${g.truthy(expr)}) return false;`)} return true; }`;
+      case 'none':
+        return `function ${name}(a) { ${guard('true')}${each(`if (${g.truthy(expr)}) return false;`)} return true; }`;
+      case 'some':
+        return `function ${name}(a) { ${guard('false')}${each(`if (${g.truthy(expr)}) return true;`)} return false; }`;
+      case 'reduce':
+        return `function ${name}(d) { ${decl}return ${expr.code}; }`;
+    }
+  };
+
+  const main = body(rule);
   const lines = ['"use strict";'];
   for (const name of helpers) lines.push(`const ${name} = h.${name};`);
   constants.forEach((_, i) => {
     lines.push(`const k${i} = k[${i}];`);
   });
-  lines.push(...functions, `return ${main}`);
-  return { source: lines.join("\n"), helpers: [...helpers], constants, returnsReferences };
+  lines.push(...functions, `return function rule(d) { ${main.decl}return ${main.expr.code}; };`);
+  return { source: lines.join('\n'), helpers: [...helpers], constants, returnsReferences };
 }
 
 export function exprKinds(exprs: Expr[]): Kind {

@@ -1,8 +1,8 @@
-import { generateSource } from "./codegen.ts";
-import { helpersFor } from "./helpers.ts";
-import { interpret } from "./interpret.ts";
-import { defaultOperators, type OperatorTable } from "./operators.ts";
-import { type LogicIssue, type LogicLimits, validateLogic } from "./validate-logic.ts";
+import { generateSource } from './codegen.ts';
+import { helpersFor } from './helpers.ts';
+import { interpret } from './interpret.ts';
+import { defaultOperators, type OperatorTable } from './operators.ts';
+import { type LogicIssue, type LogicLimits, validateLogic } from './validate-logic.ts';
 
 export type CompiledLogic = (data?: unknown) => unknown;
 
@@ -17,8 +17,8 @@ export interface LogicOptions {
 export class LogicError extends Error {
   readonly issues: LogicIssue[];
   constructor(issues: LogicIssue[]) {
-    super(issues.map((i) => i.message).join("; "));
-    this.name = "LogicError";
+    super(issues.map((i) => i.message).join('; '));
+    this.name = 'LogicError';
     this.issues = issues;
   }
 }
@@ -29,7 +29,7 @@ let codegenAvailable: boolean | undefined;
 export function canGenerateCode(): boolean {
   if (codegenAvailable === undefined) {
     try {
-      codegenAvailable = new Function("return 1")() === 1;
+      codegenAvailable = new Function('return 1')() === 1;
     } catch {
       codegenAvailable = false;
     }
@@ -73,7 +73,7 @@ export function compileLogic(rule: unknown, options: LogicOptions = {}): Compile
   }
 
   const cache = cacheFor(operators);
-  const isObject = typeof rule === "object" && rule !== null;
+  const isObject = typeof rule === 'object' && rule !== null;
   if (isObject) {
     const hit = cache.byIdentity.get(rule);
     if (hit) return hit;
@@ -84,7 +84,7 @@ export function compileLogic(rule: unknown, options: LogicOptions = {}): Compile
   if (cached && (!cached.returnsReferences || cached.rule === rule)) return cached.fn;
 
   const generated = generateSource(rule, operators);
-  const factory = new Function("h", "k", generated.source) as (h: unknown, k: unknown[]) => CompiledLogic;
+  const factory = new Function('h', 'k', generated.source) as (h: unknown, k: unknown[]) => CompiledLogic;
   const fn = factory(helpersFor(operators), generated.constants);
   if (isObject) cache.byIdentity.set(rule, fn);
   if (text !== undefined) {
@@ -100,14 +100,14 @@ export function compileLogic(rule: unknown, options: LogicOptions = {}): Compile
 const validated = new WeakMap<OperatorTable, WeakSet<object>>();
 
 /** Interprets a rule once; same results as compileLogic and json-logic-js. */
-export function applyLogic(rule: unknown, data?: unknown, options: Omit<LogicOptions, "codegen"> = {}): unknown {
+export function applyLogic(rule: unknown, data?: unknown, options: Omit<LogicOptions, 'codegen'> = {}): unknown {
   const operators = options.operators ?? defaultOperators;
   let seen = validated.get(operators);
   if (seen === undefined) {
     seen = new WeakSet();
     validated.set(operators, seen);
   }
-  const isObject = typeof rule === "object" && rule !== null;
+  const isObject = typeof rule === 'object' && rule !== null;
   if (!isObject || options.limits || !seen.has(rule)) {
     const issues = validateLogic(rule, { operators, ...(options.limits ? { limits: options.limits } : {}) });
     if (issues.length > 0) throw new LogicError(issues);
@@ -122,13 +122,13 @@ function jsonText(rule: unknown): string | undefined {
 }
 
 function isExactJson(value: unknown): boolean {
-  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
-  if (typeof value === "number") return Number.isFinite(value) && !Object.is(value, -0);
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) if (!(i in value) || !isExactJson(value[i])) return false;
     return true;
   }
-  if (typeof value !== "object") return false;
+  if (typeof value !== 'object') return false;
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return false;
   for (const key of Object.keys(value)) {

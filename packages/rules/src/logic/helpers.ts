@@ -1,6 +1,6 @@
-import { missing, missingSome } from "./interpret.ts";
-import { type OperatorTable } from "./operators.ts";
-import * as rt from "./runtime.ts";
+import { missing, missingSome } from './interpret.ts';
+import type { OperatorTable } from './operators.ts';
+import * as rt from './runtime.ts';
 
 /** The helper object handed to generated code; `missing` needs the operator table for its slow path. */
 export type Helpers = Record<string, unknown>;
@@ -25,12 +25,7 @@ export function helpersFor(operators: OperatorTable): Helpers {
       logValue: rt.logValue,
       mathMin: Math.min,
       mathMax: Math.max,
-      filterOp: rt.filterOp,
-      mapOp: rt.mapOp,
       reduceOp: rt.reduceOp,
-      allOp: rt.allOp,
-      noneOp: rt.noneOp,
-      someOp: rt.someOp,
       missing: (d: unknown, args: unknown[]) => missing(d, args, operators),
       missingSome: (d: unknown, need: unknown, options: unknown) => missingSome(d, need, options, operators),
     };

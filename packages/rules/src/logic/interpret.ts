@@ -1,6 +1,6 @@
-import { type OperatorTable } from "./operators.ts";
-import * as rt from "./runtime.ts";
-import { isLogic } from "./validate-logic.ts";
+import type { OperatorTable } from './operators.ts';
+import * as rt from './runtime.ts';
+import { isLogic } from './validate-logic.ts';
 
 // A direct interpreter with json-logic-js's evaluation order: `if`/`and`/`or` and the array
 // operators evaluate lazily, everything else evaluates every argument first, left to right.
@@ -17,15 +17,15 @@ export function interpret(logic: unknown, data: unknown, operators: OperatorTabl
   const run = (value: unknown, scope: unknown = data): unknown => interpret(value, scope, operators);
 
   switch (op) {
-    case "if":
-    case "?:": {
+    case 'if':
+    case '?:': {
       let i = 0;
       for (; i < values.length - 1; i += 2) {
         if (rt.truthy(run(values[i]))) return run(values[i + 1]);
       }
       return values.length === i + 1 ? run(values[i]) : null;
     }
-    case "and": {
+    case 'and': {
       let current: unknown;
       for (const value of values) {
         current = run(value);
@@ -33,7 +33,7 @@ export function interpret(logic: unknown, data: unknown, operators: OperatorTabl
       }
       return current;
     }
-    case "or": {
+    case 'or': {
       let current: unknown;
       for (const value of values) {
         current = run(value);
@@ -41,20 +41,20 @@ export function interpret(logic: unknown, data: unknown, operators: OperatorTabl
       }
       return current;
     }
-    case "filter":
+    case 'filter':
       return rt.filterOp(run(values[0]), (d) => run(values[1], d));
-    case "map":
+    case 'map':
       return rt.mapOp(run(values[0]), (d) => run(values[1], d));
-    case "reduce": {
+    case 'reduce': {
       const items = run(values[0]);
-      const initial = typeof values[2] !== "undefined" ? run(values[2]) : null;
+      const initial = typeof values[2] !== 'undefined' ? run(values[2]) : null;
       return rt.reduceOp(items, (d) => run(values[1], d), initial);
     }
-    case "all":
+    case 'all':
       return rt.allOp(run(values[0]), (d) => run(values[1], d));
-    case "none":
+    case 'none':
       return rt.noneOp(run(values[0]), (d) => run(values[1], d));
-    case "some":
+    case 'some':
       return rt.someOp(run(values[0]), (d) => run(values[1], d));
   }
 
@@ -64,57 +64,57 @@ export function interpret(logic: unknown, data: unknown, operators: OperatorTabl
 
 function applyOperator(op: string, a: unknown[], data: unknown, operators: OperatorTable): unknown {
   switch (op) {
-    case "==":
+    case '==':
       // biome-ignore lint/suspicious/noDoubleEquals: JSON Logic's == is JavaScript's loose equality.
       return a[0] == a[1];
-    case "===":
+    case '===':
       return a[0] === a[1];
-    case "!=":
+    case '!=':
       // biome-ignore lint/suspicious/noDoubleEquals: see above.
       return a[0] != a[1];
-    case "!==":
+    case '!==':
       return a[0] !== a[1];
-    case ">":
+    case '>':
       return (a[0] as number) > (a[1] as number);
-    case ">=":
+    case '>=':
       return (a[0] as number) >= (a[1] as number);
-    case "<":
+    case '<':
       return rt.lessThan(a[0], a[1], a[2]);
-    case "<=":
+    case '<=':
       return rt.lessOrEqual(a[0], a[1], a[2]);
-    case "!!":
+    case '!!':
       return rt.truthy(a[0]);
-    case "!":
+    case '!':
       return !rt.truthy(a[0]);
-    case "%":
+    case '%':
       return (a[0] as number) % (a[1] as number);
-    case "log":
+    case 'log':
       return rt.logValue(a[0]);
-    case "in":
+    case 'in':
       return rt.inOp(a[0], a[1]);
-    case "cat":
+    case 'cat':
       return rt.cat(...a);
-    case "substr":
+    case 'substr':
       return rt.substr(a[0], a[1], a[2]);
-    case "+":
+    case '+':
       return rt.plus(...a);
-    case "*":
+    case '*':
       return rt.times(...a);
-    case "-":
+    case '-':
       return rt.minus(a[0], a[1]);
-    case "/":
+    case '/':
       return (a[0] as number) / (a[1] as number);
-    case "min":
+    case 'min':
       return Math.min(...(a as number[]));
-    case "max":
+    case 'max':
       return Math.max(...(a as number[]));
-    case "merge":
+    case 'merge':
       return rt.merge(...a);
-    case "var":
+    case 'var':
       return rt.varPath(data, a[0], a[1]);
-    case "missing":
+    case 'missing':
       return missing(data, a, operators);
-    case "missing_some":
+    case 'missing_some':
       return missingSome(data, a[0], a[1], operators);
   }
   const custom = operators.custom(op);
@@ -128,7 +128,7 @@ export function missing(data: unknown, args: unknown[], operators: OperatorTable
   const out: unknown[] = [];
   for (const key of keys) {
     const value = rt.isPrimitive(key) ? rt.varPath(data, key, null) : interpret({ var: key }, data, operators);
-    if (value === null || value === "") out.push(key);
+    if (value === null || value === '') out.push(key);
   }
   return out;
 }

@@ -10,13 +10,13 @@ export function truthy(value: unknown): boolean {
 // parseFloat of a number is the number itself except -0 -> 0; `x + 0` does exactly that
 // without a string round trip.
 export function toFloat(value: unknown): number {
-  return typeof value === "number" ? value + 0 : Number.parseFloat(value as string);
+  return typeof value === 'number' ? value + 0 : Number.parseFloat(value as string);
 }
 
 export function varPath(data: unknown, path: unknown, fallback: unknown): unknown {
   const notFound = fallback === undefined ? null : fallback;
-  if (path === undefined || path === "" || path === null) return data;
-  const segments = String(path).split(".");
+  if (path === undefined || path === '' || path === null) return data;
+  const segments = String(path).split('.');
   let current = data;
   for (const segment of segments) {
     if (current === null || current === undefined) return notFound;
@@ -28,16 +28,16 @@ export function varPath(data: unknown, path: unknown, fallback: unknown): unknow
 
 export function inOp(needle: unknown, haystack: unknown): boolean {
   const h = haystack as { indexOf?: (v: unknown) => number } | null;
-  if (!h || typeof h.indexOf === "undefined") return false;
+  if (!h || typeof h.indexOf === 'undefined') return false;
   return (h.indexOf as (v: unknown) => number)(needle) !== -1;
 }
 
 export function cat(...parts: unknown[]): string {
-  return parts.join("");
+  return parts.join('');
 }
 
 export function toText(value: unknown): string {
-  return value == null ? "" : typeof value === "string" ? value : String(value);
+  return value == null ? '' : typeof value === 'string' ? value : String(value);
 }
 
 export function substr(source: unknown, start: unknown, end: unknown): string {
@@ -55,7 +55,7 @@ export function plus(...args: unknown[]): number {
 }
 
 export function times(...args: unknown[]): unknown {
-  if (args.length === 0) throw new TypeError("Reduce of empty array with no initial value");
+  if (args.length === 0) throw new TypeError('Reduce of empty array with no initial value');
   let acc: unknown = args[0];
   for (let i = 1; i < args.length; i++) acc = toFloat(acc) * toFloat(args[i]);
   return acc;
@@ -66,11 +66,15 @@ export function minus(a: unknown, b: unknown): number {
 }
 
 export function lessThan(a: unknown, b: unknown, c: unknown): boolean {
-  return c === undefined ? (a as number) < (b as number) : (a as number) < (b as number) && (b as number) < (c as number);
+  return c === undefined
+    ? (a as number) < (b as number)
+    : (a as number) < (b as number) && (b as number) < (c as number);
 }
 
 export function lessOrEqual(a: unknown, b: unknown, c: unknown): boolean {
-  return c === undefined ? (a as number) <= (b as number) : (a as number) <= (b as number) && (b as number) <= (c as number);
+  return c === undefined
+    ? (a as number) <= (b as number)
+    : (a as number) <= (b as number) && (b as number) <= (c as number);
 }
 
 export function merge(...args: unknown[]): unknown[] {
@@ -124,5 +128,5 @@ export function someOp(items: unknown, fn: (d: unknown) => unknown): boolean {
 }
 
 export function isPrimitive(value: unknown): boolean {
-  return value === null || (typeof value !== "object" && typeof value !== "function");
+  return value === null || (typeof value !== 'object' && typeof value !== 'function');
 }

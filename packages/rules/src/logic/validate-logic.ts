@@ -1,10 +1,10 @@
-import { defaultOperators, type OperatorTable } from "./operators.ts";
+import { defaultOperators, type OperatorTable } from './operators.ts';
 
 export type LogicPath = (string | number)[];
 
 export interface LogicIssue {
   path: LogicPath;
-  code: "logic.unknown_operator" | "logic.too_deep" | "logic.too_large" | "logic.invalid";
+  code: 'logic.unknown_operator' | 'logic.too_deep' | 'logic.too_large' | 'logic.invalid';
   message: string;
 }
 
@@ -24,7 +24,7 @@ export interface ValidateLogicOptions {
 
 /** Same test as json-logic-js: an object with exactly one key is an operation, anything else a literal. */
 export function isLogic(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 1;
 }
 
 export function validateLogic(rule: unknown, options: ValidateLogicOptions = {}): LogicIssue[] {
@@ -38,17 +38,17 @@ export function validateLogic(rule: unknown, options: ValidateLogicOptions = {})
     if (stopped) return;
     nodes++;
     if (nodes > limits.maxNodes) {
-      issues.push({ path, code: "logic.too_large", message: `Rule has more than ${limits.maxNodes} parts` });
+      issues.push({ path, code: 'logic.too_large', message: `Rule has more than ${limits.maxNodes} parts` });
       stopped = true;
       return;
     }
     if (depth > limits.maxDepth) {
-      issues.push({ path, code: "logic.too_deep", message: `Rule is nested deeper than ${limits.maxDepth} levels` });
+      issues.push({ path, code: 'logic.too_deep', message: `Rule is nested deeper than ${limits.maxDepth} levels` });
       stopped = true;
       return;
     }
     if (Array.isArray(value)) {
-      value.forEach((item, i) => visit(item, [...path, i], depth + 1));
+      for (let i = 0; i < value.length; i++) visit(value[i], [...path, i], depth + 1);
       return;
     }
     if (!isLogic(value)) return;
@@ -56,12 +56,12 @@ export function validateLogic(rule: unknown, options: ValidateLogicOptions = {})
     if (!operators.has(op)) {
       issues.push({
         path: [...path, op],
-        code: "logic.unknown_operator",
+        code: 'logic.unknown_operator',
         message: `Unknown JSON Logic operator ${JSON.stringify(op)}`,
       });
     }
     const args = value[op];
-    if (Array.isArray(args)) args.forEach((item, i) => visit(item, [...path, op, i], depth + 1));
+    if (Array.isArray(args)) for (let i = 0; i < args.length; i++) visit(args[i], [...path, op, i], depth + 1);
     else visit(args, [...path, op], depth + 1);
   };
 
@@ -69,7 +69,7 @@ export function validateLogic(rule: unknown, options: ValidateLogicOptions = {})
     visit(rule, [], 0);
   } catch {
     // Exotic inputs (throwing getters, proxies) must not escape a validator.
-    issues.push({ path: [], code: "logic.invalid", message: "Rule could not be read" });
+    issues.push({ path: [], code: 'logic.invalid', message: 'Rule could not be read' });
   }
   return issues;
 }

@@ -1,0 +1,49 @@
+// @tripwire/rules — shared by the browser editor and the engine. Pure TypeScript: no node:*, pg
+// or kafkajs imports anywhere under src/ (a test enforces it).
+
+export type { CompileOptions } from './compiler/compile-workflow.ts';
+export { compileWorkflow } from './compiler/compile-workflow.ts';
+export type { EventRoute, ExecutionPlan, PlanNode, PlanRule, PlanTemplate } from './compiler/plan.ts';
+export { COMPILER_VERSION, routeEvent } from './compiler/plan.ts';
+export type {
+  ConfigIssue,
+  ConfigOf,
+  EventInterest,
+  FieldShape,
+  NodeKind,
+  NodeType,
+  NodeTypeSpec,
+} from './define-node-type.ts';
+export { defineNodeType, NODE_KINDS, nodeKey } from './define-node-type.ts';
+export type { DurationResult } from './duration/duration.ts';
+export { durationMs, MAX_DURATION_MS, parseDuration } from './duration/duration.ts';
+export type { ErrorPath, RuleValidationError } from './errors.ts';
+export { WorkflowValidationError } from './errors.ts';
+export type { Field, FieldMeta, Widget } from './fields.ts';
+export { f } from './fields.ts';
+export type { CompiledLogic, LogicOptions } from './logic/compile.ts';
+export { applyLogic, canGenerateCode, compileLogic, LogicError } from './logic/compile.ts';
+export type { BuiltinOperator, CustomOperator, OperatorTable } from './logic/operators.ts';
+export { BUILTIN_OPERATORS, createOperatorTable, defaultOperators, registerOperator } from './logic/operators.ts';
+export type { LogicReads } from './logic/reads.ts';
+export { logicReads, userFieldsOf } from './logic/reads.ts';
+export { truthy } from './logic/runtime.ts';
+export type { LogicIssue, LogicLimits, LogicPath } from './logic/validate-logic.ts';
+export { DEFAULT_LOGIC_LIMITS, isLogic, validateLogic } from './logic/validate-logic.ts';
+export type { ActionType } from './nodes/builtin.ts';
+export { builtinNodeTypes, builtinRegistry } from './nodes/builtin.ts';
+export type { AnyNodeType, Registry } from './registry.ts';
+export { createRegistry } from './registry.ts';
+export type { CompiledTemplate, TemplateIssue } from './template/template.ts';
+export {
+  compileTemplate,
+  renderTemplate,
+  TEMPLATE_ROOTS,
+  templatePaths,
+  validateTemplate,
+} from './template/template.ts';
+export type { WorkflowDocument, WorkflowDocumentInput, WorkflowEdge, WorkflowNode } from './workflow/document.ts';
+export { workflowDocumentSchema } from './workflow/document.ts';
+export { WORKFLOW_LIMITS } from './workflow/limits.ts';
+export type { ValidateOptions } from './workflow/validate.ts';
+export { validateWorkflow } from './workflow/validate.ts';

@@ -1,0 +1,162 @@
+import fc from 'fast-check';
+import jsonLogic from 'json-logic-js';
+import { describe, expect, it } from 'vitest';
+import { generateContexts, generateRules } from '../../bench/rule-gen.ts';
+import { applyLogic, compileLogic } from './compile.ts';
+import { outcome, sameOutcome } from './same-value.test-helper.ts';
+
+// Differential property test: on random rules and data, compileLogic and applyLogic give exactly
+// json-logic-js's outcome — the same value (Object.is at the leaves) or an exception likewise.
+
+const KEYS = ['a', 'b', 'x', '0', '1', '', 'length', '__proto__', 'constructor', 'toString', 'valueOf'];
+const PATHS = [
+  'a',
+  'b',
+  'a.b',
+  'x.0',
+  '0',
+  '1',
+  '',
+  'a.length',
+  'b.a.x',
+  '__proto__',
+  'constructor',
+  'a.toString',
+  'x..a',
+];
+const STRINGS = ['', 'a', 'b', '1', '2.5', '-3', 'abc', 'a,b', '0', ' ', 'true', 'null', '1e3'];
+
+const scalar = fc.oneof(
+  fc.constantFrom(null, true, false, 0, -0, 1, -1, 2, 3, 0.5, -2.5, 10, 100),
+  fc.integer({ min: -50, max: 50 }),
+  fc.constantFrom(...STRINGS),
+);
+
+const data = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, scalar, tie('array'), tie('object')),
+  array: fc.array(tie('value'), { maxLength: 4 }),
+  object: fc.dictionary(fc.constantFrom(...KEYS), tie('value'), { maxKeys: 4 }),
+})).value;
+
+const OPS = [
+  '==',
+  '===',
+  '!=',
+  '!==',
+  '>',
+  '>=',
+  '<',
+  '<=',
+  '!',
+  '!!',
+  '%',
+  'in',
+  'cat',
+  'substr',
+  '+',
+  '*',
+  '-',
+  '/',
+  'min',
+  'max',
+  'merge',
+  'missing',
+  'missing_some',
+  'if',
+  '?:',
+  'and',
+  'or',
+];
+const SCOPED = ['filter', 'map', 'reduce', 'all', 'none', 'some'];
+
+const rule = fc.letrec((tie) => ({
+  rule: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    scalar,
+    tie('var'),
+    tie('var'),
+    tie('op'),
+    tie('op'),
+    tie('scoped'),
+    tie('arith'),
+    fc.array(tie('rule'), { maxLength: 3 }),
+  ),
+  // Numeric corners (-0, coercion of strings) need numbers to meet numbers often.
+  arith: fc
+    .tuple(
+      fc.constantFrom('+', '*', '-', '/', '%', 'min', 'max', '<', '<=', '=='),
+      fc.array(fc.oneof(fc.constantFrom(0, -0, 1, -1, 2.5, '3', '-0', '', null), tie('var')), { maxLength: 4 }),
+    )
+    .map(([op, args]) => ({ [op]: args })),
+  var: fc.oneof(
+    fc.constantFrom(...PATHS).map((p) => ({ var: p })),
+    fc.tuple(fc.constantFrom(...PATHS), scalar).map(([p, d]) => ({ var: [p, d] })),
+    fc.constantFrom(...PATHS, 0, 1, null).map((p) => ({ var: [p] })),
+    tie('rule').map((p) => ({ var: p })),
+    fc.tuple(tie('rule'), tie('rule')).map(([p, d]) => ({ var: [p, d] })),
+  ),
+  op: fc.oneof(
+    fc.tuple(fc.constantFrom(...OPS), fc.array(tie('rule'), { maxLength: 4 })).map(([op, args]) => ({ [op]: args })),
+    fc.tuple(fc.constantFrom(...OPS), tie('rule')).map(([op, arg]) => ({ [op]: arg })),
+    fc
+      .tuple(
+        fc.constantFrom('in', 'missing', 'missing_some'),
+        fc.array(fc.constantFrom(...PATHS, 1, 2), { maxLength: 4 }),
+      )
+      .map(([op, keys]) =>
+        op === 'missing'
+          ? { missing: keys }
+          : op === 'in'
+            ? { in: [keys[0] ?? 'a', keys] }
+            : { missing_some: [1, keys] },
+      ),
+  ),
+  scoped: fc
+    .tuple(fc.constantFrom(...SCOPED), tie('rule'), tie('rule'), fc.option(tie('rule'), { nil: undefined }))
+    .map(([op, items, body, extra]) => ({ [op]: extra === undefined ? [items, body] : [items, body, extra] })),
+})).rule;
+
+const reference = (r: unknown, d: unknown) => outcome(() => jsonLogic.apply(r as jsonLogic.RulesLogic, d));
+
+describe('differential: compileLogic/applyLogic vs json-logic-js', () => {
+  it('agree on random rules and data', () => {
+    fc.assert(
+      fc.property(rule, data, (r, d) => {
+        const expected = reference(r, d);
+        // Copies, so caching by identity or by JSON text is exercised too.
+        const compiled = outcome(() => compileLogic(structuredClone(r))(d));
+        const interpreted = outcome(() => applyLogic(r, d));
+        return sameOutcome(expected, compiled) && sameOutcome(expected, interpreted);
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it('agree with a rule compiled once and run over many data', () => {
+    fc.assert(
+      fc.property(rule, fc.array(data, { minLength: 1, maxLength: 8 }), (r, ds) => {
+        const fn = outcome(() => compileLogic(r));
+        return ds.every((d) => {
+          const expected = reference(r, d);
+          return sameOutcome(expected, fn.ok ? outcome(() => (fn.value as (x: unknown) => unknown)(d)) : { ok: false });
+        });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("agree on the benchmark's realistic rules and contexts", () => {
+    const rules = generateRules(200, 1);
+    const contexts = generateContexts(40, 2);
+    for (const r of rules) {
+      const fn = compileLogic(r);
+      for (const c of contexts)
+        expect(
+          sameOutcome(
+            reference(r, c),
+            outcome(() => fn(c)),
+          ),
+        ).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,17 @@
+import { defineNodeType } from '../define-node-type.ts';
+import { f } from '../fields.ts';
+
+export const actionKafka = defineNodeType({
+  type: 'action.kafka',
+  version: 1,
+  kind: 'action',
+  label: 'Publish to Kafka',
+  description: 'Produces a message to a topic.',
+  icon: 'send',
+  outputs: ['next'],
+  config: {
+    topic: f.string({ label: 'Topic', maxLength: 249 }),
+    key: f.template({ label: 'Key', optional: true, placeholder: '{{ event.userId }}' }),
+    value: f.template({ label: 'Value', json: true, optional: true }),
+  },
+});

@@ -1,0 +1,15 @@
+import { defineNodeType } from '../define-node-type.ts';
+import { f } from '../fields.ts';
+
+export const conditionIf = defineNodeType({
+  type: 'condition.if',
+  version: 1,
+  kind: 'condition',
+  label: 'If',
+  description: 'Continues on `true` or `false` depending on a rule.',
+  icon: 'git-branch',
+  outputs: ['true', 'false'],
+  config: {
+    logic: f.jsonLogic({ label: 'Condition' }),
+  },
+});
