@@ -1,65 +1,118 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testKafka } from '../test/kafka-admin.ts';
-import { createEngine } from './engine.ts';
-import { EngineEnv } from './env.ts';
-import { createLogger } from './logger.ts';
+import {
+  createTestTenant,
+  kafka,
+  publish,
+  type Receiver,
+  startReceiver,
+  startTestEngine,
+  type TestTenant,
+  testDb,
+  track,
+  unpublish,
+  until,
+} from '../test/fixtures.ts';
 
-const kafka = testKafka(process.env.KAFKA_BROKERS as string);
-let topic: string;
-let baseUrl: string;
-let engine: ReturnType<typeof createEngine>;
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+let t: Awaited<ReturnType<typeof startTestEngine>>;
+let receiver: Receiver;
+let tenant: TestTenant;
+const { db, close } = testDb();
 
 beforeAll(async () => {
-  topic = await kafka.createTopic('engine-health');
-  const env = EngineEnv.parse({
-    ...process.env,
-    EVENTS_TOPIC: topic,
-    KAFKA_GROUP_ID: `test-engine-${randomUUID()}`,
-    ENGINE_PORT: '0',
-    LOG_LEVEL: 'silent',
-  });
-  engine = createEngine(env, createLogger('silent'));
-  const { port } = await engine.start();
-  baseUrl = `http://127.0.0.1:${port}`;
+  tenant = await createTestTenant(db);
+  receiver = await startReceiver(() => tenant.secret);
+  t = await startTestEngine('engine');
 });
-afterAll(() => engine?.stop());
+afterAll(async () => {
+  await t?.stop();
+  await receiver?.close();
+  await close();
+});
+
+const flow = (event: string, path: string) => ({
+  name: `on ${event}`,
+  nodes: [
+    { id: 'start', type: 'trigger.event', config: { event } },
+    {
+      id: 'hook',
+      type: 'action.webhook',
+      config: { url: `${receiver.url}${path}`, body: { n: '{{ event.properties.n }}' } },
+    },
+  ],
+  edges: [{ source: 'start', target: 'hook' }],
+});
+const hits = (path: string) => receiver.received.filter((r) => r.path === path).map((r) => r.json.n);
 
 describe('engine process (real Kafka and Postgres)', () => {
   it('joins its consumer group and reports both dependencies healthy on GET /health', async () => {
     const body = await until(async () => {
-      const res = await fetch(`${baseUrl}/health`);
+      const res = await fetch(`${t.url}/health`);
       return res.status === 200 ? await res.json() : undefined;
     });
     expect(body).toMatchObject({ status: 'ok', postgres: { ok: true }, kafka: { ok: true, consumer: 'joined' } });
   });
 
-  it('consumes events from its topic and counts them in /metrics', async () => {
-    await kafka.produce(
-      topic,
-      Array.from({ length: 5 }, (_, i) => ({ key: `t:u${i}`, value: JSON.stringify({ n: i }) })),
-    );
-    const count = await until(async () => {
-      const text = await (await fetch(`${baseUrl}/metrics`)).text();
-      const match = /^tripwire_events_consumed_total (\d+)/m.exec(text);
-      const n = match ? Number(match[1]) : 0;
-      return n >= 5 ? n : undefined;
-    });
-    expect(count).toBe(5);
+  it('hot-reloads publish, republish and unpublish without a restart', async () => {
+    const { workflowId } = await publish(db, tenant.tenantId, flow('first', '/v1'));
+    const t0 = Date.now();
+    await until(() => t.engine.cache.route(tenant.tenantId, 'first'), 5000, 'published workflow loaded');
+    expect(Date.now() - t0).toBeLessThan(1000);
+    await t.produce([track(tenant.tenantId, 'u1', 'first', { n: 1 })]);
+    await until(() => hits('/v1').length === 1, 10_000, 'v1 webhook');
+
+    // Version 2 listens to another event: the old route disappears, the new one appears.
+    await publish(db, tenant.tenantId, flow('second', '/v2'), workflowId);
+    await until(() => t.engine.cache.route(tenant.tenantId, 'second'), 5000, 'version 2 loaded');
+    expect(t.engine.cache.route(tenant.tenantId, 'first')).toBeUndefined();
+    await t.produce([
+      track(tenant.tenantId, 'u1', 'first', { n: 2 }),
+      track(tenant.tenantId, 'u1', 'second', { n: 3 }),
+    ]);
+    await until(() => hits('/v2').length === 1, 10_000, 'v2 webhook');
+
+    await unpublish(db, tenant.tenantId, workflowId);
+    await until(() => (t.engine.cache.route(tenant.tenantId, 'second') ? undefined : true), 5000, 'unpublished');
+    await t.produce([track(tenant.tenantId, 'u1', 'second', { n: 4 })]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(hits('/v1')).toEqual([1]);
+    expect(hits('/v2')).toEqual([3]);
   });
 
-  it('answers 404 for unknown paths', async () => {
-    const res = await fetch(`${baseUrl}/nope`);
-    expect(res.status).toBe(404);
+  it('dead-letters malformed messages with a reason and keeps the partition moving', async () => {
+    await publish(db, tenant.tenantId, flow('after_junk', '/after'));
+    await until(() => t.engine.cache.route(tenant.tenantId, 'after_junk'), 5000, 'workflow loaded');
+    const key = `${tenant.tenantId}:u2`;
+    await t.produce([
+      { key, value: '{not json' },
+      { key, value: JSON.stringify({ v: 1, type: 'track', tenantId: tenant.tenantId }) },
+      { key, value: track('00000000-0000-4000-8000-000000000000', 'u2', 'x').value },
+      track(tenant.tenantId, 'u2', 'after_junk', { n: 5 }),
+    ]);
+    await until(() => hits('/after').length === 1, 10_000, 'event after the junk');
+    const dead = (await kafka.read(t.dlqTopic, 3)).map((m) => JSON.parse(m.value));
+    expect(dead.map((d) => d.reason)).toEqual([
+      'malformed: not valid JSON',
+      expect.stringMatching(/^malformed: not a Tripwire event: messageId/),
+      'unknown tenant',
+    ]);
+    expect(dead[0].value).toBe('{not json');
+    const metrics = await (await fetch(`${t.url}/metrics`)).text();
+    expect(metrics).toMatch(/tripwire_events_dead_lettered_total\{reason="malformed"\} 2/);
+    expect(metrics).toMatch(/tripwire_events_dead_lettered_total\{reason="unknown tenant"\} 1/);
+  });
+
+  it('exposes Prometheus metrics for events, runs and jobs', async () => {
+    const text = await (await fetch(`${t.url}/metrics`)).text();
+    for (const name of [
+      'tripwire_events_consumed_total',
+      'tripwire_runs_started_total',
+      'tripwire_jobs_enqueued_total',
+      'tripwire_batch_evaluation_seconds_bucket',
+      'tripwire_consumer_lag',
+    ]) {
+      expect(text).toContain(name);
+    }
+    expect(Number(/^tripwire_runs_started_total (\d+)/m.exec(text)?.[1])).toBeGreaterThanOrEqual(3);
+    expect((await fetch(`${t.url}/nope`)).status).toBe(404);
   });
 });

@@ -1,31 +1,59 @@
 import { createDb } from '@tripwire/db';
+import { builtinNodeTypes } from '@tripwire/rules';
 import { sql } from 'drizzle-orm';
+import { createActionDispatcher, createSecretLookup } from './action-dispatcher.ts';
+import { createWebhookExecutor } from './actions/action-webhook.ts';
+import { createAddressPolicy } from './actions/address-policy.ts';
+import { createExecutors } from './actions/executors.ts';
+import { createBatchProcessor } from './batch-processor.ts';
 import type { EngineEnv } from './env.ts';
+import { createEventEvaluator } from './event-evaluator.ts';
 import { createHealthServer, type HealthReport } from './health-server.ts';
-import { createKafkaConsumer } from './kafka-consumer.ts';
+import { createJobQueues, type JobQueues } from './jobs/job-queues.ts';
+import { createKafka } from './kafka/kafka-client.ts';
 import type { Logger } from './logger.ts';
+import { createMaintenance } from './maintenance.ts';
 import { createMetrics } from './metrics.ts';
+import { createResumeWorker } from './resume-worker.ts';
+import { createProfileCache } from './state/profiles.ts';
+import { createWorkflowCache } from './workflow-cache.ts';
+
+const ACTION_TYPES = builtinNodeTypes.filter((t) => t.kind === 'action').map((t) => t.type);
 
 /**
- * Wires the engine: Kafka consumer, Postgres, the health/metrics server.
- * Evaluation, state and dispatch plug into onBatch (issue: Engine).
+ * Wires the engine: Kafka in -> evaluate per user -> per-user state -> pg-boss jobs out.
+ * Several engines in one consumer group share the partitions, and with them the users.
  */
 export function createEngine(env: EngineEnv, logger: Logger) {
   const metrics = createMetrics();
   const { db, close: closeDb } = createDb({
     connectionString: env.DATABASE_URL,
-    max: 5,
+    max: 10,
     applicationName: 'tripwire-engine',
   });
-  const consumer = createKafkaConsumer({
-    brokers: env.KAFKA_BROKERS,
-    clientId: env.KAFKA_CLIENT_ID,
+  const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, logger });
+  const producer = kafka.producer();
+  const cache = createWorkflowCache({
+    db,
+    connectionString: env.DATABASE_URL,
+    logger,
+    resyncIntervalMs: env.WORKFLOW_RESYNC_SECONDS * 1000,
+  });
+  const profiles = createProfileCache({ ttlMs: env.PROFILE_CACHE_TTL_SECONDS * 1000 });
+  const maintenance = createMaintenance(db, logger, {
+    runRetentionDays: env.RUN_RETENTION_DAYS,
+    processedRetentionHours: env.PROCESSED_RETENTION_HOURS,
+  });
+  let jobs: JobQueues | undefined;
+  let stopWorkers: (() => Promise<unknown>)[] = [];
+  let lagTimer: NodeJS.Timeout | undefined;
+
+  let processBatch: ReturnType<typeof createBatchProcessor> | undefined;
+  const consumer = kafka.consumer({
     groupId: env.KAFKA_GROUP_ID,
     topic: env.EVENTS_TOPIC,
-    logger,
-    onBatch: async (messages) => {
-      metrics.eventsConsumed.inc(messages.length);
-    },
+    fromBeginning: env.KAFKA_FROM_BEGINNING,
+    onBatch: (messages, control) => (processBatch as NonNullable<typeof processBatch>)(messages, control),
   });
 
   async function check(): Promise<HealthReport> {
@@ -39,20 +67,88 @@ export function createEngine(env: EngineEnv, logger: Logger) {
       status: postgres.ok && kafkaOk ? 'ok' : 'degraded',
       postgres,
       kafka: { ok: kafkaOk, consumer: consumer.state() },
+      workflows: cache.size(),
     };
   }
-
   const health = createHealthServer({ host: env.ENGINE_HOST, port: env.ENGINE_PORT, metrics, check });
 
   return {
+    metrics,
+    cache,
+    db,
     async start() {
       const port = await health.listen();
       logger.info({ port }, 'health server listening');
+      jobs = await createJobQueues({
+        connectionString: env.DATABASE_URL,
+        schema: env.JOBS_SCHEMA,
+        logger,
+        actionTypes: ACTION_TYPES,
+        retryLimit: env.ACTION_RETRY_LIMIT,
+        retryDelaySeconds: env.ACTION_RETRY_DELAY_SECONDS,
+        retryDelayMaxSeconds: env.ACTION_RETRY_DELAY_MAX_SECONDS,
+      });
+      const queues = jobs;
+      const countedJobs = {
+        send: async (...args: Parameters<JobQueues['send']>) => {
+          metrics.jobsEnqueued.inc({ queue: args[1] });
+          return queues.send(...args);
+        },
+        cancel: queues.cancel,
+      };
+      await cache.start();
+      metrics.workflowsLoaded.set(cache.size());
+      const evaluator = createEventEvaluator({ cache, profiles, jobs: countedJobs, metrics });
+      processBatch = createBatchProcessor({
+        db,
+        cache,
+        evaluator,
+        profiles,
+        producer,
+        dlqTopic: env.DLQ_TOPIC,
+        metrics,
+        logger,
+      });
+
+      const webhook = createWebhookExecutor({
+        policy: createAddressPolicy({ allow: env.WEBHOOK_ALLOWED_HOSTS }),
+        timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+        userAgent: 'Tripwire-Webhooks/1.0',
+      });
+      const executors = createExecutors({ webhook, producer, logger, signingSecrets: createSecretLookup(db) });
+      const dispatcher = createActionDispatcher({
+        db,
+        jobs,
+        executors,
+        metrics,
+        logger,
+        concurrency: env.ACTION_CONCURRENCY,
+      });
+      const resumer = createResumeWorker({ db, jobs, cache, evaluator, metrics, logger });
+      await dispatcher.start();
+      await resumer.start();
+      stopWorkers = [() => dispatcher.stop(), () => resumer.stop()];
+      maintenance.start();
       await consumer.start();
+      lagTimer = setInterval(() => {
+        metrics.workflowsLoaded.set(cache.size());
+        void consumer
+          .lag()
+          .then((lag) => metrics.consumerLag.set(lag))
+          .catch(() => {});
+      }, 5000);
+      lagTimer.unref();
       return { port };
     },
+    /** Graceful: finish the batch in hand and commit, stop the workers, then close connections. */
     async stop() {
-      await consumer.stop();
+      clearInterval(lagTimer);
+      maintenance.stop();
+      await consumer.stop().catch((err: unknown) => logger.warn({ err }, 'consumer stop failed'));
+      for (const stop of stopWorkers) await stop();
+      await jobs?.stop().catch((err: unknown) => logger.warn({ err }, 'pg-boss stop failed'));
+      await cache.stop();
+      await producer.disconnect().catch(() => {});
       await health.close();
       await closeDb();
     },

@@ -11,6 +11,15 @@ const brokers = z
   )
   .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1));
 
+const list = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
 export const EngineEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -18,10 +27,31 @@ export const EngineEnv = z.object({
   KAFKA_BROKERS: brokers.default(['127.0.0.1:9092']),
   KAFKA_CLIENT_ID: z.string().min(1).default('tripwire-engine'),
   KAFKA_GROUP_ID: z.string().min(1).default('tripwire-engine'),
+  KAFKA_FROM_BEGINNING: bool.default(false),
   EVENTS_TOPIC: z.string().min(1).default('tripwire.events'),
   DLQ_TOPIC: z.string().min(1).default('tripwire.events.dlq'),
   ENGINE_HOST: z.string().min(1).default('127.0.0.1'),
   ENGINE_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  /** pg-boss's schema; tests give each engine its own. */
+  JOBS_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default('pgboss'),
+  WEBHOOK_ALLOWED_HOSTS: list.default([]),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  ACTION_RETRY_LIMIT: z.coerce.number().int().min(0).max(50).default(8),
+  ACTION_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(2),
+  ACTION_RETRY_DELAY_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+  ACTION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  PROCESSED_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(168),
+  WORKFLOW_RESYNC_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  PROFILE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 });
 export type EngineEnv = z.infer<typeof EngineEnv>;
 

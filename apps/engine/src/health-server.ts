@@ -5,6 +5,7 @@ export interface HealthReport {
   status: 'ok' | 'degraded';
   postgres: { ok: boolean; latencyMs?: number; error?: string };
   kafka: { ok: boolean; consumer: string };
+  workflows?: number;
 }
 
 export interface HealthServerOptions {

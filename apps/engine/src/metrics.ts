@@ -1,13 +1,48 @@
-import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tripwire_engine_' });
-  const eventsConsumed = new Counter({
-    name: 'tripwire_events_consumed_total',
-    help: 'Kafka messages read from the events topic',
-    registers: [registry],
-  });
-  return { registry, eventsConsumed };
+  const registers = [registry];
+  const counter = (name: string, help: string, labelNames: string[] = []) =>
+    new Counter({ name, help, labelNames, registers });
+  return {
+    registry,
+    eventsConsumed: counter('tripwire_events_consumed_total', 'Kafka messages read from the events topic'),
+    eventsMatched: counter('tripwire_events_matched_total', 'Events some active workflow cares about'),
+    eventsDuplicate: counter(
+      'tripwire_events_duplicate_total',
+      'Redelivered events skipped because their effects were committed',
+    ),
+    eventsDeadLettered: counter(
+      'tripwire_events_dead_lettered_total',
+      'Malformed or unprocessable events sent to the DLQ topic',
+      ['reason'],
+    ),
+    evaluationSeconds: new Histogram({
+      name: 'tripwire_batch_evaluation_seconds',
+      help: 'Time to evaluate and commit one Kafka batch',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+    runsStarted: counter('tripwire_runs_started_total', 'Runs started by a trigger'),
+    runsCompleted: counter('tripwire_runs_completed_total', 'Runs that finished without a pending wait'),
+    runsResumed: counter('tripwire_runs_resumed_total', 'Waits resumed (event received, delay elapsed or timeout)'),
+    runsFailed: counter('tripwire_runs_failed_total', 'Runs stopped by a node that could not run'),
+    jobsEnqueued: counter('tripwire_jobs_enqueued_total', 'pg-boss jobs enqueued', ['queue']),
+    jobsCompleted: counter('tripwire_jobs_completed_total', 'Action jobs that succeeded', ['queue']),
+    jobsFailed: counter('tripwire_jobs_failed_total', 'Action job attempts that failed', ['queue', 'retriable']),
+    deadLetters: counter('tripwire_dead_letters_total', 'Actions filed as dead letters', ['queue']),
+    consumerLag: new Gauge({
+      name: 'tripwire_consumer_lag',
+      help: 'Messages behind the end of the events topic',
+      registers,
+    }),
+    workflowsLoaded: new Gauge({
+      name: 'tripwire_workflows_loaded',
+      help: 'Active published workflows in memory',
+      registers,
+    }),
+  };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,9 +1,11 @@
-// Test-only Kafka helpers: a private topic per test file so tests never see each other's messages.
+// Test-only Kafka helpers: a private topic per test so tests never see each other's messages.
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 
 export function testKafka(brokers: string) {
   const kafka = new Kafka({ clientId: 'tripwire-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  let connected: Promise<void> | undefined;
   return {
     kafka,
     async createTopic(prefix: string, partitions = 3): Promise<string> {
@@ -18,13 +20,34 @@ export function testKafka(brokers: string) {
       return topic;
     },
     async produce(topic: string, messages: { key: string; value: string }[]) {
-      const producer = kafka.producer();
-      await producer.connect();
-      try {
-        await producer.send({ topic, acks: -1, messages });
-      } finally {
-        await producer.disconnect();
-      }
+      connected ??= producer.connect();
+      await connected;
+      await producer.send({ topic, acks: -1, messages: messages.map(({ key, value }) => ({ key, value })) });
     },
+    /** Reads a topic from the start until `count` messages arrived. */
+    async read(topic: string, count: number, timeoutMs = 15_000) {
+      const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}` });
+      const seen: { key: string; value: string }[] = [];
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topic, fromBeginning: true });
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`read ${seen.length} of ${count}`)), timeoutMs);
+          void consumer.run({
+            eachMessage: async ({ message }) => {
+              seen.push({ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '' });
+              if (seen.length >= count) {
+                clearTimeout(timer);
+                resolve();
+              }
+            },
+          });
+        });
+      } finally {
+        await consumer.disconnect();
+      }
+      return seen;
+    },
+    disconnect: () => producer.disconnect(),
   };
 }

@@ -22,6 +22,7 @@ try {
     adminUrl: env.DATABASE_ADMIN_URL,
     appUrl: env.DATABASE_URL,
     databases,
+    testDatabases: [env.TEST_DATABASE_NAME],
     log: (line) => console.log(`[db] ${line}`),
   });
 } catch (error) {

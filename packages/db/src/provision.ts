@@ -10,6 +10,8 @@ export interface ProvisionOptions {
   appUrl: string;
   /** Databases to create (if missing) and migrate. */
   databases: string[];
+  /** Of those, the ones integration tests use. */
+  testDatabases?: string[];
   log?: (line: string) => void;
 }
 
@@ -20,7 +22,13 @@ function withDatabase(url: string, database: string): string {
 }
 
 /** Creates the databases and the app's login role when missing, then migrates each database. */
-export async function provision({ adminUrl, appUrl, databases, log = () => {} }: ProvisionOptions): Promise<void> {
+export async function provision({
+  adminUrl,
+  appUrl,
+  databases,
+  testDatabases = [],
+  log = () => {},
+}: ProvisionOptions): Promise<void> {
   const app = new URL(appUrl);
   const appUser = decodeURIComponent(app.username);
   const appPassword = decodeURIComponent(app.password);
@@ -60,6 +68,10 @@ export async function provision({ adminUrl, appUrl, databases, log = () => {} }:
         log(`created database ${database}`);
       }
       await admin.query(`grant connect, temporary on database ${id(database)} to ${id(APP_GROUP_ROLE)}`);
+      // Integration tests give each engine its own pg-boss schema, so the app role may create
+      // schemas in the test database (never in the others).
+      if (testDatabases.includes(database))
+        await admin.query(`grant create on database ${id(database)} to ${id(APP_GROUP_ROLE)}`);
     }
   } finally {
     await admin.query(`select pg_advisory_unlock(7262350)`).catch(() => {});

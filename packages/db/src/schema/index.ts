@@ -1,4 +1,5 @@
 export * from './api-keys.ts';
+export * from './engine-state.ts';
 export * from './profiles.ts';
 export * from './signing-secrets.ts';
 export * from './tenancy.ts';

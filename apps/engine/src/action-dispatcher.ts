@@ -1,0 +1,174 @@
+import { randomUUID } from 'node:crypto';
+import { actionAttempts, type Database, deadLetters, signingSecrets, withTenant } from '@tripwire/db';
+import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import type { JobWithMetadata } from 'pg-boss';
+import type { Executor, Executors } from './actions/executors.ts';
+import { EngineError } from './errors.ts';
+import { DEAD_LETTER_QUEUE, type JobQueues } from './jobs/job-queues.ts';
+import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+import type { ActionJob } from './nodes/actions.ts';
+
+export interface DispatcherOptions {
+  db: Database;
+  jobs: JobQueues;
+  executors: Executors;
+  metrics: Metrics;
+  logger: Logger;
+  concurrency: number;
+}
+
+/** Active signing secrets per tenant, cached briefly (rotation takes effect within a minute). */
+export function createSecretLookup(db: Database, ttlMs = 60_000) {
+  const cache = new Map<string, { secrets: string[]; until: number }>();
+  return async (tenantId: string): Promise<string[]> => {
+    const hit = cache.get(tenantId);
+    if (hit && hit.until > Date.now()) return hit.secrets;
+    const rows = await withTenant(db, tenantId, (tx) =>
+      tx
+        .select({ secret: signingSecrets.secret })
+        .from(signingSecrets)
+        .where(
+          and(
+            eq(signingSecrets.tenantId, tenantId),
+            or(isNull(signingSecrets.expiresAt), gt(signingSecrets.expiresAt, sql`now()`)),
+          ),
+        )
+        .orderBy(signingSecrets.createdAt),
+    );
+    const secrets = rows.map((r) => r.secret);
+    cache.set(tenantId, { secrets, until: Date.now() + ttlMs });
+    return secrets;
+  };
+}
+
+/**
+ * pg-boss workers: one per action queue running its executor, and one filing dead letters.
+ * Retriable failures go back to pg-boss (exponential backoff); a Retry-After longer than that is
+ * honoured by rescheduling; permanent failures skip the remaining retries. Every failure is
+ * recorded per action so its dead letter can say why.
+ */
+export function createActionDispatcher({ db, jobs, executors, metrics, logger, concurrency }: DispatcherOptions) {
+  const { boss } = jobs;
+
+  async function recordFailure(job: ActionJob, error: EngineError | Error) {
+    const status = error instanceof EngineError ? (error.status ?? null) : null;
+    const message = error instanceof EngineError ? `${error.code}: ${error.message}` : `crash: ${error.message}`;
+    await withTenant(db, job.tenantId, (tx) =>
+      tx
+        .insert(actionAttempts)
+        .values({ tenantId: job.tenantId, actionId: job.actionId, attempts: 1, lastError: message, lastStatus: status })
+        .onConflictDoUpdate({
+          target: [actionAttempts.tenantId, actionAttempts.actionId],
+          set: {
+            attempts: sql`${actionAttempts.attempts} + 1`,
+            lastError: message,
+            lastStatus: status,
+            updatedAt: sql`now()`,
+          },
+        }),
+    );
+  }
+
+  async function runOne(queue: string, executor: Executor, job: JobWithMetadata<ActionJob>) {
+    const log = logger.child({
+      tenantId: job.data.tenantId,
+      workflowId: job.data.workflowId,
+      runId: job.data.runId,
+      actionId: job.data.actionId,
+    });
+    try {
+      const output = await executor(job.data, job.signal);
+      metrics.jobsCompleted.inc({ queue });
+      log.info({ queue, attempt: job.retryCount + 1, ...output }, 'action delivered');
+      return { id: job.id, status: 'completed' as const, output };
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      const expected = error instanceof EngineError;
+      const retriable = expected ? error.retriable : true;
+      metrics.jobsFailed.inc({ queue, retriable: String(retriable) });
+      if (expected)
+        log.warn(
+          { queue, attempt: job.retryCount + 1, code: error.code, status: error.status },
+          'action attempt failed',
+        );
+      else log.error({ err: error, queue }, 'action executor crashed');
+      await recordFailure(job.data, error);
+      const output = { error: error.message, code: expected ? error.code : 'crash' };
+      if (!retriable) return { id: job.id, status: 'deadletter' as const, output };
+      const retryAfterMs = expected ? (error as EngineError & { retryAfterMs?: number }).retryAfterMs : undefined;
+      const reschedules = job.data.reschedules ?? 0;
+      if (retryAfterMs && job.retryCount + reschedules < job.retryLimit) {
+        // pg-boss cannot take a delay per failure; a fresh job at the requested time keeps the same actionId.
+        await boss.send(
+          queue,
+          { ...job.data, reschedules: reschedules + 1 },
+          { startAfter: new Date(Date.now() + retryAfterMs) },
+        );
+        return { id: job.id, status: 'completed' as const, output: { ...output, rescheduledInMs: retryAfterMs } };
+      }
+      return { id: job.id, status: 'failed' as const, output };
+    }
+  }
+
+  const workerIds: string[] = [];
+  return {
+    async start() {
+      for (const [queue, executor] of Object.entries(executors) as [string, Executor][]) {
+        const id = await boss.work(
+          queue,
+          {
+            batchSize: 5,
+            localConcurrency: concurrency,
+            includeMetadata: true,
+            perJobResults: true,
+            pollingIntervalSeconds: 1,
+            notifyPollingIntervalSeconds: 1,
+          },
+          (batch: JobWithMetadata<ActionJob>[]) => Promise.all(batch.map((job) => runOne(queue, executor, job))),
+        );
+        workerIds.push(id);
+      }
+      workerIds.push(
+        await boss.work<ActionJob>(DEAD_LETTER_QUEUE, { batchSize: 10, pollingIntervalSeconds: 2 }, async (batch) => {
+          for (const job of batch) await fileDeadLetter(job.id, job.data);
+        }),
+      );
+    },
+    async stop() {
+      for (const queue of [...Object.keys(executors), DEAD_LETTER_QUEUE])
+        await boss.offWork(queue, { wait: true }).catch(() => {});
+    },
+  };
+
+  async function fileDeadLetter(jobId: string, job: ActionJob) {
+    await withTenant(db, job.tenantId, async (tx) => {
+      const [attempt] = await tx
+        .select({ attempts: actionAttempts.attempts, lastError: actionAttempts.lastError })
+        .from(actionAttempts)
+        .where(and(eq(actionAttempts.tenantId, job.tenantId), eq(actionAttempts.actionId, job.actionId)));
+      await tx
+        .insert(deadLetters)
+        .values({
+          tenantId: job.tenantId,
+          id: isUuid(jobId) ? jobId : randomUUID(),
+          queue: job.type,
+          actionId: job.actionId,
+          runId: job.runId,
+          workflowId: job.workflowId,
+          nodeId: job.nodeId,
+          data: job,
+          error: attempt?.lastError ?? 'expired: the job ran out of time',
+          attempts: attempt?.attempts ?? 0,
+        })
+        .onConflictDoNothing();
+    });
+    metrics.deadLetters.inc({ queue: job.type });
+    logger.warn(
+      { tenantId: job.tenantId, runId: job.runId, actionId: job.actionId, queue: job.type },
+      'action dead-lettered',
+    );
+  }
+}
+
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

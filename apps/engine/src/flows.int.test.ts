@@ -1,0 +1,262 @@
+import { runs, withTenant } from '@tripwire/db';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestTenant,
+  identify,
+  kafka,
+  publish,
+  type Receiver,
+  startReceiver,
+  startTestEngine,
+  type TestTenant,
+  testDb,
+  track,
+  until,
+} from '../test/fixtures.ts';
+
+let t: Awaited<ReturnType<typeof startTestEngine>>;
+let receiver: Receiver;
+let tenant: TestTenant;
+const { db, close } = testDb();
+
+beforeAll(async () => {
+  tenant = await createTestTenant(db);
+  receiver = await startReceiver(() => tenant.secret);
+  t = await startTestEngine('flows');
+});
+afterAll(async () => {
+  await t?.stop();
+  await receiver?.close();
+  await close();
+});
+
+const hook = (id: string, path: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  type: 'action.webhook',
+  config: { url: `${receiver.url}${path}`, body: { user: '{{ event.userId }}', event: '{{ event.name }}', ...extra } },
+});
+const at = (path: string) => receiver.received.filter((r) => r.path === path);
+
+async function runsOf(workflowId: string) {
+  return withTenant(db, tenant.tenantId, (tx) =>
+    tx
+      .select()
+      .from(runs)
+      .where(and(eq(runs.tenantId, tenant.tenantId), eq(runs.workflowId, workflowId))),
+  );
+}
+
+describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => {
+  it('trigger (filter) -> condition on a profile trait -> signed webhook, kafka and log actions', async () => {
+    const outTopic = await kafka.createTopic('flows-out', 1);
+    const { workflowId } = await publish(db, tenant.tenantId, {
+      name: 'VIP purchase',
+      nodes: [
+        {
+          id: 'start',
+          type: 'trigger.event',
+          config: { event: 'purchase', filter: { '>': [{ var: 'event.properties.total' }, 100] } },
+        },
+        { id: 'vip', type: 'condition.if', config: { logic: { '==': [{ var: 'user.plan' }, 'pro'] } } },
+        hook('notify', '/vip', { total: '{{ event.properties.total }}' }),
+        {
+          id: 'stream',
+          type: 'action.kafka',
+          config: { topic: outTopic, key: '{{ event.userId }}', value: { total: '{{ event.properties.total }}' } },
+        },
+        { id: 'note', type: 'action.log', config: { message: 'not a pro: {{ event.userId }}' } },
+      ],
+      edges: [
+        { source: 'start', target: 'vip' },
+        { source: 'vip', sourceHandle: 'true', target: 'notify' },
+        { source: 'vip', sourceHandle: 'true', target: 'stream' },
+        { source: 'vip', sourceHandle: 'false', target: 'note' },
+      ],
+    });
+    await until(() => t.engine.cache.route(tenant.tenantId, 'purchase'), 5000, 'workflow loaded');
+    await t.produce([
+      identify(tenant.tenantId, 'alice', { plan: 'pro' }),
+      identify(tenant.tenantId, 'bob', { plan: 'free' }),
+    ]);
+    // Identify is written to profiles by the web app; here the test writes what ingestion would.
+    await withTenant(db, tenant.tenantId, async (tx) => {
+      const { profiles } = await import('@tripwire/db');
+      await tx.insert(profiles).values([
+        { tenantId: tenant.tenantId, userId: 'alice', traits: { plan: 'pro' } },
+        { tenantId: tenant.tenantId, userId: 'bob', traits: { plan: 'free' } },
+      ]);
+    });
+    await t.produce([
+      track(tenant.tenantId, 'alice', 'purchase', { total: 250 }),
+      track(tenant.tenantId, 'alice', 'purchase', { total: 5 }),
+      track(tenant.tenantId, 'bob', 'purchase', { total: 300 }),
+    ]);
+    const [vip] = await until(() => (at('/vip').length > 0 ? at('/vip') : undefined), 15_000, 'vip webhook');
+    expect(vip?.verified).toBe(true);
+    expect(vip?.json).toEqual({ user: 'alice', event: 'purchase', total: 250 });
+    expect(String(vip?.headers['webhook-id'])).toMatch(/^msg_/);
+    const [out] = await kafka.read(outTopic, 1);
+    expect(out).toEqual({ key: 'alice', value: JSON.stringify({ total: 250 }) });
+
+    const all = await until(
+      async () => {
+        const r = await runsOf(workflowId);
+        return r.length === 2 && r.every((x) => x.status === 'completed') ? r : undefined;
+      },
+      10_000,
+      'two completed runs',
+    );
+    const bob = all.find((r) => r.userId === 'bob');
+    expect(
+      (bob?.path as { nodeId: string; output?: string; detail?: { result?: boolean } }[]).map((p) => [
+        p.nodeId,
+        p.output ?? null,
+      ]),
+    ).toEqual([
+      ['start', 'next'],
+      ['vip', 'false'],
+      ['note', 'next'],
+    ]);
+    expect(at('/vip')).toHaveLength(1);
+  });
+
+  it('condition.count: fires on the 3rd failed payment within 10 minutes, not for older ones', async () => {
+    await publish(db, tenant.tenantId, {
+      name: '3 failed payments',
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'payment_failed' } },
+        { id: 'three', type: 'condition.count', config: { event: 'payment_failed', atLeast: 3, within: 'PT10M' } },
+        hook('alert', '/payments'),
+      ],
+      edges: [
+        { source: 'start', target: 'three' },
+        { source: 'three', sourceHandle: 'true', target: 'alert' },
+      ],
+    });
+    await until(() => t.engine.cache.route(tenant.tenantId, 'payment_failed'), 5000, 'workflow loaded');
+    const old = new Date(Date.now() - 20 * 60_000);
+    await t.produce([
+      track(tenant.tenantId, 'carol', 'payment_failed', {}, old),
+      track(tenant.tenantId, 'carol', 'payment_failed', {}, old),
+      track(tenant.tenantId, 'carol', 'payment_failed'),
+      track(tenant.tenantId, 'carol', 'payment_failed'),
+      track(tenant.tenantId, 'dave', 'payment_failed'),
+    ]);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(at('/payments')).toHaveLength(0);
+    await t.produce([track(tenant.tenantId, 'carol', 'payment_failed')]);
+    await until(() => at('/payments').length === 1, 10_000, 'payment alert');
+    expect(at('/payments')[0]?.json.user).toBe('carol');
+  });
+
+  it('limit.frequency: at most one pass per user per day', async () => {
+    const { workflowId } = await publish(db, tenant.tenantId, {
+      name: 'Once a day',
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'login' } },
+        { id: 'cap', type: 'limit.frequency', config: { max: 1, per: 'P1D' } },
+        hook('welcome', '/daily'),
+      ],
+      edges: [
+        { source: 'start', target: 'cap' },
+        { source: 'cap', sourceHandle: 'pass', target: 'welcome' },
+      ],
+    });
+    await until(() => t.engine.cache.route(tenant.tenantId, 'login'), 5000, 'workflow loaded');
+    await t.produce([
+      track(tenant.tenantId, 'erin', 'login'),
+      track(tenant.tenantId, 'erin', 'login'),
+      track(tenant.tenantId, 'frank', 'login'),
+    ]);
+    const done = await until(
+      async () => {
+        const r = await runsOf(workflowId);
+        return r.length === 3 && r.every((x) => x.status === 'completed') ? r : undefined;
+      },
+      10_000,
+      'three runs',
+    );
+    await until(() => at('/daily').length === 2, 10_000, 'two daily webhooks');
+    const outputs = done
+      .map((r) => (r.path as { nodeId: string; output?: string }[]).find((p) => p.nodeId === 'cap')?.output)
+      .sort();
+    expect(outputs).toEqual(['limited', 'pass', 'pass']);
+  });
+
+  it('wait.delay resumes the run after the delay', async () => {
+    await publish(db, tenant.tenantId, {
+      name: 'Welcome later',
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'signed_up' } },
+        { id: 'later', type: 'wait.delay', config: { duration: 'PT2S' } },
+        hook('welcome', '/later'),
+      ],
+      edges: [
+        { source: 'start', target: 'later' },
+        { source: 'later', target: 'welcome' },
+      ],
+    });
+    await until(() => t.engine.cache.route(tenant.tenantId, 'signed_up'), 5000, 'workflow loaded');
+    const sent = Date.now();
+    await t.produce([track(tenant.tenantId, 'gina', 'signed_up')]);
+    const [hit] = await until(() => (at('/later').length ? at('/later') : undefined), 15_000, 'delayed webhook');
+    expect((hit?.at ?? 0) - sent).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('wait.event: received when the awaited event matches (even in the same batch), timeout otherwise', async () => {
+    await publish(db, tenant.tenantId, {
+      name: 'Cart abandonment',
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'cart_created' } },
+        {
+          id: 'bought',
+          type: 'wait.event',
+          config: {
+            event: 'order_completed',
+            match: { '==': [{ var: 'event.properties.cart' }, { var: 'trigger.properties.cart' }] },
+            timeout: 'PT3S',
+          },
+        },
+        hook('thanks', '/received', { cart: '{{ trigger.properties.cart }}' }),
+        hook('nudge', '/timeout', { cart: '{{ trigger.properties.cart }}' }),
+      ],
+      edges: [
+        { source: 'start', target: 'bought' },
+        { source: 'bought', sourceHandle: 'received', target: 'thanks' },
+        { source: 'bought', sourceHandle: 'timeout', target: 'nudge' },
+      ],
+    });
+    await until(() => t.engine.cache.route(tenant.tenantId, 'cart_created'), 5000, 'workflow loaded');
+    await t.produce([
+      // Same batch: the trigger and the awaited event back to back.
+      track(tenant.tenantId, 'hana', 'cart_created', { cart: 'c1' }),
+      track(tenant.tenantId, 'hana', 'order_completed', { cart: 'c1' }),
+      // A purchase of another cart does not match; this one times out.
+      track(tenant.tenantId, 'ivan', 'cart_created', { cart: 'c2' }),
+      track(tenant.tenantId, 'ivan', 'order_completed', { cart: 'other' }),
+    ]);
+    await until(() => at('/received').length === 1, 10_000, 'received webhook');
+    expect(at('/received')[0]?.json).toMatchObject({ user: 'hana', cart: 'c1' });
+    await until(() => at('/timeout').length === 1, 15_000, 'timeout webhook');
+    expect(at('/timeout')[0]?.json).toMatchObject({ user: 'ivan', cart: 'c2' });
+    await new Promise((r) => setTimeout(r, 3500));
+    // hana's timeout was cancelled: no nudge for her, ever.
+    expect(at('/timeout').map((h) => h.json.user)).toEqual(['ivan']);
+  });
+
+  it('processes a redelivered event (same messageId) once', async () => {
+    await publish(db, tenant.tenantId, {
+      name: 'Once only',
+      nodes: [{ id: 'start', type: 'trigger.event', config: { event: 'dup_test' } }, hook('h', '/dup')],
+      edges: [{ source: 'start', target: 'h' }],
+    });
+    await until(() => t.engine.cache.route(tenant.tenantId, 'dup_test'), 5000, 'workflow loaded');
+    const event = track(tenant.tenantId, 'jack', 'dup_test');
+    await t.produce([event]);
+    await t.produce([event]);
+    await until(() => at('/dup').length === 1, 10_000, 'dup webhook');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(at('/dup')).toHaveLength(1);
+  });
+});

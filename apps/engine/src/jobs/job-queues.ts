@@ -1,0 +1,72 @@
+import type { TenantTx } from '@tripwire/db';
+import { sql } from 'drizzle-orm';
+import { fromDrizzle, PgBoss } from 'pg-boss';
+import type { Logger } from '../logger.ts';
+
+/** Resumes of wait.delay and wait.event timeouts. */
+export const RESUME_QUEUE = 'tripwire.resume';
+/** Where action jobs go when they fail for good; a worker files them as tenant-visible dead letters. */
+export const DEAD_LETTER_QUEUE = 'tripwire.dead-letters';
+
+export interface JobQueueOptions {
+  connectionString: string;
+  schema: string;
+  logger: Logger;
+  actionTypes: readonly string[];
+  retryLimit: number;
+  retryDelaySeconds: number;
+  retryDelayMaxSeconds: number;
+}
+
+export interface SendOptions {
+  startAfter?: Date;
+  id?: string;
+}
+
+/**
+ * pg-boss, set up for the engine: one queue per action type with retries, exponential backoff and
+ * a dead-letter queue, plus the resume queue. `send` enqueues inside the caller's transaction, so
+ * a job exists exactly when the state it belongs to was committed.
+ */
+export async function createJobQueues(options: JobQueueOptions) {
+  const { logger } = options;
+  const boss = new PgBoss({
+    connectionString: options.connectionString,
+    schema: options.schema,
+    application_name: 'tripwire-engine-jobs',
+    max: 6,
+    // Workers wake on NOTIFY when a job is created instead of waiting for their next poll.
+    useListenNotify: true,
+  });
+  boss.on('error', (err) => logger.error({ err }, 'pg-boss error'));
+  await boss.start();
+  await boss.createQueue(DEAD_LETTER_QUEUE, { retryLimit: 10, retryDelay: 5, retryBackoff: true });
+  const resume = { retryLimit: 10, retryDelay: 1, retryBackoff: true, retryDelayMax: 300, notify: false };
+  await boss.createQueue(RESUME_QUEUE, resume);
+  await boss.updateQueue(RESUME_QUEUE, resume);
+  for (const type of options.actionTypes) {
+    const queue = {
+      retryLimit: options.retryLimit,
+      retryDelay: options.retryDelaySeconds,
+      retryBackoff: true,
+      retryDelayMax: options.retryDelayMaxSeconds,
+      deadLetter: DEAD_LETTER_QUEUE,
+      notify: true,
+    };
+    await boss.createQueue(type, queue);
+    // createQueue keeps an existing queue's settings; make them follow the configuration.
+    await boss.updateQueue(type, queue);
+  }
+
+  return {
+    boss,
+    send(tx: TenantTx, queue: string, data: object, opts: SendOptions = {}): Promise<string | null> {
+      return boss.send(queue, data, { ...opts, db: fromDrizzle(tx, sql) });
+    },
+    cancel(tx: TenantTx, queue: string, id: string) {
+      return boss.cancel(queue, id, { db: fromDrizzle(tx, sql) });
+    },
+    stop: () => boss.stop({ graceful: true, timeout: 20_000 }),
+  };
+}
+export type JobQueues = Awaited<ReturnType<typeof createJobQueues>>;

@@ -1,0 +1,145 @@
+// The only file in the engine that imports kafkajs, so the client can be swapped.
+import { Kafka, logLevel } from 'kafkajs';
+import type { Logger } from '../logger.ts';
+
+export type ConsumerState = 'idle' | 'connecting' | 'joined' | 'rebalancing' | 'crashed' | 'stopped';
+
+export interface RawMessage {
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+export interface BatchControl {
+  /** Still allowed to work on this batch (false after a rebalance took the partition or at stop). */
+  isRunning(): boolean;
+  heartbeat(): Promise<void>;
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  topic: string;
+  /** Where a brand-new consumer group starts: the log's start, or only new events (default). */
+  fromBeginning?: boolean;
+  /**
+   * Handles one partition's batch. Offsets are committed only after it resolves, so a crash
+   * mid-batch redelivers the whole batch (and the engine's processed-event keys skip what committed).
+   */
+  onBatch(messages: RawMessage[], control: BatchControl): Promise<void>;
+}
+
+export interface EventConsumer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  state(): ConsumerState;
+  ping(): Promise<boolean>;
+  /** Messages behind the log end, summed over this group's partitions. */
+  lag(): Promise<number>;
+}
+
+export interface MessageProducer {
+  send(
+    topic: string,
+    messages: { key?: string | null; value: string; headers?: Record<string, string> }[],
+  ): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export function createKafka({ brokers, clientId, logger }: { brokers: string[]; clientId: string; logger: Logger }) {
+  const kafka = new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ namespace, level, log }) => {
+        const { message, ...extra } = log;
+        const fn = level <= logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : 'debug';
+        logger[fn]({ kafka: namespace, ...extra }, message);
+      },
+  });
+
+  function consumer(options: ConsumerOptions): EventConsumer {
+    const c = kafka.consumer({ groupId: options.groupId, maxBytesPerPartition: 1024 * 1024 });
+    const admin = kafka.admin();
+    let state: ConsumerState = 'idle';
+    c.on(c.events.GROUP_JOIN, (e) => {
+      state = 'joined';
+      logger.info({ memberId: e.payload.memberId, assignment: e.payload.memberAssignment }, 'joined consumer group');
+    });
+    c.on(c.events.REBALANCING, () => {
+      state = 'rebalancing';
+    });
+    c.on(c.events.CRASH, (e) => {
+      state = 'crashed';
+      logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+    });
+    return {
+      async start() {
+        state = 'connecting';
+        await admin.connect();
+        await c.connect();
+        await c.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning ?? false });
+        await c.run({
+          autoCommit: true,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: 3,
+          eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
+            if (batch.messages.length === 0) return;
+            const messages: RawMessage[] = batch.messages.map((m) => ({
+              partition: batch.partition,
+              offset: m.offset,
+              key: m.key,
+              value: m.value,
+            }));
+            await options.onBatch(messages, { isRunning: () => isRunning() && !isStale(), heartbeat });
+            const last = batch.messages[batch.messages.length - 1];
+            if (last) resolveOffset(last.offset);
+            await commitOffsetsIfNecessary();
+          },
+        });
+      },
+      async stop() {
+        state = 'stopped';
+        await c.disconnect();
+        await admin.disconnect();
+      },
+      state: () => state,
+      async ping() {
+        try {
+          await admin.fetchTopicMetadata({ topics: [options.topic] });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      async lag() {
+        const [ends, committed] = await Promise.all([
+          admin.fetchTopicOffsets(options.topic),
+          admin.fetchOffsets({ groupId: options.groupId, topics: [options.topic] }),
+        ]);
+        const done = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+        return ends.reduce((sum, p) => sum + Math.max(0, Number(p.high) - Math.max(0, done.get(p.partition) ?? 0)), 0);
+      },
+    };
+  }
+
+  function producer(): MessageProducer {
+    const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    let connecting: Promise<void> | undefined;
+    return {
+      async send(topic, messages) {
+        connecting ??= p.connect().catch((error: unknown) => {
+          connecting = undefined;
+          throw error;
+        });
+        await connecting;
+        await p.send({ topic, acks: -1, messages });
+      },
+      disconnect: () => p.disconnect(),
+    };
+  }
+
+  return { consumer, producer };
+}

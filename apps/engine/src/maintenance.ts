@@ -1,0 +1,38 @@
+import type { Database } from '@tripwire/db';
+import { sql } from 'drizzle-orm';
+import type { Logger } from './logger.ts';
+
+export interface RetentionOptions {
+  runRetentionDays: number;
+  processedRetentionHours: number;
+}
+
+/** Longest window a condition.count or limit.frequency can have (the rules package's cap). */
+const MAX_WINDOW_DAYS = 90;
+
+/** Bounded retention for run records, processed-event keys and counter marks; hourly. */
+export function createMaintenance(db: Database, logger: Logger, options: RetentionOptions, intervalMs = 3_600_000) {
+  let timer: NodeJS.Timeout | undefined;
+  async function prune() {
+    const day = 86_400_000;
+    const now = Date.now();
+    const { rows } = await db.execute(
+      sql`select * from tripwire_prune(${new Date(now - options.runRetentionDays * day)}, ${new Date(now - options.processedRetentionHours * 3_600_000)}, ${new Date(now - (MAX_WINDOW_DAYS + 1) * day)})`,
+    );
+    logger.info({ pruned: rows[0] }, 'retention');
+  }
+  return {
+    start() {
+      void prune().catch((err: unknown) => logger.error({ err }, 'retention failed'));
+      timer = setInterval(
+        () => void prune().catch((err: unknown) => logger.error({ err }, 'retention failed')),
+        intervalMs,
+      );
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+    },
+    prune,
+  };
+}

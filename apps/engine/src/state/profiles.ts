@@ -1,0 +1,30 @@
+import { profiles, type TenantTx } from '@tripwire/db';
+import { and, eq } from 'drizzle-orm';
+
+/**
+ * Profile traits for `user.*`, read only for plans that use them and cached for a short TTL.
+ * identify events for a user arrive on the same partition as the user's other events, so the
+ * engine that evaluates a user also sees (and invalidates on) that user's identify calls.
+ */
+export function createProfileCache({ ttlMs = 60_000, maxEntries = 100_000 } = {}) {
+  const cache = new Map<string, { traits: Record<string, unknown>; expires: number }>();
+  return {
+    async get(tx: TenantTx, tenantId: string, userId: string): Promise<Record<string, unknown>> {
+      const key = `${tenantId}:${userId}`;
+      const hit = cache.get(key);
+      if (hit && hit.expires > Date.now()) return hit.traits;
+      const [row] = await tx
+        .select({ traits: profiles.traits })
+        .from(profiles)
+        .where(and(eq(profiles.tenantId, tenantId), eq(profiles.userId, userId)));
+      const traits = row?.traits ?? {};
+      if (cache.size >= maxEntries) cache.clear();
+      cache.set(key, { traits, expires: Date.now() + ttlMs });
+      return traits;
+    },
+    invalidate(tenantId: string, userId: string) {
+      cache.delete(`${tenantId}:${userId}`);
+    },
+  };
+}
+export type ProfileCache = ReturnType<typeof createProfileCache>;

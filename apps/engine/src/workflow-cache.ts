@@ -1,0 +1,173 @@
+import { type Database, withTenant, workflowVersions } from '@tripwire/db';
+import type { ExecutionPlan } from '@tripwire/rules';
+import { and, eq, sql } from 'drizzle-orm';
+import pg from 'pg';
+import { type LoadedPlan, loadPlan, routeEvent } from './compiled-plan.ts';
+import type { Logger } from './logger.ts';
+
+export interface Interest {
+  plan: LoadedPlan;
+  nodeId: string;
+}
+
+export interface Route {
+  triggers: Interest[];
+  counts: Interest[];
+  /** Some active workflow of the tenant waits for this event name: look up pending waiters. */
+  waits: boolean;
+}
+
+interface ActiveRow {
+  tenant_id: string;
+  workflow_id: string;
+  version: number;
+  plan: ExecutionPlan;
+  [key: string]: unknown;
+}
+
+export interface WorkflowCacheOptions {
+  db: Database;
+  /** For LISTEN tripwire_workflows (publish, unpublish, rollback, delete). */
+  connectionString: string;
+  logger: Logger;
+  resyncIntervalMs?: number;
+}
+
+/**
+ * Every active published version, compiled, with an index per tenant from event name to the
+ * nodes that care, so routing an event is two map lookups. Reloads one workflow on NOTIFY and
+ * everything on a timer (the backstop for a lost notification). Older versions are loaded on
+ * demand for runs that started on them.
+ */
+export function createWorkflowCache({ db, connectionString, logger, resyncIntervalMs = 60_000 }: WorkflowCacheOptions) {
+  const active = new Map<string, LoadedPlan>(); // `${tenantId}:${workflowId}`
+  const byTenant = new Map<string, Map<string, Route>>();
+  const history = new Map<string, LoadedPlan>(); // `${tenantId}:${workflowId}@${version}`
+  let listener: pg.Client | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  let reloads = 0;
+
+  function reindex(tenantId: string) {
+    const index = new Map<string, Route>();
+    for (const plan of active.values()) {
+      if (plan.tenantId !== tenantId) continue;
+      for (const eventName of Object.keys(plan.plan.events)) {
+        const r = routeEvent(plan.plan, eventName);
+        if (!r) continue;
+        const route = index.get(eventName) ?? { triggers: [], counts: [], waits: false };
+        for (const nodeId of r.triggers) route.triggers.push({ plan, nodeId });
+        for (const nodeId of r.counts) route.counts.push({ plan, nodeId });
+        if (r.waits.length > 0) route.waits = true;
+        index.set(eventName, route);
+      }
+    }
+    if (index.size === 0) byTenant.delete(tenantId);
+    else byTenant.set(tenantId, index);
+  }
+
+  function install(row: ActiveRow) {
+    try {
+      const plan = loadPlan(row.tenant_id, row.workflow_id, row.version, row.plan);
+      active.set(`${row.tenant_id}:${row.workflow_id}`, plan);
+      history.set(`${row.tenant_id}:${row.workflow_id}@${row.version}`, plan);
+    } catch (err) {
+      // A plan that no longer loads must not take the others down with it.
+      logger.error({ err, tenantId: row.tenant_id, workflowId: row.workflow_id }, 'could not load workflow plan');
+    }
+  }
+
+  async function loadAll() {
+    const { rows } = await db.execute<ActiveRow>(sql`select * from tripwire_active_workflow_versions()`);
+    const tenants = new Set<string>([...active.values()].map((p) => p.tenantId));
+    active.clear();
+    for (const row of rows) install(row);
+    for (const row of rows) tenants.add(row.tenant_id);
+    for (const tenantId of tenants) reindex(tenantId);
+    reloads++;
+    logger.debug({ workflows: active.size }, 'workflows loaded');
+  }
+
+  async function reloadOne(tenantId: string, workflowId: string) {
+    const { rows } = await db.execute<ActiveRow>(
+      sql`select * from tripwire_active_workflow_versions(${tenantId}::uuid, ${workflowId}::uuid)`,
+    );
+    active.delete(`${tenantId}:${workflowId}`);
+    for (const row of rows) install(row);
+    reindex(tenantId);
+    reloads++;
+    logger.info({ tenantId, workflowId, version: rows[0]?.version ?? null }, 'workflow reloaded');
+  }
+
+  async function listen() {
+    if (stopped) return;
+    const client = new pg.Client({ connectionString });
+    client.on('notification', (msg) => {
+      try {
+        const { tenantId, workflowId } = JSON.parse(msg.payload ?? '{}') as { tenantId: string; workflowId: string };
+        void reloadOne(tenantId, workflowId).catch((err: unknown) => logger.error({ err }, 'workflow reload failed'));
+      } catch (err) {
+        logger.warn({ err }, 'ignored a malformed workflow notification');
+      }
+    });
+    client.on('error', (err) => {
+      logger.warn({ err }, 'workflow listener lost; resyncing');
+      listener = undefined;
+      setTimeout(() => {
+        void listen()
+          .then(loadAll)
+          .catch(() => {});
+      }, 1000).unref();
+    });
+    await client.connect();
+    await client.query('LISTEN tripwire_workflows');
+    listener = client;
+  }
+
+  return {
+    async start() {
+      await listen();
+      await loadAll();
+      timer = setInterval(
+        () => void loadAll().catch((err: unknown) => logger.error({ err }, 'resync failed')),
+        resyncIntervalMs,
+      );
+      timer.unref();
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await listener?.end().catch(() => {});
+    },
+    route(tenantId: string, eventName: string): Route | undefined {
+      return byTenant.get(tenantId)?.get(eventName);
+    },
+    /** The plan a run started on, active or not. */
+    async plan(tenantId: string, workflowId: string, version: number): Promise<LoadedPlan | undefined> {
+      const key = `${tenantId}:${workflowId}@${version}`;
+      const hit = history.get(key);
+      if (hit) return hit;
+      const [row] = await withTenant(db, tenantId, (tx) =>
+        tx
+          .select({ plan: workflowVersions.plan })
+          .from(workflowVersions)
+          .where(
+            and(
+              eq(workflowVersions.tenantId, tenantId),
+              eq(workflowVersions.workflowId, workflowId),
+              eq(workflowVersions.version, version),
+            ),
+          ),
+      );
+      if (!row) return undefined;
+      const plan = loadPlan(tenantId, workflowId, version, row.plan as ExecutionPlan);
+      if (history.size > 5000) history.clear();
+      history.set(key, plan);
+      return plan;
+    },
+    size: () => active.size,
+    reloads: () => reloads,
+    resync: () => loadAll(),
+  };
+}
+export type WorkflowCache = ReturnType<typeof createWorkflowCache>;

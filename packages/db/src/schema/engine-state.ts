@@ -1,0 +1,143 @@
+import { sql } from 'drizzle-orm';
+import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { tenants } from './tenancy.ts';
+import { tenantIsolation } from './tenant-policy.ts';
+import { workflows } from './workflows.ts';
+
+/**
+ * Events (and resume jobs) whose effects are committed. The engine inserts the key in the same
+ * transaction as the effects, so a redelivered event finds it and changes nothing.
+ */
+export const processedEvents = pgTable(
+  'processed_events',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    messageId: text('message_id').notNull(),
+    processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.messageId] }),
+    index('processed_events_tenant_time_idx').on(t.tenantId, t.processedAt),
+    tenantIsolation(),
+  ],
+);
+
+/**
+ * Timestamps per user and node: matching events for condition.count, passes for limit.frequency.
+ * Keyed by workflow (not version) so counts survive a republish.
+ */
+export const userMarks = pgTable(
+  'user_marks',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    userId: text('user_id').notNull(),
+    workflowId: uuid('workflow_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    /** The event's messageId or the run's id: the same mark is never counted twice. */
+    ref: text('ref').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.userId, t.workflowId, t.nodeId, t.at, t.ref] }),
+    foreignKey({ columns: [t.tenantId, t.workflowId], foreignColumns: [workflows.tenantId, workflows.id] }).onDelete(
+      'cascade',
+    ),
+    tenantIsolation(),
+  ],
+);
+
+/** One row per run: where it is, what it did and why (each condition's result), with timestamps. */
+export const runs = pgTable(
+  'runs',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    workflowId: uuid('workflow_id').notNull(),
+    version: integer('version').notNull(),
+    userId: text('user_id').notNull(),
+    triggerEvent: jsonb('trigger_event').notNull(),
+    /** running | waiting | completed | failed */
+    status: text('status').notNull(),
+    currentNode: text('current_node'),
+    /** Waits not yet resumed; the run completes when it reaches 0 with nothing left to do. */
+    pending: integer('pending').notNull().default(0),
+    path: jsonb('path').notNull().default(sql`'[]'::jsonb`),
+    error: text('error'),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({ columns: [t.tenantId, t.workflowId], foreignColumns: [workflows.tenantId, workflows.id] }).onDelete(
+      'cascade',
+    ),
+    index('runs_tenant_workflow_started_idx').on(t.tenantId, t.workflowId, t.startedAt),
+    index('runs_tenant_finished_idx').on(t.tenantId, t.finishedAt),
+    tenantIsolation(),
+  ],
+);
+
+/** A run waiting at a wait.event node for the user's next matching event. */
+export const waiters = pgTable(
+  'waiters',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    runId: uuid('run_id').notNull(),
+    nodeId: text('node_id').notNull(),
+    userId: text('user_id').notNull(),
+    eventName: text('event_name').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    timeoutJobId: text('timeout_job_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.runId, t.nodeId] }),
+    foreignKey({ columns: [t.tenantId, t.runId], foreignColumns: [runs.tenantId, runs.id] }).onDelete('cascade'),
+    index('waiters_tenant_user_event_idx').on(t.tenantId, t.userId, t.eventName),
+    tenantIsolation(),
+  ],
+);
+
+/** The latest failure of each action, so a dead letter can say why it died. */
+export const actionAttempts = pgTable(
+  'action_attempts',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    actionId: text('action_id').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    lastStatus: integer('last_status'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.actionId] }), tenantIsolation()],
+);
+
+/** Actions that failed for good: inspectable and replayable through /v1/dead-letters. */
+export const deadLetters = pgTable(
+  'dead_letters',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull(),
+    queue: text('queue').notNull(),
+    actionId: text('action_id').notNull(),
+    runId: uuid('run_id'),
+    workflowId: uuid('workflow_id'),
+    nodeId: text('node_id'),
+    data: jsonb('data').notNull(),
+    error: text('error').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    failedAt: timestamp('failed_at', { withTimezone: true }).notNull().defaultNow(),
+    replayedAt: timestamp('replayed_at', { withTimezone: true }),
+    replayJobId: text('replay_job_id'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index('dead_letters_tenant_failed_idx').on(t.tenantId, t.failedAt),
+    tenantIsolation(),
+  ],
+);
