@@ -109,10 +109,7 @@ describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => 
     );
     const bob = all.find((r) => r.userId === 'bob');
     expect(
-      (bob?.path as { nodeId: string; output?: string; detail?: { result?: boolean } }[]).map((p) => [
-        p.nodeId,
-        p.output ?? null,
-      ]),
+      ((bob?.path ?? []) as { nodeId: string; output?: string }[]).map((p) => [p.nodeId, p.output ?? null]),
     ).toEqual([
       ['start', 'next'],
       ['vip', 'false'],

@@ -119,6 +119,7 @@ export interface ReceivedWebhook {
   method: string;
   headers: IncomingHttpHeaders;
   body: string;
+  // biome-ignore lint/suspicious/noExplicitAny: receivers assert on bodies field by field
   json: any;
   verified: boolean;
   at: number;
