@@ -21,6 +21,11 @@ export const WebEnv = z.object({
   WEB_HOST: z.string().min(1).default('127.0.0.1'),
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url().default('http://localhost:3000'),
+  /** pg-boss's schema (shared with the engines), for replaying dead letters. */
+  JOBS_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default('pgboss'),
 });
 export type WebEnv = z.infer<typeof WebEnv>;
 

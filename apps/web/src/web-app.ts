@@ -1,10 +1,12 @@
 import { createDb } from '@tripwire/db';
 import express, { type Express, Router } from 'express';
+import { PgBoss } from 'pg-boss';
 import { ingestCors } from './api/cors.ts';
 import { errorHandler, HttpError } from './api/http-error.ts';
 import { createKeyResolver } from './api/key-resolver.ts';
 import { createRateLimiter } from './api/rate-limit.ts';
 import { adminRoutes } from './api/v1/admin-routes.ts';
+import { deadLetterRoutes } from './api/v1/dead-letter-routes.ts';
 import { ingestRoutes } from './api/v1/ingest-routes.ts';
 import { openApiDocument } from './api/v1/openapi.ts';
 import { workflowRoutes } from './api/v1/workflow-routes.ts';
@@ -31,6 +33,20 @@ export function createWebApp(env: WebEnv, logger: Logger) {
   const resolver = createKeyResolver({ db, connectionString: env.DATABASE_URL });
   const limiter = createRateLimiter();
   const ingest = createIngestService({ db, producer });
+  // Only for replaying dead letters: no workers, no maintenance (the engines do that).
+  let boss: Promise<PgBoss> | undefined;
+  const jobs = () => {
+    boss ??= new PgBoss({
+      connectionString: env.DATABASE_URL,
+      schema: env.JOBS_SCHEMA,
+      max: 2,
+      supervise: false,
+      schedule: false,
+    })
+      .on('error', (err) => logger.error({ err }, 'pg-boss error'))
+      .start();
+    return boss;
+  };
 
   const app: Express = express();
   app.disable('x-powered-by');
@@ -47,6 +63,7 @@ export function createWebApp(env: WebEnv, logger: Logger) {
   v1.use(ingestRoutes({ resolver, limiter, ingest }));
   v1.use(adminRoutes({ db, resolver }));
   v1.use(workflowRoutes({ db, resolver }));
+  v1.use(deadLetterRoutes({ db, resolver, boss: jobs }));
   v1.use((req, _res, next) => next(new HttpError(404, 'not_found', `No endpoint ${req.method} /v1${req.path}`)));
   v1.use(errorHandler(logger));
   app.use('/v1', v1);
@@ -61,6 +78,7 @@ export function createWebApp(env: WebEnv, logger: Logger) {
     },
     async stop() {
       await resolver.stop();
+      if (boss) await (await boss).stop({ graceful: false }).catch(() => {});
       await producer.disconnect().catch(() => {});
       await closeDb();
     },

@@ -1,0 +1,110 @@
+import { deadLetters, withTenant } from '@tripwire/db';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestTenant,
+  publish,
+  type Receiver,
+  startReceiver,
+  startTestEngine,
+  type TestTenant,
+  testDb,
+  track,
+  until,
+} from '../test/fixtures.ts';
+
+let t: Awaited<ReturnType<typeof startTestEngine>>;
+let receiver: Receiver;
+let tenant: TestTenant;
+const { db, close } = testDb();
+const PATHS = ['flaky', 'busy', 'gone', 'down'] as const;
+
+beforeAll(async () => {
+  tenant = await createTestTenant(db);
+  receiver = await startReceiver(() => tenant.secret);
+  receiver.respondWith((req, attempt) => {
+    if (req.path === '/flaky') return attempt <= 3 ? 500 : 200;
+    if (req.path === '/busy') return attempt === 1 ? 429 : 200;
+    if (req.path === '/gone') return 404;
+    if (req.path === '/down') return 503;
+    return 200;
+  });
+  // ACTION_RETRY_LIMIT=3 in the test engine: four attempts in all, with backoff between them.
+  t = await startTestEngine('retries');
+  for (const path of PATHS) {
+    await publish(db, tenant.tenantId, {
+      name: `Deliver to ${path}`,
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: `deliver_${path}` } },
+        { id: 'hook', type: 'action.webhook', config: { url: `${receiver.url}/${path}`, body: { path } } },
+      ],
+      edges: [{ source: 'start', target: 'hook' }],
+    });
+  }
+  await until(
+    () => PATHS.every((p) => t.engine.cache.route(tenant.tenantId, `deliver_${p}`)),
+    5000,
+    'workflows loaded',
+  );
+  await t.produce(PATHS.map((p) => track(tenant.tenantId, 'u', `deliver_${p}`)));
+});
+afterAll(async () => {
+  await t?.stop();
+  await receiver?.close();
+  await close();
+});
+
+const delivered = (path: string) => receiver.received.filter((r) => r.path === `/${path}`);
+const deadLettersNow = () =>
+  withTenant(db, tenant.tenantId, (tx) =>
+    tx.select().from(deadLetters).where(eq(deadLetters.tenantId, tenant.tenantId)),
+  );
+
+describe('action retries and dead letters (real pg-boss)', () => {
+  it('retries a webhook that fails 3 times and delivers it once, with the same webhook-id every time', async () => {
+    const [hit] = await until(
+      () => (delivered('flaky').length ? delivered('flaky') : undefined),
+      30_000,
+      'flaky delivery',
+    );
+    expect(hit?.verified).toBe(true);
+    expect(receiver.attempts.get(String(hit?.headers['webhook-id']))).toBe(4);
+    expect(delivered('flaky')).toHaveLength(1);
+  });
+
+  it('honours 429 Retry-After and keeps the webhook-id', async () => {
+    const [hit] = await until(
+      () => (delivered('busy').length ? delivered('busy') : undefined),
+      30_000,
+      'busy delivery',
+    );
+    expect(receiver.attempts.get(String(hit?.headers['webhook-id']))).toBe(2);
+  });
+
+  it('dead-letters a permanent failure at once and a persistent 5xx after its retries, with the reason', async () => {
+    const rows = await until(
+      async () => {
+        const r = await deadLettersNow();
+        return r.length === 2 ? r : undefined;
+      },
+      40_000,
+      'two dead letters',
+    );
+    const byPath = Object.fromEntries(
+      rows.map((r) => [(r.data as { config: { url: string } }).config.url.split('/').pop(), r]),
+    );
+    expect(byPath.gone).toMatchObject({
+      queue: 'action.webhook',
+      attempts: 1,
+      error: expect.stringMatching(/^webhook\.client_error/),
+    });
+    expect(byPath.down).toMatchObject({
+      queue: 'action.webhook',
+      attempts: 4,
+      error: expect.stringMatching(/^webhook\./),
+    });
+    expect(byPath.down?.error).toMatch(/503/);
+    expect(delivered('gone')).toHaveLength(0);
+    expect(delivered('down')).toHaveLength(0);
+  });
+});

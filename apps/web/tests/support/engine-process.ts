@@ -1,0 +1,51 @@
+// Runs the real engine (apps/engine/src/main.ts) as a child process for web-side end-to-end tests.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const engineDir = fileURLToPath(new URL('../../../engine/', import.meta.url));
+
+export interface EngineProcess {
+  process: ChildProcess;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function startEngineProcess(env: Record<string, string>): Promise<EngineProcess> {
+  const child = spawn(process.execPath, ['src/main.ts'], {
+    cwd: engineDir,
+    env: { ...process.env, ENGINE_PORT: '0', LOG_LEVEL: 'info', KAFKA_FROM_BEGINNING: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (c) => {
+    out += c;
+  });
+  child.stderr?.on('data', (c) => {
+    out += c;
+  });
+  const handle: EngineProcess = {
+    process: child,
+    output: () => out,
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`engine did not start:\n${out}`)), 60_000);
+    const check = setInterval(() => {
+      if (out.includes('"msg":"engine started"')) {
+        clearTimeout(timer);
+        clearInterval(check);
+        resolve(handle);
+      }
+    }, 50);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      clearInterval(check);
+      reject(new Error(`engine exited with ${code}:\n${out}`));
+    });
+  });
+}
