@@ -53,6 +53,7 @@ export function createEngine(env: EngineEnv, logger: Logger) {
     groupId: env.KAFKA_GROUP_ID,
     topic: env.EVENTS_TOPIC,
     fromBeginning: env.KAFKA_FROM_BEGINNING,
+    sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     onBatch: (messages, control) => (processBatch as NonNullable<typeof processBatch>)(messages, control),
   });
 
@@ -87,6 +88,10 @@ export function createEngine(env: EngineEnv, logger: Logger) {
         retryLimit: env.ACTION_RETRY_LIMIT,
         retryDelaySeconds: env.ACTION_RETRY_DELAY_SECONDS,
         retryDelayMaxSeconds: env.ACTION_RETRY_DELAY_MAX_SECONDS,
+        // Longer than any one delivery can take (timeout, redirects), short enough that a crashed
+        // engine's in-flight actions are retried by the others soon.
+        actionExpireSeconds: Math.ceil((env.WEBHOOK_TIMEOUT_MS * 2) / 1000) + 5,
+        superviseSeconds: env.JOBS_SUPERVISE_SECONDS,
       });
       const queues = jobs;
       const countedJobs = {

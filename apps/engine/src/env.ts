@@ -28,6 +28,7 @@ export const EngineEnv = z.object({
   KAFKA_CLIENT_ID: z.string().min(1).default('tripwire-engine'),
   KAFKA_GROUP_ID: z.string().min(1).default('tripwire-engine'),
   KAFKA_FROM_BEGINNING: bool.default(false),
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(30_000),
   EVENTS_TOPIC: z.string().min(1).default('tripwire.events'),
   DLQ_TOPIC: z.string().min(1).default('tripwire.events.dlq'),
   ENGINE_HOST: z.string().min(1).default('127.0.0.1'),
@@ -37,6 +38,7 @@ export const EngineEnv = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]*$/)
     .default('pgboss'),
+  JOBS_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   WEBHOOK_ALLOWED_HOSTS: list.default([]),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   ACTION_RETRY_LIMIT: z.coerce.number().int().min(0).max(50).default(8),

@@ -16,6 +16,10 @@ export interface JobQueueOptions {
   retryLimit: number;
   retryDelaySeconds: number;
   retryDelayMaxSeconds: number;
+  /** An action job still active after this long (its worker died) is failed and retried. */
+  actionExpireSeconds: number;
+  /** How often pg-boss looks for such jobs. */
+  superviseSeconds: number;
 }
 
 export interface SendOptions {
@@ -37,6 +41,7 @@ export async function createJobQueues(options: JobQueueOptions) {
     max: 6,
     // Workers wake on NOTIFY when a job is created instead of waiting for their next poll.
     useListenNotify: true,
+    superviseIntervalSeconds: options.superviseSeconds,
   });
   boss.on('error', (err) => logger.error({ err }, 'pg-boss error'));
   await boss.start();
@@ -50,6 +55,7 @@ export async function createJobQueues(options: JobQueueOptions) {
       retryDelay: options.retryDelaySeconds,
       retryBackoff: true,
       retryDelayMax: options.retryDelayMaxSeconds,
+      expireInSeconds: options.actionExpireSeconds,
       deadLetter: DEAD_LETTER_QUEUE,
       notify: true,
     };

@@ -22,6 +22,8 @@ export interface ConsumerOptions {
   topic: string;
   /** Where a brand-new consumer group starts: the log's start, or only new events (default). */
   fromBeginning?: boolean;
+  /** How soon the group notices a member that died without leaving (SIGKILL, lost host). */
+  sessionTimeoutMs?: number;
   /**
    * Handles one partition's batch. Offsets are committed only after it resolves, so a crash
    * mid-batch redelivers the whole batch (and the engine's processed-event keys skip what committed).
@@ -61,7 +63,13 @@ export function createKafka({ brokers, clientId, logger }: { brokers: string[]; 
   });
 
   function consumer(options: ConsumerOptions): EventConsumer {
-    const c = kafka.consumer({ groupId: options.groupId, maxBytesPerPartition: 1024 * 1024 });
+    const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+    const c = kafka.consumer({
+      groupId: options.groupId,
+      maxBytesPerPartition: 1024 * 1024,
+      sessionTimeout,
+      heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 6)),
+    });
     const admin = kafka.admin();
     let state: ConsumerState = 'idle';
     c.on(c.events.GROUP_JOIN, (e) => {

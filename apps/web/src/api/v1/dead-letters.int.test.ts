@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../../../engine/src/actions/webhook-signature.ts';
+import { type EngineProcess, startEngineProcess } from '../../../../engine/test/engine-process.ts';
 import { type ApiFixture, call, newTenant, startApi } from '../../../tests/support/api-fixture.ts';
-import { type EngineProcess, startEngineProcess } from '../../../tests/support/engine-process.ts';
 import type { CreatedTenant } from '../../services/tenants.ts';
 
 // The whole path: /v1/track -> Kafka -> engine (a real child process) -> webhook that keeps

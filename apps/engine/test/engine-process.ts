@@ -1,8 +1,8 @@
-// Runs the real engine (apps/engine/src/main.ts) as a child process for web-side end-to-end tests.
+// Runs the real engine (src/main.ts) as a child process, so tests can SIGKILL it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const engineDir = fileURLToPath(new URL('../../../engine/', import.meta.url));
+const engineDir = fileURLToPath(new URL('..', import.meta.url));
 
 export interface EngineProcess {
   process: ChildProcess;
