@@ -132,7 +132,7 @@ export function createEngine(env: EngineEnv, logger: Logger) {
       const resumer = createResumeWorker({ db, jobs, cache, evaluator, metrics, logger });
       await dispatcher.start();
       await resumer.start();
-      stopWorkers = [() => dispatcher.stop(), () => resumer.stop()];
+      stopWorkers = [() => dispatcher.stop(), () => resumer.stop(), () => webhook.close()];
       maintenance.start();
       await consumer.start();
       lagTimer = setInterval(() => {

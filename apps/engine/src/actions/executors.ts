@@ -1,8 +1,9 @@
 import type { ActionType } from '@tripwire/rules';
-import { PermanentError, RetriableError } from '../errors.ts';
 import type { MessageProducer } from '../kafka/kafka-client.ts';
 import type { Logger } from '../logger.ts';
 import type { ActionJob } from '../nodes/actions.ts';
+import { createKafkaExecutor } from './action-kafka.ts';
+import { createLogExecutor } from './action-log.ts';
 import type { createWebhookExecutor } from './action-webhook.ts';
 
 export interface ExecutorDeps {
@@ -13,18 +14,12 @@ export interface ExecutorDeps {
   signingSecrets(tenantId: string): Promise<string[]>;
 }
 
-export interface ExecutionResult {
-  [key: string]: unknown;
-}
-
+export type ExecutionResult = Record<string, unknown>;
 export type Executor = (job: ActionJob, signal: AbortSignal) => Promise<ExecutionResult>;
 
-const text = (value: unknown) =>
-  value === undefined || value === null ? null : typeof value === 'string' ? value : JSON.stringify(value);
-
 /**
- * One executor per action type. `satisfies Record<ActionType, Executor>` makes a node type added to
- * packages/rules without its executor here a compile error rather than a runtime surprise.
+ * One executor per action type, each in its own file. `satisfies Record<ActionType, Executor>`
+ * makes an action type added to packages/rules without its executor here a compile error.
  */
 export function createExecutors({ webhook, producer, logger, signingSecrets }: ExecutorDeps) {
   return {
@@ -41,32 +36,8 @@ export function createExecutors({ webhook, producer, logger, signingSecrets }: E
       );
       return { status: result.status, durationMs: result.durationMs };
     },
-    'action.kafka': async (job) => {
-      const c = job.config;
-      try {
-        await producer.send(c.topic as string, [
-          { key: text(c.key), value: text(c.value) ?? '', headers: { 'tripwire-action-id': job.actionId } },
-        ]);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        if (/invalid topic|not authorized/i.test(message)) throw new PermanentError('kafka.rejected', message);
-        throw new RetriableError('kafka.unavailable', message);
-      }
-      return { topic: c.topic };
-    },
-    'action.log': async (job) => {
-      logger.info(
-        {
-          tenantId: job.tenantId,
-          workflowId: job.workflowId,
-          runId: job.runId,
-          nodeId: job.nodeId,
-          message: job.config.message ?? null,
-        },
-        'action.log',
-      );
-      return {};
-    },
+    'action.kafka': createKafkaExecutor(producer),
+    'action.log': createLogExecutor(logger),
   } satisfies Record<ActionType, Executor>;
 }
 export type Executors = ReturnType<typeof createExecutors>;

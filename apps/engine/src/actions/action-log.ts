@@ -1,0 +1,19 @@
+import type { Logger } from '../logger.ts';
+import type { ActionJob } from '../nodes/actions.ts';
+
+/** action.log: one structured log line, for debugging flows. */
+export function createLogExecutor(logger: Logger) {
+  return async (job: ActionJob) => {
+    logger.info(
+      {
+        tenantId: job.tenantId,
+        workflowId: job.workflowId,
+        runId: job.runId,
+        nodeId: job.nodeId,
+        message: job.config.message ?? null,
+      },
+      'action.log',
+    );
+    return {};
+  };
+}
