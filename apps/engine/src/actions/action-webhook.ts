@@ -140,6 +140,8 @@ function settle<T>(body: Dispatcher.ResponseData['body'], decide: () => T): T {
   try {
     return decide();
   } catch (error) {
+    // Destroying an unread undici body emits an AbortError; nobody else listens, so swallow it here.
+    body.on('error', () => {});
     body.destroy();
     throw error;
   }
