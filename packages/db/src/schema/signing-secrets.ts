@@ -16,6 +16,8 @@ export const signingSecrets = pgTable(
     secret: text('secret').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** Secrets are shown once: when created by rotation, or one reveal of the first one. */
+    revealedAt: timestamp('revealed_at', { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
