@@ -1,7 +1,9 @@
 import { createDb } from '@tripwire/db';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type Express, Router } from 'express';
 import { PgBoss } from 'pg-boss';
 import { ingestCors } from './api/cors.ts';
+import { sameOrigin } from './api/csrf.ts';
 import { errorHandler, HttpError } from './api/http-error.ts';
 import { createKeyResolver } from './api/key-resolver.ts';
 import { createRateLimiter } from './api/rate-limit.ts';
@@ -14,6 +16,8 @@ import type { WebEnv } from './env.ts';
 import { createIngestService } from './ingest/ingest-service.ts';
 import { createEventProducer } from './kafka/producer.ts';
 import type { Logger } from './logger.ts';
+import { contextFactory } from './trpc/context.ts';
+import { appRouter } from './trpc/router.ts';
 
 /**
  * The web process minus the page renderer: health, the public /v1 API and the services behind it.
@@ -68,9 +72,24 @@ export function createWebApp(env: WebEnv, logger: Logger) {
   v1.use(errorHandler(logger));
   app.use('/v1', v1);
 
+  // The app's own API, for the browser: session cookie auth, so mutations must be same-origin.
+  const createContext = contextFactory({ db, env, logger });
+  app.use(
+    '/trpc',
+    sameOrigin(env.PUBLIC_URL),
+    createExpressMiddleware({
+      router: appRouter,
+      createContext,
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, path }, 'trpc error');
+      },
+    }),
+  );
+
   return {
     app,
     db,
+    createContext,
     async start() {
       await resolver.start();
       // Connect eagerly, but a broker that is down at start only makes ingestion answer 503.

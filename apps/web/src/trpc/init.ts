@@ -1,0 +1,72 @@
+import { type TenantTx, withTenant } from '@tripwire/db';
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { ZodError } from 'zod';
+import { AccountError } from '../services/accounts.ts';
+import { MemberError, ROLE_RANK, type Role } from '../services/members.ts';
+import type { Context } from './context.ts';
+import { roleIn } from './tenant-access.ts';
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  // The one place errors become what the UI shows: a readable message, and field errors for forms.
+  errorFormatter({ shape, error }) {
+    const zod = error.cause instanceof ZodError ? error.cause : null;
+    return {
+      ...shape,
+      message: zod ? 'Please check the highlighted fields' : shape.message,
+      data: {
+        ...shape.data,
+        stack: undefined,
+        fieldErrors: zod ? Object.fromEntries(zod.issues.map((i) => [i.path.join('.'), i.message])) : undefined,
+      },
+    };
+  },
+});
+
+/** Expected failures of the services become 4xx with their own message; anything else stays a 500. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof AccountError) {
+      throw new TRPCError({
+        code:
+          cause.code === 'throttled' ? 'TOO_MANY_REQUESTS' : cause.code === 'email_taken' ? 'CONFLICT' : 'UNAUTHORIZED',
+        message: cause.message,
+      });
+    }
+    if (cause instanceof MemberError) {
+      throw new TRPCError({ code: cause.code === 'not_found' ? 'NOT_FOUND' : 'BAD_REQUEST', message: cause.message });
+    }
+  }
+  return result;
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(mapErrors);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.user || !ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in' });
+  return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
+});
+
+/**
+ * Runs in the session's current tenant, checks the member's role on the server, and hands the
+ * procedure a transaction acting as that tenant (row-level security applies to everything in it).
+ */
+export function tenantProcedure(minRole: Role) {
+  return authedProcedure.use(async ({ ctx, next }) => {
+    const tenantId = ctx.session.currentTenantId;
+    if (!tenantId) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'Choose a workspace first' });
+    const role = await roleIn(ctx.db, ctx.user.id, tenantId);
+    if (!role) throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of this workspace' });
+    if (ROLE_RANK[role] < ROLE_RANK[minRole]) {
+      throw new TRPCError({
+        code: 'FORBIDDEN',
+        message: `This needs the ${minRole} role; you are ${role === 'admin' ? 'an' : 'a'} ${role}`,
+      });
+    }
+    return withTenant(ctx.db, tenantId, (tx: TenantTx) => next({ ctx: { ...ctx, tenantId, role, tx } }));
+  });
+}

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiFixture, startApi } from '../../tests/support/api-fixture.ts';
+import { readSessionToken } from '../auth/session.ts';
+import { appRouter } from './router.ts';
+
+let api: ApiFixture;
+beforeAll(async () => {
+  api = await startApi('trpc-roles');
+});
+afterAll(() => api?.stop());
+
+/** A signed-in browser, as tRPC sees it: the session cookie, a client address, and cookies set. */
+function browser(ip = `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`) {
+  let cookie = '';
+  const caller = async () => {
+    const ctx = await api.web.createContext({
+      req: { headers: { cookie }, ip } as unknown as Request,
+      res: {
+        append: (_name: string, value: string) => {
+          const token = readSessionToken(value.split(';')[0]);
+          cookie = token ? `tw_session=${token}` : '';
+        },
+      } as unknown as Response,
+    });
+    return appRouter.createCaller(ctx);
+  };
+  return { caller, cookie: () => cookie };
+}
+
+const password = 'violet-harbor-88-kite';
+const email = (who: string) => `${who}-${randomUUID().slice(0, 8)}@example.com`;
+
+async function signedUp(workspace = 'Acme') {
+  const b = browser();
+  const address = email('owner');
+  const { tenantId } = await (await b.caller()).auth.signUp({ email: address, password, name: 'Olive', workspace });
+  return { b, tenantId, email: address };
+}
+
+async function member(owner: Awaited<ReturnType<typeof signedUp>>, role: 'admin' | 'editor' | 'viewer') {
+  const invite = await (await owner.b.caller()).members.invite({ role });
+  const b = browser();
+  const address = email(role);
+  await (await b.caller()).auth.signUp({ email: address, password, name: role, workspace: `${role}'s own` });
+  await (await b.caller()).members.acceptInvitation({ token: invite.token });
+  const me = await (await b.caller()).auth.me();
+  return { b, userId: me?.user.id as string, me };
+}
+
+const code = async (p: Promise<unknown>) => p.then(() => 'OK').catch((e: { code?: string }) => e.code ?? 'ERROR');
+
+describe('tRPC role checks (real Postgres, row-level security)', () => {
+  it('lets each role do exactly its part', async () => {
+    const owner = await signedUp();
+    const admin = await member(owner, 'admin');
+    const editor = await member(owner, 'editor');
+    const viewer = await member(owner, 'viewer');
+    expect(viewer.me?.current).toMatchObject({ tenantId: owner.tenantId, role: 'viewer' });
+
+    const as = async (who: { b: ReturnType<typeof browser> }) => who.b.caller();
+    // Viewers read.
+    expect(await code((await as(viewer)).members.list())).toBe('OK');
+    expect(await code((await as(viewer)).keys.list())).toBe('FORBIDDEN');
+    expect(await code((await as(viewer)).members.invite({ role: 'viewer' }))).toBe('FORBIDDEN');
+    // Editors are not admins.
+    expect(await code((await as(editor)).keys.create({ name: 'x', scope: 'ingest' }))).toBe('FORBIDDEN');
+    expect(await code((await as(editor)).members.remove({ userId: viewer.userId }))).toBe('FORBIDDEN');
+    // Admins manage keys and members, but not owners or the workspace itself.
+    expect(await code((await as(admin)).keys.create({ name: 'ci', scope: 'ingest' }))).toBe('OK');
+    expect(await code((await as(admin)).members.changeRole({ userId: editor.userId, role: 'viewer' }))).toBe('OK');
+    expect(await code((await as(admin)).members.changeRole({ userId: viewer.userId, role: 'owner' }))).toBe(
+      'FORBIDDEN',
+    );
+    expect(await code((await as(admin)).tenants.delete({ confirmName: 'Acme' }))).toBe('FORBIDDEN');
+    // The error says why.
+    await expect((await as(viewer)).keys.list()).rejects.toThrow('This needs the admin role; you are a viewer');
+  });
+
+  it('keeps the last owner, and lets an owner delete the workspace', async () => {
+    const owner = await signedUp('Solo');
+    const me = await (await owner.b.caller()).auth.me();
+    const ownerId = me?.user.id as string;
+    await expect((await owner.b.caller()).members.leave()).rejects.toThrow(/last owner/);
+    await expect((await owner.b.caller()).members.changeRole({ userId: ownerId, role: 'admin' })).rejects.toThrow(
+      /at least one owner/,
+    );
+    await expect((await owner.b.caller()).tenants.delete({ confirmName: 'wrong' })).rejects.toThrow(
+      /Type the workspace name/,
+    );
+    expect(await code((await owner.b.caller()).tenants.delete({ confirmName: 'Solo' }))).toBe('OK');
+    expect((await (await owner.b.caller()).tenants.list()).map((t) => t.tenantId)).not.toContain(owner.tenantId);
+  });
+
+  it("cannot switch into or act on another tenant's workspace", async () => {
+    const a = await signedUp('A corp');
+    const b = await signedUp('B corp');
+    expect(await code((await a.b.caller()).tenants.switch({ tenantId: b.tenantId }))).toBe('FORBIDDEN');
+    const aKeys = await (await a.b.caller()).keys.list();
+    const bKeys = await (await b.b.caller()).keys.list();
+    expect(aKeys.map((k) => k.id).some((id) => bKeys.some((k) => k.id === id))).toBe(false);
+    const bKey = bKeys[0]?.id as string;
+    expect(await code((await a.b.caller()).keys.revoke({ id: bKey }))).toBe('NOT_FOUND');
+  });
+
+  it('refuses weak passwords and taken emails with readable reasons', async () => {
+    const b = browser();
+    await expect(
+      (await b.caller()).auth.signUp({ email: email('weak'), password: 'password123', name: '', workspace: 'W' }),
+    ).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('This password is too common'),
+    });
+    // Over HTTP the one error formatter turns it into a form-friendly shape.
+    const url = api.url.replace('/v1', '/trpc/auth.signUp');
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { origin: new URL(url).origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ json: { email: 'not-an-email', password: 'short', workspace: '' } }),
+    });
+    const body = (await res.json()) as {
+      error: { json: { message: string; data: { fieldErrors: Record<string, string> } } };
+    };
+    expect(res.status).toBe(400);
+    expect(body.error.json.message).toBe('Please check the highlighted fields');
+    expect(body.error.json.data.fieldErrors).toMatchObject({
+      email: 'Enter a valid email address',
+      workspace: 'Name your workspace',
+    });
+    const owner = await signedUp();
+    await expect(
+      (await browser().caller()).auth.signUp({ email: owner.email, password, name: '', workspace: 'W' }),
+    ).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+  });
+
+  it('throttles sign-in after repeated failures, and signs out and invalidates on password change', async () => {
+    const owner = await signedUp();
+    const attacker = browser('10.9.9.9');
+    for (let i = 0; i < 5; i++) {
+      await expect(
+        (await attacker.caller()).auth.signIn({ email: owner.email, password: 'nope-nope-nope' }),
+      ).rejects.toThrow('Wrong email or password');
+    }
+    await expect((await attacker.caller()).auth.signIn({ email: owner.email, password })).rejects.toThrow(
+      /Too many failed attempts. Try again in 15 minutes/,
+    );
+
+    const laptop = browser();
+    // The owner's own address is throttled too for this account; the per-account window is what counts.
+    const second = await signedUp();
+    await (await laptop.caller()).auth.signIn({ email: second.email, password });
+    expect((await (await laptop.caller()).auth.me())?.user.email).toBe(second.email);
+    await (await second.b.caller()).auth.changePassword({ current: password, next: 'amber-lantern-77-reef' });
+    expect(await (await laptop.caller()).auth.me()).toBeNull();
+    expect((await (await second.b.caller()).auth.me())?.user.email).toBe(second.email);
+    await (await second.b.caller()).auth.signOut();
+    expect(await (await second.b.caller()).auth.me()).toBeNull();
+  });
+});
+
+describe('CSRF', () => {
+  it('refuses a cross-site mutation and allows a same-origin one', async () => {
+    const url = api.url.replace('/v1', '/trpc/auth.signOut');
+    const foreign = await fetch(url, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(foreign.status).toBe(403);
+    const missing = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(missing.status).toBe(403);
+    const same = await fetch(url, {
+      method: 'POST',
+      headers: { origin: new URL(url).origin, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(same.status).toBe(200);
+  });
+});

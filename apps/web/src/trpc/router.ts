@@ -1,0 +1,13 @@
+import { router } from './init.ts';
+import { authRouter } from './routers/auth.ts';
+import { keysRouter } from './routers/keys.ts';
+import { membersRouter } from './routers/members.ts';
+import { tenantsRouter } from './routers/tenants.ts';
+
+export const appRouter = router({
+  auth: authRouter,
+  tenants: tenantsRouter,
+  members: membersRouter,
+  keys: keysRouter,
+});
+export type AppRouter = typeof appRouter;
