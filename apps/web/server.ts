@@ -3,8 +3,10 @@ import { createRequestHandler } from '@react-router/express';
 import compression from 'compression';
 import express from 'express';
 import type { ServerBuild } from 'react-router';
+import { sameOrigin } from './src/api/csrf.ts';
 import { loadEnv } from './src/env.ts';
 import { createLogger } from './src/logger.ts';
+import { appRouter } from './src/trpc/router.ts';
 import { createWebApp } from './src/web-app.ts';
 
 const env = loadEnv();
@@ -12,9 +14,16 @@ const logger = createLogger(env.LOG_LEVEL);
 const dev = process.argv.includes('--dev');
 const web = createWebApp(env, logger);
 const { app } = web;
+const sameOriginForms = sameOrigin(env.PUBLIC_URL);
 await web.start();
 
+// Loaders get a tRPC caller for the request's session: the same checks as the browser's calls.
+const getLoadContext = (req: express.Request, res: express.Response) => ({
+  caller: async () => appRouter.createCaller(await web.createContext({ req, res })),
+});
+
 const pages = express.Router();
+pages.use(sameOriginForms);
 pages.use(compression());
 if (dev) {
   const vite = await import('vite');
@@ -25,6 +34,7 @@ if (dev) {
     createRequestHandler({
       build: () => viteServer.ssrLoadModule('virtual:react-router/server-build') as Promise<ServerBuild>,
       mode: 'development',
+      getLoadContext,
     }),
   );
 } else {
@@ -34,7 +44,7 @@ if (dev) {
     express.static(new URL('./build/client/assets', import.meta.url).pathname, { immutable: true, maxAge: '1y' }),
   );
   pages.use(express.static(new URL('./build/client', import.meta.url).pathname, { maxAge: '1h' }));
-  pages.all('*splat', createRequestHandler({ build, mode: 'production' }));
+  pages.all('*splat', createRequestHandler({ build, mode: 'production', getLoadContext }));
 }
 app.use(pages);
 

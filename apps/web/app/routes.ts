@@ -1,3 +1,19 @@
-import { index, type RouteConfig, route } from '@react-router/dev/routes';
+import { index, layout, prefix, type RouteConfig, route } from '@react-router/dev/routes';
 
-export default [index('routes/home.tsx'), route('*', 'routes/not-found.tsx')] satisfies RouteConfig;
+export default [
+  index('routes/home.tsx'),
+  route('sign-up', 'routes/sign-up.tsx'),
+  route('sign-in', 'routes/sign-in.tsx'),
+  route('invite/:token', 'routes/invite.tsx'),
+  ...prefix('app', [
+    layout('routes/app/layout.tsx', [
+      index('routes/app/index.tsx'),
+      route('workflows', 'routes/app/workflows.tsx'),
+      route('runs', 'routes/app/runs.tsx'),
+      route('keys', 'routes/app/keys.tsx'),
+      route('members', 'routes/app/members.tsx'),
+      route('settings', 'routes/app/settings.tsx'),
+    ]),
+  ]),
+  route('*', 'routes/not-found.tsx'),
+] satisfies RouteConfig;

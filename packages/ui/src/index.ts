@@ -1,1 +1,4 @@
+export { Button, type ButtonProps } from './button.tsx';
+export { Alert, Badge, Card, EmptyState, Loading, SecretOnce } from './feedback.tsx';
+export { SelectField, TextField } from './field.tsx';
 export { Page, type PageProps } from './page.tsx';

@@ -1,6 +1,13 @@
 import { Page } from '@tripwire/ui';
 import { Fragment } from 'react';
+import { Link, redirect } from 'react-router';
 import type { Route } from './+types/home';
+
+export async function loader({ context, request }: Route.LoaderArgs) {
+  const me = await (await context.caller(request)).auth.me();
+  if (me) throw redirect('/app');
+  return null;
+}
 
 export function meta(_: Route.MetaArgs) {
   return [
@@ -30,6 +37,14 @@ export default function Home() {
           </Fragment>
         ))}
       </section>
+      <p className="actions">
+        <Link className="tw-button tw-button--primary" to="/sign-up">
+          Create a workspace
+        </Link>
+        <Link className="tw-button" to="/sign-in">
+          Sign in
+        </Link>
+      </p>
     </Page>
   );
 }

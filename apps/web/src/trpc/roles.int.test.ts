@@ -161,6 +161,24 @@ describe('tRPC role checks (real Postgres, row-level security)', () => {
   });
 });
 
+describe('webhook signing secret', () => {
+  it('reveals the secret once, and rotation keeps the old one signing for 24 hours', async () => {
+    const owner = await signedUp('Secrets');
+    const caller = await owner.b.caller();
+    const { secret } = await caller.keys.revealSecret();
+    expect(secret).toMatch(/^whsec_/);
+    await expect(caller.keys.revealSecret()).rejects.toMatchObject({ code: 'CONFLICT' });
+    const rotated = await caller.keys.rotateSecret();
+    expect(rotated.secret).not.toBe(secret);
+    const hoursLeft = (rotated.previousExpiresAt.getTime() - Date.now()) / 3_600_000;
+    expect(hoursLeft).toBeGreaterThan(23.9);
+    const listed = await caller.keys.secrets();
+    expect(listed).toHaveLength(2);
+    expect(listed.map((s) => s.expiresAt === null)).toEqual([false, true]);
+    expect(JSON.stringify(listed)).not.toContain(rotated.secret);
+  });
+});
+
 describe('CSRF', () => {
   it('refuses a cross-site mutation and allows a same-origin one', async () => {
     const url = api.url.replace('/v1', '/trpc/auth.signOut');

@@ -3,11 +3,14 @@ import { authRouter } from './routers/auth.ts';
 import { keysRouter } from './routers/keys.ts';
 import { membersRouter } from './routers/members.ts';
 import { tenantsRouter } from './routers/tenants.ts';
+import { runsRouter, workflowsRouter } from './routers/workflows.ts';
 
 export const appRouter = router({
   auth: authRouter,
   tenants: tenantsRouter,
   members: membersRouter,
   keys: keysRouter,
+  workflows: workflowsRouter,
+  runs: runsRouter,
 });
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,141 @@
+import { useMutation } from '@tanstack/react-query';
+import { Alert, Button, Card, TextField } from '@tripwire/ui';
+import { useState } from 'react';
+import { useNavigate, useRevalidator } from 'react-router';
+import { can, useMe, useWorkspaceChanged } from '../../lib/me';
+import { errorMessage, useTRPC } from '../../lib/trpc';
+
+export function meta() {
+  return [{ title: 'Settings · Tripwire' }];
+}
+
+export default function Settings() {
+  const me = useMe();
+  const trpc = useTRPC();
+  const navigate = useNavigate();
+  const { revalidate } = useRevalidator();
+  const workspaceChanged = useWorkspaceChanged();
+  const [workspace, setWorkspace] = useState(me.current?.name ?? '');
+  const [newWorkspace, setNewWorkspace] = useState('');
+  const [passwords, setPasswords] = useState({ current: '', next: '' });
+  const [confirmName, setConfirmName] = useState('');
+  const rename = useMutation(trpc.tenants.rename.mutationOptions({ onSuccess: () => revalidate() }));
+  const create = useMutation(
+    trpc.tenants.create.mutationOptions({
+      onSuccess: async () => {
+        await workspaceChanged();
+        navigate('/app/workflows');
+      },
+    }),
+  );
+  const change = useMutation(
+    trpc.auth.changePassword.mutationOptions({ onSuccess: () => setPasswords({ current: '', next: '' }) }),
+  );
+  const remove = useMutation(
+    trpc.tenants.delete.mutationOptions({
+      onSuccess: async () => {
+        await workspaceChanged();
+        navigate('/app');
+      },
+    }),
+  );
+
+  return (
+    <>
+      <h1>Settings</h1>
+      {can(me, 'admin') ? (
+        <Card title="Workspace">
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              rename.mutate({ name: workspace });
+            }}
+          >
+            <TextField
+              label="Workspace name"
+              value={workspace}
+              onChange={(e) => setWorkspace(e.target.value)}
+              error={rename.error ? errorMessage(rename.error) : undefined}
+            />
+            <Button type="submit" busy={rename.isPending}>
+              Rename
+            </Button>
+          </form>
+        </Card>
+      ) : null}
+      <Card title="Your password">
+        {change.isSuccess ? <Alert tone="success">Password changed. Other sessions were signed out.</Alert> : null}
+        {change.error ? <Alert>{errorMessage(change.error)}</Alert> : null}
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            change.mutate(passwords);
+          }}
+        >
+          <TextField
+            label="Current password"
+            type="password"
+            autoComplete="current-password"
+            value={passwords.current}
+            onChange={(e) => setPasswords({ ...passwords, current: e.target.value })}
+          />
+          <TextField
+            label="New password"
+            type="password"
+            autoComplete="new-password"
+            value={passwords.next}
+            onChange={(e) => setPasswords({ ...passwords, next: e.target.value })}
+            hint="At least 10 characters"
+          />
+          <Button type="submit" busy={change.isPending}>
+            Change password
+          </Button>
+        </form>
+      </Card>
+      <Card title="Another workspace">
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            create.mutate({ name: newWorkspace });
+          }}
+        >
+          <TextField
+            label="New workspace name"
+            value={newWorkspace}
+            onChange={(e) => setNewWorkspace(e.target.value)}
+            error={create.error ? errorMessage(create.error) : undefined}
+          />
+          <Button type="submit" busy={create.isPending}>
+            Create workspace
+          </Button>
+        </form>
+      </Card>
+      {can(me, 'owner') ? (
+        <Card title="Delete this workspace">
+          <p className="muted">
+            Deletes every workflow, run, key and member of “{me.current?.name}”. This cannot be undone.
+          </p>
+          {remove.error ? <Alert>{errorMessage(remove.error)}</Alert> : null}
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              remove.mutate({ confirmName });
+            }}
+          >
+            <TextField
+              label="Type the workspace name to confirm"
+              value={confirmName}
+              onChange={(e) => setConfirmName(e.target.value)}
+            />
+            <Button type="submit" variant="danger" busy={remove.isPending} disabled={confirmName !== me.current?.name}>
+              Delete workspace
+            </Button>
+          </form>
+        </Card>
+      ) : null}
+    </>
+  );
+}
