@@ -21,6 +21,8 @@ export const WebEnv = z.object({
   WEB_HOST: z.string().min(1).default('127.0.0.1'),
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url().default('http://localhost:3000'),
+  /** Failed sign-ins from one client address within 15 minutes before it is throttled. */
+  SIGNIN_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
   /** pg-boss's schema (shared with the engines), for replaying dead letters. */
   JOBS_SCHEMA: z
     .string()

@@ -44,7 +44,13 @@ export function SecretOnce({ label, value }: { label: string; value: string }) {
         <strong>{label}</strong> — copy it now, it will not be shown again.
       </p>
       <div className="tw-secret__row">
-        <input className="tw-secret__value" readOnly aria-label={label} value={value} onFocus={(e) => e.currentTarget.select()} />
+        <input
+          className="tw-secret__value"
+          readOnly
+          aria-label={label}
+          value={value}
+          onFocus={(e) => e.currentTarget.select()}
+        />
         <button
           type="button"
           className="tw-button tw-button--secondary"

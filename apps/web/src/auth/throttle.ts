@@ -9,7 +9,11 @@ export const MAX_PER_IP = 20;
  * Sign-in throttling by failures in the last 15 minutes, per account and per client address,
  * kept in Postgres so every web process agrees. Returns the seconds to wait, or 0.
  */
-export async function throttledFor(db: Database, keys: { account: string; ip: string }): Promise<number> {
+export async function throttledFor(
+  db: Database,
+  keys: { account: string; ip: string },
+  maxPerIp = MAX_PER_IP,
+): Promise<number> {
   const since = new Date(Date.now() - WINDOW_MS);
   const check = async (key: string, max: number) => {
     const [row] = await db
@@ -19,7 +23,7 @@ export async function throttledFor(db: Database, keys: { account: string; ip: st
     if (!row || row.n < max || !row.first) return 0;
     return Math.max(1, Math.ceil((new Date(row.first).getTime() + WINDOW_MS - Date.now()) / 1000));
   };
-  return Math.max(await check(`account:${keys.account}`, MAX_PER_ACCOUNT), await check(`ip:${keys.ip}`, MAX_PER_IP));
+  return Math.max(await check(`account:${keys.account}`, MAX_PER_ACCOUNT), await check(`ip:${keys.ip}`, maxPerIp));
 }
 
 export async function recordFailure(db: Database, keys: { account: string; ip: string }): Promise<void> {

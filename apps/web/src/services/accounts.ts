@@ -37,9 +37,12 @@ export async function signUp(
 }
 
 /** Checks email and password, throttled per account and per client address. */
-export async function authenticate(db: Database, input: { email: string; password: string; ip: string }) {
+export async function authenticate(
+  db: Database,
+  input: { email: string; password: string; ip: string; maxFailuresPerIp?: number },
+) {
   const account = input.email.trim().toLowerCase();
-  const wait = await throttledFor(db, { account, ip: input.ip });
+  const wait = await throttledFor(db, { account, ip: input.ip }, input.maxFailuresPerIp);
   if (wait > 0) {
     const minutes = Math.ceil(wait / 60);
     throw new AccountError(

@@ -161,6 +161,24 @@ describe('tRPC role checks (real Postgres, row-level security)', () => {
   });
 });
 
+describe('sign-in throttling per client address', () => {
+  it('throttles an address that fails on many accounts, even for an account of its own', async () => {
+    const ip = `10.77.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const spray = browser(ip);
+    for (let i = 0; i < 20; i++) {
+      await expect(
+        (await spray.caller()).auth.signIn({ email: email(`nobody${i}`), password: 'guess-guess-guess' }),
+      ).rejects.toThrow('Wrong email or password');
+    }
+    const victim = await signedUp();
+    await expect((await spray.caller()).auth.signIn({ email: victim.email, password })).rejects.toThrow(
+      /Too many failed attempts/,
+    );
+    // The same account from another address is fine.
+    await (await browser().caller()).auth.signIn({ email: victim.email, password });
+  });
+});
+
 describe('webhook signing secret', () => {
   it('reveals the secret once, and rotation keeps the old one signing for 24 hours', async () => {
     const owner = await signedUp('Secrets');

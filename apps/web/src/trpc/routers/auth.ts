@@ -51,7 +51,11 @@ export const authRouter = router({
     }),
 
   signIn: publicProcedure.input(z.object({ email, password })).mutation(async ({ ctx, input }) => {
-    const { userId } = await authenticate(ctx.db, { ...input, ip: ctx.ip });
+    const { userId } = await authenticate(ctx.db, {
+      ...input,
+      ip: ctx.ip,
+      maxFailuresPerIp: ctx.env.SIGNIN_FAILURES_PER_IP,
+    });
     const tenants = await myTenants(ctx.db, userId);
     await startSession(ctx, userId, tenants[0]?.tenantId ?? null);
     return { tenantId: tenants[0]?.tenantId ?? null };
