@@ -13,6 +13,7 @@ import { ingestRoutes } from './api/v1/ingest-routes.ts';
 import { openApiDocument } from './api/v1/openapi.ts';
 import { workflowRoutes } from './api/v1/workflow-routes.ts';
 import type { WebEnv } from './env.ts';
+import { createEventCatalog } from './ingest/event-catalog.ts';
 import { createIngestService } from './ingest/ingest-service.ts';
 import { createEventProducer } from './kafka/producer.ts';
 import type { Logger } from './logger.ts';
@@ -36,7 +37,7 @@ export function createWebApp(env: WebEnv, logger: Logger) {
   });
   const resolver = createKeyResolver({ db, connectionString: env.DATABASE_URL });
   const limiter = createRateLimiter();
-  const ingest = createIngestService({ db, producer });
+  const ingest = createIngestService({ db, producer, catalog: createEventCatalog(db) });
   // Only for replaying dead letters: no workers, no maintenance (the engines do that).
   let boss: Promise<PgBoss> | undefined;
   const jobs = () => {

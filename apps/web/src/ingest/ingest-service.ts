@@ -2,11 +2,13 @@ import { type Database, profiles, type TenantTx, withTenant } from '@tripwire/db
 import { sql } from 'drizzle-orm';
 import type { EventProducer } from '../kafka/producer.ts';
 import { type EventEnvelope, kafkaKey, toEnvelope } from './envelope.ts';
+import type { EventCatalog } from './event-catalog.ts';
 import type { ValidMessage } from './messages.ts';
 
 export interface IngestServiceOptions {
   db: Database;
   producer: EventProducer;
+  catalog?: EventCatalog;
 }
 
 /** Merges identify traits into profiles, shallowly and in message order (Segment's semantics). */
@@ -23,7 +25,7 @@ async function mergeTraits(tx: TenantTx, tenantId: string, identifies: EventEnve
     });
 }
 
-export function createIngestService({ db, producer }: IngestServiceOptions) {
+export function createIngestService({ db, producer, catalog }: IngestServiceOptions) {
   return {
     /**
      * Stores validated messages: produced to Kafka (acks=all) and, for identify, merged into
@@ -36,12 +38,13 @@ export function createIngestService({ db, producer }: IngestServiceOptions) {
       const identifies = envelopes.filter((e) => e.type === 'identify');
       if (identifies.length === 0) {
         await producer.send(out);
-        return envelopes;
+      } else {
+        await withTenant(db, tenantId, async (tx) => {
+          await mergeTraits(tx, tenantId, identifies);
+          await producer.send(out);
+        });
       }
-      await withTenant(db, tenantId, async (tx) => {
-        await mergeTraits(tx, tenantId, identifies);
-        await producer.send(out);
-      });
+      catalog?.record(envelopes);
       return envelopes;
     },
   };

@@ -3,7 +3,7 @@ import { authRouter } from './routers/auth.ts';
 import { keysRouter } from './routers/keys.ts';
 import { membersRouter } from './routers/members.ts';
 import { tenantsRouter } from './routers/tenants.ts';
-import { runsRouter, workflowsRouter } from './routers/workflows.ts';
+import { catalogRouter, runsRouter, workflowsRouter } from './routers/workflows.ts';
 
 export const appRouter = router({
   auth: authRouter,
@@ -12,5 +12,6 @@ export const appRouter = router({
   keys: keysRouter,
   workflows: workflowsRouter,
   runs: runsRouter,
+  catalog: catalogRouter,
 });
 export type AppRouter = typeof appRouter;

@@ -1,8 +1,17 @@
-import { runs, workflows } from '@tripwire/db';
-import { workflowDocumentSchema } from '@tripwire/rules';
+import { eventCatalog, runs, workflows, workflowVersions } from '@tripwire/db';
+import { validateWorkflow, workflowDocumentSchema } from '@tripwire/rules';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import {
+  getWorkflow,
+  listVersions,
+  PublishRejected,
+  publishWorkflow,
+  rollbackWorkflow,
+  unpublishWorkflow,
+  updateDraft,
+} from '../../services/workflows.ts';
 import { router, tenantProcedure } from '../init.ts';
 
 const id = z.uuid();
@@ -53,6 +62,121 @@ export const workflowsRouter = router({
       return { id: workflowId };
     }),
 
+  get: tenantProcedure('viewer')
+    .input(z.object({ id }))
+    .query(async ({ ctx, input }) => {
+      const wf = await getWorkflow(ctx.db, { tenantId: ctx.tenantId, workflowId: input.id });
+      if (!wf) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such workflow' });
+      const versions = await listVersions(ctx.db, { tenantId: ctx.tenantId, workflowId: input.id });
+      return { ...wf, versions: versions ?? [] };
+    }),
+
+  /** Autosave: drafts may be incomplete; the validation errors come back with the save. */
+  saveDraft: tenantProcedure('editor')
+    .input(z.object({ id, document: workflowDocumentSchema }))
+    .mutation(async ({ ctx, input }) => {
+      const saved = await updateDraft(ctx.db, {
+        tenantId: ctx.tenantId,
+        workflowId: input.id,
+        document: input.document,
+      });
+      if (!saved) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such workflow' });
+      return { savedAt: new Date(), errors: validateWorkflow(input.document) };
+    }),
+
+  rename: tenantProcedure('editor')
+    .input(z.object({ id, name: z.string().trim().min(1, 'Name the workflow').max(200) }))
+    .mutation(async ({ ctx, input }) => {
+      const [row] = await ctx.tx
+        .select({ draft: workflows.draft })
+        .from(workflows)
+        .where(and(eq(workflows.tenantId, ctx.tenantId), eq(workflows.id, input.id)));
+      if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such workflow' });
+      await ctx.tx
+        .update(workflows)
+        .set({ name: input.name, draft: { ...(row.draft as object), name: input.name }, updatedAt: new Date() })
+        .where(and(eq(workflows.tenantId, ctx.tenantId), eq(workflows.id, input.id)));
+      return { ok: true };
+    }),
+
+  duplicate: tenantProcedure('editor')
+    .input(z.object({ id }))
+    .mutation(async ({ ctx, input }) => {
+      const [row] = await ctx.tx
+        .select({ name: workflows.name, draft: workflows.draft })
+        .from(workflows)
+        .where(and(eq(workflows.tenantId, ctx.tenantId), eq(workflows.id, input.id)));
+      if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such workflow' });
+      const copyId = crypto.randomUUID();
+      const name = `${row.name} (copy)`.slice(0, 200);
+      await ctx.tx
+        .insert(workflows)
+        .values({
+          tenantId: ctx.tenantId,
+          id: copyId,
+          name,
+          draft: { ...(row.draft as object), name },
+          createdBy: ctx.user.id,
+        });
+      return { id: copyId };
+    }),
+
+  publish: tenantProcedure('editor')
+    .input(z.object({ id }))
+    .mutation(async ({ ctx, input }) => {
+      try {
+        const published = await publishWorkflow(ctx.db, {
+          tenantId: ctx.tenantId,
+          workflowId: input.id,
+          actor: { userId: ctx.user.id },
+        });
+        if (!published) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such workflow' });
+        return published;
+      } catch (error) {
+        if (error instanceof PublishRejected)
+          throw new TRPCError({
+            code: 'BAD_REQUEST',
+            message: `Fix ${error.errors.length} problem(s) before publishing`,
+          });
+        throw error;
+      }
+    }),
+
+  unpublish: tenantProcedure('editor')
+    .input(z.object({ id }))
+    .mutation(async ({ ctx, input }) => ({
+      ok: await unpublishWorkflow(ctx.db, { tenantId: ctx.tenantId, workflowId: input.id }),
+    })),
+
+  version: tenantProcedure('viewer')
+    .input(z.object({ id, version: z.number().int().min(1) }))
+    .query(async ({ ctx, input }) => {
+      const [row] = await ctx.tx
+        .select({ document: workflowVersions.document, publishedAt: workflowVersions.publishedAt })
+        .from(workflowVersions)
+        .where(
+          and(
+            eq(workflowVersions.tenantId, ctx.tenantId),
+            eq(workflowVersions.workflowId, input.id),
+            eq(workflowVersions.version, input.version),
+          ),
+        );
+      if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such version' });
+      return row;
+    }),
+
+  rollback: tenantProcedure('editor')
+    .input(z.object({ id, version: z.number().int().min(1) }))
+    .mutation(async ({ ctx, input }) => {
+      const done = await rollbackWorkflow(ctx.db, {
+        tenantId: ctx.tenantId,
+        workflowId: input.id,
+        version: input.version,
+      });
+      if (!done) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such version' });
+      return done;
+    }),
+
   delete: tenantProcedure('editor')
     .input(z.object({ id }))
     .mutation(async ({ ctx, input }) => {
@@ -63,6 +187,31 @@ export const workflowsRouter = router({
       if (rows.length === 0) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such workflow' });
       return { ok: true };
     }),
+});
+
+export const catalogRouter = router({
+  /** What this tenant has sent: events (with a sample each), property paths, traits. */
+  suggestions: tenantProcedure('viewer').query(async ({ ctx }) => {
+    const rows = await ctx.tx
+      .select({
+        kind: eventCatalog.kind,
+        eventName: eventCatalog.eventName,
+        path: eventCatalog.path,
+        sample: eventCatalog.sample,
+        lastSeen: eventCatalog.lastSeen,
+      })
+      .from(eventCatalog)
+      .where(eq(eventCatalog.tenantId, ctx.tenantId))
+      .orderBy(desc(eventCatalog.lastSeen))
+      .limit(2000);
+    return {
+      events: rows
+        .filter((r) => r.kind === 'event')
+        .map((r) => ({ name: r.path, sample: r.sample as Record<string, unknown> | null, lastSeen: r.lastSeen })),
+      properties: rows.filter((r) => r.kind === 'property').map((r) => ({ event: r.eventName, path: r.path })),
+      traits: rows.filter((r) => r.kind === 'trait').map((r) => r.path),
+    };
+  }),
 });
 
 export const runsRouter = router({

@@ -1,0 +1,1 @@
+ALTER TABLE "event_catalog" FORCE ROW LEVEL SECURITY;
