@@ -9,6 +9,7 @@ export default [
     layout('routes/app/layout.tsx', [
       index('routes/app/index.tsx'),
       route('workflows', 'routes/app/workflows.tsx'),
+      route('workflows/:id', 'routes/app/workflow.tsx'),
       route('runs', 'routes/app/runs.tsx'),
       route('keys', 'routes/app/keys.tsx'),
       route('members', 'routes/app/members.tsx'),

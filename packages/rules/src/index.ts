@@ -17,6 +17,8 @@ export type {
 export { defineNodeType, NODE_KINDS, nodeKey } from './define-node-type.ts';
 export type { DurationResult } from './duration/duration.ts';
 export { durationMs, MAX_DURATION_MS, parseDuration } from './duration/duration.ts';
+export type { HumanDuration, HumanDurationUnit } from './duration/human-duration.ts';
+export { DurationError, fromHumanDuration, HUMAN_DURATION_UNITS, toHumanDuration } from './duration/human-duration.ts';
 export type { ErrorPath, RuleValidationError } from './errors.ts';
 export { WorkflowValidationError } from './errors.ts';
 export type { Field, FieldMeta, Widget } from './fields.ts';
@@ -34,6 +36,19 @@ export type { ActionType } from './nodes/builtin.ts';
 export { builtinNodeTypes, builtinRegistry } from './nodes/builtin.ts';
 export type { AnyNodeType, Registry } from './registry.ts';
 export { createRegistry } from './registry.ts';
+export { simulateRun } from './simulate/simulate-run.ts';
+export { simulateWorkflow } from './simulate/simulate-workflow.ts';
+export type {
+  SimAwaitedEvent,
+  SimEventData,
+  SimEventInput,
+  SimInput,
+  SimResult,
+  SimRuleData,
+  SimStep,
+} from './simulate/types.ts';
+export type { StarterTemplate } from './starters/starter-template.ts';
+export { starterTemplates } from './starters/starter-templates.ts';
 export type { CompiledTemplate, TemplateIssue } from './template/template.ts';
 export {
   compileTemplate,
@@ -42,6 +57,10 @@ export {
   templatePaths,
   validateTemplate,
 } from './template/template.ts';
+export type { ConnectionAttempt } from './workflow/connection-problem.ts';
+export { connectionProblem } from './workflow/connection-problem.ts';
+export type { WorkflowDiff } from './workflow/diff-workflows.ts';
+export { diffWorkflows } from './workflow/diff-workflows.ts';
 export type { WorkflowDocument, WorkflowDocumentInput, WorkflowEdge, WorkflowNode } from './workflow/document.ts';
 export { workflowDocumentSchema } from './workflow/document.ts';
 export { WORKFLOW_LIMITS } from './workflow/limits.ts';

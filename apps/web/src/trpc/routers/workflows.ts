@@ -109,15 +109,13 @@ export const workflowsRouter = router({
       if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such workflow' });
       const copyId = crypto.randomUUID();
       const name = `${row.name} (copy)`.slice(0, 200);
-      await ctx.tx
-        .insert(workflows)
-        .values({
-          tenantId: ctx.tenantId,
-          id: copyId,
-          name,
-          draft: { ...(row.draft as object), name },
-          createdBy: ctx.user.id,
-        });
+      await ctx.tx.insert(workflows).values({
+        tenantId: ctx.tenantId,
+        id: copyId,
+        name,
+        draft: { ...(row.draft as object), name },
+        createdBy: ctx.user.id,
+      });
       return { id: copyId };
     }),
 
