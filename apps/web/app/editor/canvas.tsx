@@ -61,7 +61,7 @@ export function Canvas() {
   }, [api]);
 
   return (
-    <div className="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop} aria-label="Flow canvas">
+    <section className="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop} aria-label="Flow canvas">
       <ReactFlow
         nodes={nodes}
         edges={labelled}
@@ -80,6 +80,6 @@ export function Canvas() {
         <MiniMap pannable zoomable ariaLabel="Mini map" />
         <Controls />
       </ReactFlow>
-    </div>
+    </section>
   );
 }

@@ -53,7 +53,7 @@ export function ConditionBuilder({
   }, [fields, value]);
 
   return (
-    <div className="condition" role="group" aria-labelledby={`${id}-label`}>
+    <fieldset className="condition" aria-labelledby={`${id}-label`}>
       <div className="condition__head">
         <span id={`${id}-label`} className="condition__label">
           {label}
@@ -111,7 +111,7 @@ export function ConditionBuilder({
           {rawError ? <p className="tw-field__error">Not valid JSON: {rawError}</p> : null}
         </>
       )}
-    </div>
+    </fieldset>
   );
 }
 

@@ -7,7 +7,7 @@ export function ProblemsPanel() {
   const select = useEditorStore((s) => s.select);
   if (errors.length === 0) return <p className="problems problems--ok">No problems: ready to publish.</p>;
   return (
-    <div className="problems" aria-label="Problems">
+    <section className="problems" aria-label="Problems">
       <h3>
         {errors.length} problem{errors.length === 1 ? '' : 's'}
       </h3>
@@ -25,6 +25,6 @@ export function ProblemsPanel() {
           </li>
         ))}
       </ul>
-    </div>
+    </section>
   );
 }

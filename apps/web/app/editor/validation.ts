@@ -9,7 +9,7 @@ export const ErrorsProvider = ErrorsContext.Provider;
 export function useValidation(): RuleValidationError[] {
   const revision = useEditorStore((s) => s.revision);
   const document = useEditorStore((s) => s.document);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the revision is what changes when the document does.
+  // The revision is what changes when the document does.
   return useMemo(() => validateWorkflow(document()), [revision, document]);
 }
 
