@@ -134,7 +134,8 @@ describe('accounts in the browser (Chromium)', () => {
     await guest.page.getByRole('button', { name: 'Create workflow' }).waitFor();
     await guest.page.getByLabel('Name', { exact: true }).fill('Made by the editor');
     await guest.page.getByRole('button', { name: 'Create workflow' }).click();
-    await guest.page.getByRole('cell', { name: 'Made by the editor' }).waitFor();
+    await guest.page.waitForURL('**/app/workflows/*');
+    await guest.page.getByRole('heading', { name: 'Made by the editor' }).waitFor();
     await screenshot(owner.page, 'accounts-members');
     await owner.context.close();
     await guest.context.close();
@@ -175,6 +176,8 @@ describe('accounts in the browser (Chromium)', () => {
     await page.waitForURL('**/app/workflows');
     await page.getByLabel('Name', { exact: true }).fill('Only in first');
     await page.getByRole('button', { name: 'Create workflow' }).click();
+    await page.waitForURL('**/app/workflows/*');
+    await page.getByRole('link', { name: 'Workflows' }).click();
     await page.getByRole('cell', { name: 'Only in first' }).waitFor();
 
     await page.getByRole('link', { name: 'Settings' }).click();
