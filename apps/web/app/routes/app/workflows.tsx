@@ -34,7 +34,12 @@ export default function Workflows() {
   const fileInput = useRef<HTMLInputElement>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.workflows.list.queryKey() });
   const create = useMutation(
-    trpc.workflows.create.mutationOptions({ onSuccess: (r) => navigate(`/app/workflows/${r.id}`) }),
+    trpc.workflows.create.mutationOptions({
+      onSuccess: async (r) => {
+        await refresh();
+        navigate(`/app/workflows/${r.id}`);
+      },
+    }),
   );
   const remove = useMutation(trpc.workflows.delete.mutationOptions({ onSuccess: refresh }));
   const duplicate = useMutation(trpc.workflows.duplicate.mutationOptions({ onSuccess: refresh }));
