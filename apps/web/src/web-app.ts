@@ -1,4 +1,4 @@
-import { createDb } from '@tripwire/db';
+import { createDb, schemaExists } from '@tripwire/db';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type Express, Router } from 'express';
 import { PgBoss } from 'pg-boss';
