@@ -1,0 +1,59 @@
+import { starterTemplates } from '@tripwire/rules';
+import { describe, expect, it } from 'vitest';
+import { createEditorStore } from './editor-store';
+
+const empty = { name: 'Test', nodes: [], edges: [] };
+
+describe('editor store', () => {
+  it('refuses an invalid connection with the reason and keeps the graph unchanged', () => {
+    const store = createEditorStore(empty);
+    const s = store.getState();
+    const trigger = s.addNode('trigger.event', { x: 0, y: 0 });
+    const hook = s.addNode('action.webhook', { x: 0, y: 150 });
+    store.getState().connect({ source: hook, sourceHandle: 'next', target: trigger, targetHandle: null });
+    expect(store.getState().edges).toHaveLength(0);
+    expect(store.getState().notice).toMatch(/^Connection refused: /);
+    store.getState().connect({ source: trigger, sourceHandle: 'next', target: hook, targetHandle: null });
+    expect(store.getState().edges).toHaveLength(1);
+    expect(store.getState().document().edges).toEqual([
+      { id: `${trigger}:next->${hook}`, source: trigger, target: hook, sourceHandle: 'next' },
+    ]);
+  });
+
+  it('undoes and redoes additions, config edits and deletions', () => {
+    const store = createEditorStore(empty);
+    const id = store.getState().addNode('trigger.event', { x: 0, y: 0 });
+    store.getState().updateConfig(id, { event: 'signup' });
+    store.getState().deleteSelected();
+    expect(store.getState().nodes).toHaveLength(0);
+    store.getState().undo();
+    expect(store.getState().nodes[0]?.data.config).toEqual({ event: 'signup' });
+    store.getState().undo();
+    expect(store.getState().nodes[0]?.data.config).toEqual({});
+    store.getState().undo();
+    expect(store.getState().nodes).toHaveLength(0);
+    store.getState().redo();
+    store.getState().redo();
+    expect(store.getState().nodes[0]?.data.config).toEqual({ event: 'signup' });
+  });
+
+  it('copies and pastes the selection with fresh ids and its inner edges', () => {
+    const doc = structuredClone(starterTemplates[0]?.document) as typeof empty;
+    const store = createEditorStore(doc);
+    const before = store.getState().nodes.length;
+    store.setState({ nodes: store.getState().nodes.map((n) => ({ ...n, selected: true })) });
+    store.getState().copy();
+    store.getState().paste();
+    const after = store.getState();
+    expect(after.nodes).toHaveLength(before * 2);
+    expect(new Set(after.nodes.map((n) => n.id)).size).toBe(before * 2);
+    expect(after.edges).toHaveLength(doc.edges.length * 2);
+  });
+
+  it('is read-only when viewing a version', () => {
+    const store = createEditorStore(empty, { readOnly: true });
+    store.getState().updateConfig('x', {});
+    store.getState().autoLayout();
+    expect(store.getState().revision).toBe(0);
+  });
+});
