@@ -41,15 +41,19 @@ export function createWebApp(env: WebEnv, logger: Logger) {
   // Only for replaying dead letters: no workers, no maintenance (the engines do that).
   let boss: Promise<PgBoss> | undefined;
   const jobs = () => {
-    boss ??= new PgBoss({
-      connectionString: env.DATABASE_URL,
-      schema: env.JOBS_SCHEMA,
-      max: 2,
-      supervise: false,
-      schedule: false,
-    })
-      .on('error', (err) => logger.error({ err }, 'pg-boss error'))
-      .start();
+    boss ??= schemaExists(env.DATABASE_URL, env.JOBS_SCHEMA).then((exists) =>
+      new PgBoss({
+        connectionString: env.DATABASE_URL,
+        schema: env.JOBS_SCHEMA,
+        max: 2,
+        supervise: false,
+        schedule: false,
+        // The migration made the default schema; the app role may not create schemas there.
+        createSchema: !exists,
+      })
+        .on('error', (err) => logger.error({ err }, 'pg-boss error'))
+        .start(),
+    );
     return boss;
   };
 
