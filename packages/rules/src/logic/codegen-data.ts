@@ -1,28 +1,36 @@
 import type { FunctionScope, Generator } from './codegen.ts';
-import { type Expr, numberLiteral, primitiveLiteral } from './emit.ts';
+import { countLiteral, type Expr, tokenOf } from './emit.ts';
 import { isPrimitive } from './runtime.ts';
 
 // `var`, `missing` and `missing_some`: the operators that read data. A constant path is compiled
-// to a chain of guarded property reads with json-logic-js's exact stop conditions (null/undefined
-// before a step, undefined after it). Plain bracket reads only: nothing is ever written, and
+// to property reads with json-logic-js's exact stop conditions (null/undefined before a step,
+// undefined after it; see `prefix` in codegen.ts). Plain reads only: nothing is ever written, and
 // `__proto__`/`constructor` resolve exactly as they do in json-logic-js.
 
-function access(g: Generator, scope: FunctionScope, path: unknown, notFound: string): string {
+/** The raw read: the value at `path`, or undefined where json-logic-js finds nothing (or null). */
+function read(g: Generator, scope: FunctionScope, path: unknown): string {
   if (path === undefined || path === '' || path === null) return 'd';
   const segments = String(path).split('.');
   const parent = g.prefix(scope, segments.slice(0, -1));
+  return `${parent}${g.member(segments[segments.length - 1] as string)}`;
+}
+
+function access(g: Generator, scope: FunctionScope, path: unknown, notFound: string): string {
+  const raw = read(g, scope, path);
+  if (raw === 'd') return raw;
   const t = g.temp(scope);
-  const last = g.key(segments[segments.length - 1] as string);
-  return `(${parent} != null && (${t} = ${parent}[${last}]) !== void 0 ? ${t} : ${notFound})`;
+  return `((${t} = ${raw}) !== void 0 ? ${t} : ${notFound})`;
 }
 
 export function emitVar(g: Generator, values: unknown[], scope: FunctionScope): Expr {
-  const { used, wrap } = g.args(values, 2, scope);
+  // A literal path is used as source structure, not as a value, so it is not generated (bound).
+  const literalPath = isPrimitive(values[0]);
+  const { used, wrap } = g.args(literalPath ? [null, ...values.slice(1)] : values, 2, scope);
   const [path, fallback] = used as [Expr, Expr];
-  if (path.constant === undefined || !isPrimitive(path.constant.value)) {
+  if (!literalPath) {
     return wrap({ code: `${g.helper('varPath')}(d, ${path.code}, ${fallback.code})`, kind: 'any', pure: false });
   }
-  const p = path.constant.value;
+  const p = values[0];
   let prefix = '';
   let notFound: string;
   if (fallback.constant !== undefined) {
@@ -38,19 +46,28 @@ export function emitVar(g: Generator, values: unknown[], scope: FunctionScope): 
     }
   }
   const code = access(g, scope, p, notFound);
-  return wrap({ code: prefix ? `(${prefix}${code})` : code, kind: 'any', pure: fallback.pure });
+  if (prefix) return wrap({ code: `(${prefix}${code})`, kind: 'any', pure: false });
+  // A found value is not undefined and "not found" is never undefined either (a default of
+  // undefined becomes null); only the empty path returns the data itself, which may be.
+  const defined = code !== 'd';
+  const raw = defined && fallback.constant !== undefined ? { read: read(g, scope, p), notFound } : undefined;
+  return wrap({ code, kind: 'any', pure: fallback.pure, defined, ...(raw ? { raw } : {}) });
 }
 
-function keyLiteral(key: unknown): string {
-  return typeof key === 'number' ? numberLiteral(key) : (primitiveLiteral(key) ?? 'void 0');
+function keyCode(g: Generator, key: unknown): string {
+  return tokenOf(key) ?? g.bind(key);
 }
 
 /** Inline `missing` over keys known at compile time: the array, and per-key "is missing" tests. */
 function missingKeys(g: Generator, scope: FunctionScope, keys: unknown[]): { code: string; tests: string[] } {
   const r = g.temp(scope);
   const v = g.temp(scope);
-  const tests = keys.map((key) => `((${v} = ${access(g, scope, key, 'null')}) === null || ${v} === "")`);
-  const pushes = tests.map((test, i) => `${test} && ${r}.push(${keyLiteral(keys[i])})`);
+  const tests = keys.map((key) => {
+    const raw = read(g, scope, key);
+    // A raw read gives undefined for "not found" (null to json-logic-js); `d` itself is exact.
+    return `((${v} = ${raw}) ${raw === 'd' ? '===' : '=='} null || ${v} === "")`;
+  });
+  const pushes = tests.map((test, i) => `${test} && ${r}.push(${keyCode(g, keys[i])})`);
   return { code: `(${[`${r} = []`, ...pushes, r].join(', ')})`, tests };
 }
 
@@ -84,7 +101,7 @@ export function emitMissingSome(g: Generator, values: unknown[], scope: Function
   if (options.items?.every(isPrimitive)) {
     const n = g.temp(scope);
     const r = g.temp(scope);
-    const count = numberLiteral(options.items.length);
+    const count = countLiteral(options.items.length);
     const missing = missingKeys(g, scope, options.items);
     const code = `(${n} = ${need.code}, ${r} = ${missing.code}, ${count} - ${r}.length >= ${n} ? [] : ${r})`;
     if (!need.pure || values.length > 2) return wrap({ code, kind: 'arr', pure: false });

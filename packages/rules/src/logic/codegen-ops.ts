@@ -1,6 +1,7 @@
 import type { FunctionScope, Generator } from './codegen.ts';
+import { between, compare, emitIn } from './codegen-compare.ts';
 import { emitMissing, emitMissingSome, emitVar } from './codegen-data.ts';
-import { type Expr, jsTruthyMatches, numberLiteral, stringLiteral, unionKind } from './emit.ts';
+import { type Expr, jsTruthyMatches, looseOf, unionKind } from './emit.ts';
 import { isPrimitive, toFloat } from './runtime.ts';
 
 // Per-operator code. The rule of thumb: JavaScript's own operators already have json-logic-js's
@@ -16,7 +17,6 @@ const COMPARISONS: Record<string, string> = {
   '>': '>',
   '>=': '>=',
 };
-const SET_THRESHOLD = 8;
 
 export function emitOperator(g: Generator, op: string, values: unknown[], scope: FunctionScope): Expr {
   switch (op) {
@@ -34,13 +34,15 @@ export function emitOperator(g: Generator, op: string, values: unknown[], scope:
       const items = g.gen(values[0], scope);
       const fn = g.scoped(op, values[1]);
       const kind = op === 'filter' || op === 'map' ? 'arr' : 'bool';
-      return { code: `${fn}(${items.code})`, kind, pure: false };
+      // The loops test Array.isArray first, which undefined and null both fail.
+      return { code: `${fn}(${looseOf(items) ?? items.code})`, kind, pure: false };
     }
     case 'reduce': {
       const items = g.gen(values[0], scope);
       const fn = g.scoped('reduce', values[1]);
       const initial = typeof values[2] !== 'undefined' ? g.gen(values[2], scope).code : 'null';
-      return { code: `${g.helper('reduceOp')}(${items.code}, ${fn}, ${initial})`, kind: 'any', pure: false };
+      const list = looseOf(items) ?? items.code;
+      return { code: `${g.helper('reduceOp')}(${list}, ${fn}, ${initial})`, kind: 'any', pure: false };
     }
     case 'var':
       return emitVar(g, values, scope);
@@ -55,8 +57,7 @@ export function emitOperator(g: Generator, op: string, values: unknown[], scope:
     const { used, wrap } = g.args(values, 2, scope);
     const [a, b] = used as [Expr, Expr];
     const strict = comparison === '===' || comparison === '!==';
-    const code = strict ? `(${a.code} ${comparison} ${b.code})` : compare(g, scope, a, comparison, b);
-    return wrap({ code, kind: 'bool', pure: strict && a.pure && b.pure });
+    return wrap({ code: compare(g, scope, a, comparison, b), kind: 'bool', pure: strict && a.pure && b.pure });
   }
 
   switch (op) {
@@ -91,7 +92,8 @@ export function emitOperator(g: Generator, op: string, values: unknown[], scope:
       }
       const { used, wrap } = g.args(values, 2, scope);
       const [a, b] = used as [Expr, Expr];
-      if (b.constant !== undefined && b.constant.value !== undefined) {
+      // json-logic-js negates `a` when `b` is undefined; otherwise `-` is JavaScript's.
+      if (b.kind !== 'any' || b.defined) {
         return wrap({ code: `(${a.code} - ${b.code})`, kind: 'num', pure: false });
       }
       return wrap({ code: `${g.helper('minus')}(${a.code}, ${b.code})`, kind: 'num', pure: false });
@@ -172,72 +174,10 @@ function emitLess(g: Generator, op: '<' | '<=', values: unknown[], scope: Functi
   const [a, b, c] = used as [Expr, Expr, Expr];
   if (c.constant !== undefined) {
     if (c.constant.value === undefined) return wrap({ code: `(${a.code} ${op} ${b.code})`, kind: 'bool', pure: false });
-    // The middle operand is compared twice, so it is evaluated once into a temp.
-    const t = g.temp(scope);
-    return wrap({ code: `(${a.code} ${op} (${t} = ${b.code}) && ${t} ${op} ${c.code})`, kind: 'bool', pure: false });
+    return wrap({ code: between(g, scope, a, op, b, c), kind: 'bool', pure: false });
   }
   const name = op === '<' ? 'lessThan' : 'lessOrEqual';
   return wrap({ code: `${g.helper(name)}(${a.code}, ${b.code}, ${c.code})`, kind: 'bool', pure: false });
-}
-
-/**
- * A loose comparison against a number or string constant, split on the operand's type so the
- * common case compiles to a plain numeric/string comparison instead of a generic coercing one.
- * Both branches are the same JavaScript operator, so results are identical.
- */
-function compare(g: Generator, scope: FunctionScope, a: Expr, op: string, b: Expr): string {
-  const constantSide = b.constant !== undefined ? b : a.constant !== undefined ? a : undefined;
-  const other = constantSide === b ? a : b;
-  const value = constantSide?.constant?.value;
-  const generic = `(${a.code} ${op} ${b.code})`;
-  if (constantSide === undefined || other.constant !== undefined || other.kind === 'num') return generic;
-  const isEquality = op === '==' || op === '!=';
-  let type: string;
-  if (typeof value === 'number' && Number.isFinite(value)) type = 'number';
-  else if (typeof value === 'string' && isEquality) type = 'string';
-  else return generic;
-  const t = g.temp(scope);
-  const left = constantSide === b ? t : a.code;
-  const right = constantSide === b ? b.code : t;
-  // Same type on both sides: == is ===.
-  const fastOp = op === '==' ? '===' : op === '!=' ? '!==' : op;
-  return `(typeof (${t} = ${other.code}) === "${type}" ? ${left} ${fastOp} ${right} : ${left} ${op} ${right})`;
-}
-
-function emitIn(g: Generator, values: unknown[], scope: FunctionScope): Expr {
-  const { used, wrap } = g.args(values, 2, scope);
-  const [a, b] = used as [Expr, Expr];
-  const discard = (result: string): Expr =>
-    wrap({ code: a.pure ? result : `(${a.code}, ${result})`, kind: 'bool', pure: a.pure });
-
-  if (b.items?.every(isPrimitive)) {
-    const items = b.items;
-    if (items.length === 0) return discard('false');
-    if (items.length <= SET_THRESHOLD) {
-      const t = g.temp(scope);
-      const tests = items.map((item, i) => `${i === 0 ? `(${t} = ${a.code})` : t} === ${literalOf(item)}`);
-      return wrap({ code: `(${tests.join(' || ')})`, kind: 'bool', pure: a.pure });
-    }
-    // indexOf uses ===, Set#has SameValueZero: they differ only on NaN, which is left out.
-    const set = new Set(items.filter((item) => !Number.isNaN(item)));
-    return wrap({ code: `${g.bind(set)}.has(${a.code})`, kind: 'bool', pure: a.pure });
-  }
-  if (b.constant !== undefined) {
-    const v = b.constant.value;
-    if (typeof v === 'string' && v !== '') {
-      return wrap({ code: `(${stringLiteral(v)}.indexOf(${a.code}) !== -1)`, kind: 'bool', pure: false });
-    }
-    // Every other primitive is falsy or has no indexOf.
-    return discard('false');
-  }
-  return wrap({ code: `${g.helper('inOp')}(${a.code}, ${b.code})`, kind: 'bool', pure: false });
-}
-
-function literalOf(value: unknown): string {
-  if (typeof value === 'string') return stringLiteral(value);
-  if (typeof value === 'number') return numberLiteral(value);
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
-  return value === null ? 'null' : 'void 0';
 }
 
 function emitCat(g: Generator, values: unknown[], scope: FunctionScope): Expr {
@@ -246,17 +186,17 @@ function emitCat(g: Generator, values: unknown[], scope: FunctionScope): Expr {
   const parts = exprs.map((e) => {
     if (e.constant !== undefined) {
       const v = e.constant.value;
-      return stringLiteral(v == null ? '' : String(v));
+      return g.bind(v == null ? '' : String(v));
     }
-    return e.kind === 'str' ? e.code : `${g.helper('toText')}(${e.code})`;
+    return e.kind === 'str' ? e.code : `${g.helper('toText')}(${looseOf(e) ?? e.code})`;
   });
   return { code: `("" + ${parts.join(' + ')})`, kind: 'str', pure: false };
 }
 
 function floatOf(g: Generator, e: Expr): string {
-  if (e.constant !== undefined && isPrimitive(e.constant.value)) return numberLiteral(toFloat(e.constant.value));
+  if (e.constant !== undefined && isPrimitive(e.constant.value)) return g.bind(toFloat(e.constant.value));
   if (e.kind === 'num') return `(${e.code} + 0)`;
-  return `${g.helper('toFloat')}(${e.code})`;
+  return `${g.helper('toFloat')}(${looseOf(e) ?? e.code})`;
 }
 
 function emitPlus(g: Generator, values: unknown[], scope: FunctionScope): Expr {

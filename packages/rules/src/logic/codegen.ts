@@ -4,8 +4,9 @@ import {
   jsTruthyMatches,
   type Kind,
   kindOf,
-  primitiveLiteral,
-  stringLiteral,
+  looseOf,
+  memberName,
+  tokenOf,
   UNDEFINED,
   unionKind,
 } from './emit.ts';
@@ -34,9 +35,10 @@ export interface Generator {
   /** Hoists an array operator (filter/map/all/none/some/reduce) with its per-item rule into a named function. */
   scoped(op: LoopOperator, rule: unknown): string;
   truthy(expr: Expr, asBoolean?: boolean): string;
-  /** A variable holding the object at `segments` (or undefined/null when absent), read once per call. */
+  /** A variable holding the object at `segments` (or an empty sentinel when absent), read once per call. */
   prefix(scope: FunctionScope, segments: string[]): string;
-  key(segment: string): string;
+  /** `.name`, or `[k3]` for a name that is not a plain identifier: a property access suffix. */
+  member(segment: string): string;
   /** Temps first, so order and exceptions match json-logic-js's "evaluate every argument first". */
   args(values: unknown[], used: number, scope: FunctionScope): { used: Expr[]; wrap: (e: Expr) => Expr };
 }
@@ -79,28 +81,34 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
       return name;
     },
     prefix(scope, segments) {
-      if (segments.length === 0) return 'd';
       const id = JSON.stringify(segments);
       const existing = scope.prefixes.get(id);
       if (existing !== undefined) return existing;
-      const parent = g.prefix(scope, segments.slice(0, -1));
-      const name = `p${prefixCounter++}`;
-      // Property reads on JSON data are pure, so reading a prefix that a short-circuit would have
-      // skipped is unobservable; reading it once instead of per `var` is the point.
-      scope.hoisted.push(
-        `${name} = ${parent} != null ? ${parent}[${g.key(segments[segments.length - 1] as string)}] : void 0`,
-      );
+      const name = `o${prefixCounter++}`;
+      // A prefix holds the object to read from, or `E` (an empty null-prototype object) where
+      // json-logic-js would stop at null/undefined: reading any key of `E` gives undefined, which
+      // is json-logic-js's "not found", so leaf reads need no null check of their own. Property
+      // reads on data are pure, so reading a prefix that a short-circuit would have skipped is
+      // unobservable; reading it once instead of per `var` is the point.
+      const read =
+        segments.length === 0
+          ? 'd'
+          : `${g.prefix(scope, segments.slice(0, -1))}${g.member(segments[segments.length - 1] as string)}`;
+      scope.hoisted.push(`${name} = ${read} ?? ${g.helper('E')}`);
       scope.prefixes.set(id, name);
       return name;
     },
-    key(segment) {
-      return stringLiteral(segment);
+    member(segment) {
+      const name = memberName(segment);
+      return name === undefined ? `[${g.bind(segment)}]` : `.${name}`;
     },
     truthy(expr, asBoolean = false) {
       if (expr.kind === 'bool') return expr.code;
       if (expr.test !== undefined) return expr.test;
-      if (jsTruthyMatches(expr.kind)) return asBoolean ? `!!${expr.code}` : expr.code;
-      return `${g.helper('truthy')}(${expr.code})`;
+      // undefined and null are both falsy, so the cheaper loose read serves.
+      const code = looseOf(expr) ?? expr.code;
+      if (jsTruthyMatches(expr.kind)) return asBoolean ? `!!${code}` : code;
+      return `${g.helper('truthy')}(${code})`;
     },
     args(values, used, scope) {
       const exprs = values.map((v) => g.gen(v, scope));
@@ -112,12 +120,18 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
         if (e.pure) return e;
         const t = g.temp(scope);
         prefix.push(`${t} = ${e.code}`);
-        return { ...e, code: t, constant: undefined };
+        return { ...e, code: t, constant: undefined, raw: undefined };
       });
       for (const e of extras) prefix.push(e.code);
       return {
         used: bound,
-        wrap: (e) => ({ ...e, code: `(${prefix.join(', ')}, ${e.code})`, pure: false, constant: undefined }),
+        wrap: (e) => ({
+          ...e,
+          code: `(${prefix.join(', ')}, ${e.code})`,
+          pure: false,
+          constant: undefined,
+          raw: undefined,
+        }),
       };
     },
     gen(value, scope) {
@@ -131,8 +145,11 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
   };
 
   const literalExpr = (value: unknown): Expr => {
-    const literal = primitiveLiteral(value);
-    if (literal !== undefined) return { code: literal, kind: kindOf(value), pure: true, constant: { value } };
+    const token = tokenOf(value);
+    if (token !== undefined) return { code: token, kind: kindOf(value), pure: true, constant: { value } };
+    if (typeof value === 'string' || typeof value === 'number') {
+      return { code: g.bind(value), kind: kindOf(value), pure: true, constant: { value } };
+    }
     // Objects that are not operations are returned as is, by reference, like json-logic-js does.
     returnsReferences = true;
     return { code: g.bind(value), kind: 'any', pure: true };

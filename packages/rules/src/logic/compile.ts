@@ -1,4 +1,5 @@
 import { generateSource } from './codegen.ts';
+import { factoryFor } from './factories.ts';
 import { helpersFor } from './helpers.ts';
 import { interpret } from './interpret.ts';
 import { defaultOperators, type OperatorTable } from './operators.ts';
@@ -84,8 +85,7 @@ export function compileLogic(rule: unknown, options: LogicOptions = {}): Compile
   if (cached && (!cached.returnsReferences || cached.rule === rule)) return cached.fn;
 
   const generated = generateSource(rule, operators);
-  const factory = new Function('h', 'k', generated.source) as (h: unknown, k: unknown[]) => CompiledLogic;
-  const fn = factory(helpersFor(operators), generated.constants);
+  const fn = factoryFor(generated.source)(helpersFor(operators), generated.constants);
   if (isObject) cache.byIdentity.set(rule, fn);
   if (text !== undefined) {
     if (cache.byText.size >= MAX_TEXT_ENTRIES) {

@@ -145,6 +145,29 @@ describe('differential: compileLogic/applyLogic vs json-logic-js', () => {
     );
   });
 
+  it('agree on counterexamples found before', () => {
+    const cases: [unknown, unknown][] = [
+      // An undefined array item is the item rule's data, not the outer data.
+      [{ filter: [[{ and: [] }], { missing_some: [1, ['constructor']] }] }, ''],
+      [{ map: [[null, { and: [] }], { var: 'length' }] }, 'abc'],
+    ];
+    for (const [r, d] of cases) {
+      const expected = reference(r, d);
+      expect(
+        sameOutcome(
+          expected,
+          outcome(() => compileLogic(r)(d)),
+        ),
+      ).toBe(true);
+      expect(
+        sameOutcome(
+          expected,
+          outcome(() => applyLogic(r, d)),
+        ),
+      ).toBe(true);
+    }
+  });
+
   it("agree on the benchmark's realistic rules and contexts", () => {
     const rules = generateRules(200, 1);
     const contexts = generateContexts(40, 2);

@@ -1,6 +1,9 @@
 // Turning values from a rule into JavaScript source. This file is the whole injection surface of
-// the code generator: rule strings and numbers reach generated code only through `stringLiteral`
-// and `numberLiteral`; every other value is bound from a closure, never spliced.
+// the code generator. Rule values (strings, numbers, lists, objects) never become source text:
+// they are bound as closure slots (`k0`, `k1`, ...), which is also what lets rules that differ
+// only in their constants share one generated function. The only rule text placed in source is a
+// property name made of ASCII identifier characters (checked by `memberName`), so that path reads
+// stay named property loads; any other name is read through a slot.
 
 export type Kind = 'bool' | 'num' | 'str' | 'null' | 'arr' | 'any';
 
@@ -20,28 +23,37 @@ export interface Expr {
    */
   test?: string;
   falsy?: string;
+  /**
+   * For a `var` of a constant path with a constant default: the bare property read, which gives
+   * undefined where json-logic-js gives `notFound` (null or the default). Consumers that cannot
+   * tell the two apart skip the conversion; see `looseOf`.
+   */
+  raw?: { read: string; notFound: string };
+  /** Never undefined (kinds other than 'any' never are; a `var` of a path never is either). */
+  defined?: boolean;
+}
+
+/**
+ * The bare read where undefined may stand for null: for truthiness, parseFloat (`+`, `*`), `cat`
+ * and equality with a string or number, which all treat the two alike.
+ */
+export function looseOf(e: Expr): string | undefined {
+  return e.raw !== undefined && e.raw.notFound === 'null' ? e.raw.read : undefined;
 }
 
 export const UNDEFINED: Expr = { code: 'void 0', kind: 'any', pure: true, constant: { value: undefined } };
 
-export function stringLiteral(value: string): string {
-  // JSON.stringify escapes quotes, backslashes and control characters; the two line separators
-  // are legal in string literals since ES2019 but are escaped anyway for older parsers.
-  return JSON.stringify(value)
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** `name` when it can be written as `.name` (no quote, escape or non-ASCII character can occur). */
+export function memberName(name: string): string | undefined {
+  return IDENTIFIER.test(name) ? name : undefined;
 }
 
-const NUMBER_TEXT = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/;
-
-export function numberLiteral(value: number): string {
-  if (Number.isNaN(value)) return '(0/0)';
-  if (value === Number.POSITIVE_INFINITY) return '(1/0)';
-  if (value === Number.NEGATIVE_INFINITY) return '(-1/0)';
-  if (Object.is(value, -0)) return '(-0)';
-  const text = String(value);
-  if (!NUMBER_TEXT.test(text)) throw new Error(`Unexpected number text ${text}`);
-  return value < 0 ? `(${text})` : text;
+/** Counts the generator computes itself (list lengths), never values taken from a rule. */
+export function countLiteral(value: number): string {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`Unexpected count ${value}`);
+  return String(value);
 }
 
 export function kindOf(value: unknown): Kind {
@@ -53,10 +65,8 @@ export function kindOf(value: unknown): Kind {
   return 'any';
 }
 
-/** Primitive constants become literals; anything else is left to the caller to bind. */
-export function primitiveLiteral(value: unknown): string | undefined {
-  if (typeof value === 'string') return stringLiteral(value);
-  if (typeof value === 'number') return numberLiteral(value);
+/** The fixed tokens for true/false/null/undefined; every other value is bound to a slot. */
+export function tokenOf(value: unknown): string | undefined {
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value === null) return 'null';
   if (value === undefined) return 'void 0';

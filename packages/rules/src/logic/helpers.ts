@@ -7,10 +7,14 @@ export type Helpers = Record<string, unknown>;
 
 const tables = new WeakMap<OperatorTable, Helpers>();
 
+/** Read in place of null/undefined while walking a path: every key reads as undefined. */
+const EMPTY: unknown = Object.freeze(Object.create(null));
+
 export function helpersFor(operators: OperatorTable): Helpers {
   let helpers = tables.get(operators);
   if (helpers === undefined) {
     helpers = {
+      E: EMPTY,
       truthy: rt.truthy,
       toFloat: rt.toFloat,
       toText: rt.toText,

@@ -4,6 +4,7 @@ import { generateSource } from './codegen.ts';
 import { compileLogic } from './compile.ts';
 import { defaultOperators } from './operators.ts';
 import { outcome, sameOutcome } from './same-value.test-helper.ts';
+import { validateLogic } from './validate-logic.ts';
 
 // Rule strings reach generated code only as JSON string literals or closure constants. These
 // rules try to break out of a literal; a break-out would set globalThis.__pwned or throw a
@@ -73,11 +74,25 @@ describe('code generation never executes rule text', () => {
     }
   });
 
-  it('keeps operator names out of the generated source', () => {
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: an injection attempt.
-    const { source } = generateSource({ '==': [{ var: 'x"); evil("' }, 'y`${z}`'] }, defaultOperators);
-    expect(source).not.toContain('evil(")');
-    expect(source).toContain(JSON.stringify('x"); evil("'));
+  it('never places rule values in the generated source', () => {
+    // Our own fixed literals; everything else a rule supplies must be a slot (`k3`) or, for a
+    // path segment that is a plain identifier, a `.name` member.
+    const OWN = /"use strict"|"number"|"string"|""/g;
+    const extra = [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: an injection attempt.
+      { '==': [{ var: 'x"); evil("' }, 'y`${z}`'] },
+      { '>': [{ var: 'n' }, 1e21] },
+    ];
+    for (const s of PAYLOADS) {
+      for (const rule of [...rulesFor(s), ...extra]) {
+        if (validateLogic(rule).length > 0) continue;
+        const { source } = generateSource(rule, defaultOperators);
+        expect(source.replace(OWN, '')).not.toMatch(/["'`\\]/);
+        if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(s)) expect(source).not.toContain(s);
+        expect(source).not.toContain('evil');
+        expect(source).not.toContain('1e+21');
+      }
+    }
   });
 
   it('reads prototypes like json-logic-js but never writes to them', () => {

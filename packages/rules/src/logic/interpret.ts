@@ -14,7 +14,10 @@ export function interpret(logic: unknown, data: unknown, operators: OperatorTabl
   const op = Object.keys(logic)[0] as string;
   const raw = logic[op];
   const values: unknown[] = Array.isArray(raw) ? raw : [raw];
-  const run = (value: unknown, scope: unknown = data): unknown => interpret(value, scope, operators);
+  const run = (value: unknown): unknown => interpret(value, data, operators);
+  // Not a default parameter of `run`: an undefined array item is the item rule's data, not a
+  // reason to fall back to the outer data.
+  const each = (rule: unknown) => (item: unknown) => interpret(rule, item, operators);
 
   switch (op) {
     case 'if':
@@ -42,20 +45,20 @@ export function interpret(logic: unknown, data: unknown, operators: OperatorTabl
       return current;
     }
     case 'filter':
-      return rt.filterOp(run(values[0]), (d) => run(values[1], d));
+      return rt.filterOp(run(values[0]), each(values[1]));
     case 'map':
-      return rt.mapOp(run(values[0]), (d) => run(values[1], d));
+      return rt.mapOp(run(values[0]), each(values[1]));
     case 'reduce': {
       const items = run(values[0]);
       const initial = typeof values[2] !== 'undefined' ? run(values[2]) : null;
-      return rt.reduceOp(items, (d) => run(values[1], d), initial);
+      return rt.reduceOp(items, each(values[1]), initial);
     }
     case 'all':
-      return rt.allOp(run(values[0]), (d) => run(values[1], d));
+      return rt.allOp(run(values[0]), each(values[1]));
     case 'none':
-      return rt.noneOp(run(values[0]), (d) => run(values[1], d));
+      return rt.noneOp(run(values[0]), each(values[1]));
     case 'some':
-      return rt.someOp(run(values[0]), (d) => run(values[1], d));
+      return rt.someOp(run(values[0]), each(values[1]));
   }
 
   const args = values.map((value) => run(value));

@@ -10,7 +10,10 @@ export function truthy(value: unknown): boolean {
 // parseFloat of a number is the number itself except -0 -> 0; `x + 0` does exactly that
 // without a string round trip.
 export function toFloat(value: unknown): number {
-  return typeof value === 'number' ? value + 0 : Number.parseFloat(value as string);
+  if (typeof value === 'number') return value + 0;
+  // parseFloat(String(null/undefined)) is NaN; skipping the string round trip matters because
+  // generated code passes undefined for absent properties.
+  return value == null ? Number.NaN : Number.parseFloat(value as string);
 }
 
 export function varPath(data: unknown, path: unknown, fallback: unknown): unknown {
