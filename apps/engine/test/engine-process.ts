@@ -34,7 +34,11 @@ export function startEngineProcess(env: Record<string, string>): Promise<EngineP
       }),
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`engine did not start:\n${out}`)), 60_000);
+    const timer = setTimeout(() => {
+      // Never leave a half-started engine behind to consume a test's topic.
+      child.kill('SIGKILL');
+      reject(new Error(`engine did not start:\n${out}`));
+    }, 60_000);
     const check = setInterval(() => {
       if (out.includes('"msg":"engine started"')) {
         clearTimeout(timer);
