@@ -3,6 +3,7 @@ import { type DragEvent, useCallback, useEffect, useMemo, useState } from 'react
 import { useEditorApi, useEditorStore } from './editor-context';
 import { nodeTypes } from './flow-node';
 import { DRAG_TYPE } from './palette';
+import { useErrors } from './validation';
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -24,11 +25,17 @@ export function Canvas() {
   const { screenToFlowPosition } = useReactFlow();
   // Fit the view to a loaded flow once; an empty canvas keeps its scale as nodes arrive.
   const [fitOnLoad] = useState(() => nodes.length > 0);
-  // Named outputs (true/false, received/timeout, pass/limited) are written on their edges.
-  const labelled = useMemo(
-    () => edges.map((e) => (e.sourceHandle && e.sourceHandle !== 'next' ? { ...e, label: e.sourceHandle } : e)),
-    [edges],
-  );
+  // Named outputs (true/false, received/timeout, pass/limited) are written on their edges; an edge
+  // with a validation error is drawn red with the reason as its label.
+  const errors = useErrors();
+  const labelled = useMemo(() => {
+    const byEdge = new Map(errors.filter((e) => e.edgeId).map((e) => [e.edgeId, e.message]));
+    return edges.map((e) => {
+      const problem = byEdge.get(e.id);
+      if (problem) return { ...e, label: problem, className: 'edge--error' };
+      return e.sourceHandle && e.sourceHandle !== 'next' ? { ...e, label: e.sourceHandle } : e;
+    });
+  }, [edges, errors]);
 
   const onDrop = useCallback(
     (e: DragEvent) => {

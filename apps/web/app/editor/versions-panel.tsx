@@ -10,6 +10,7 @@ export interface VersionRow {
   publishedAt: Date;
   publishedBy: string | null;
   publishedByKey: string | null;
+  publishedByEmail?: string | null;
   active: boolean;
 }
 
@@ -108,7 +109,7 @@ export function VersionsPanel({
             <strong>v{v.version}</strong> {v.active ? <Badge tone="green">live</Badge> : null}
             <div className="muted small">
               {new Date(v.publishedAt).toLocaleString()} ·{' '}
-              {v.publishedBy ? 'by a member' : v.publishedByKey ? `via ${v.publishedByKey}` : ''}
+              {v.publishedByEmail ? `by ${v.publishedByEmail}` : v.publishedByKey ? `via ${v.publishedByKey}` : ''}
             </div>
             <div className="actions">
               <Button onClick={() => void view(v.version)} disabled={viewing === v.version}>

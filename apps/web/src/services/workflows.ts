@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Database, type TenantTx, withTenant, workflows, workflowVersions } from '@tripwire/db';
+import { type Database, type TenantTx, users, withTenant, workflows, workflowVersions } from '@tripwire/db';
 import { compileWorkflow, type RuleValidationError, validateWorkflow, type WorkflowDocument } from '@tripwire/rules';
 import { and, desc, eq, max, sql } from 'drizzle-orm';
 
@@ -169,10 +169,12 @@ export function listVersions(db: Database, { tenantId, workflowId }: { tenantId:
         version: workflowVersions.version,
         publishedAt: workflowVersions.publishedAt,
         publishedBy: workflowVersions.publishedBy,
+        publishedByEmail: users.email,
         publishedByKey: workflowVersions.publishedByKey,
         compilerVersion: workflowVersions.compilerVersion,
       })
       .from(workflowVersions)
+      .leftJoin(users, eq(users.id, workflowVersions.publishedBy))
       .where(and(eq(workflowVersions.tenantId, tenantId), eq(workflowVersions.workflowId, workflowId)))
       .orderBy(desc(workflowVersions.version));
     return rows.map((r) => ({ ...r, active: r.version === wf.activeVersion }));
