@@ -18,12 +18,14 @@ export interface DispatcherOptions {
   concurrency: number;
 }
 
-/** Active signing secrets per tenant, cached briefly (rotation takes effect within a minute). */
+/**
+ * Active signing secrets per tenant, cached briefly (rotation takes effect within a minute). The
+ * lookup itself is cached, so the deliveries in flight for a tenant (a batch is often one tenant's)
+ * share one query instead of each missing the cache at once.
+ */
 export function createSecretLookup(db: Database, ttlMs = 60_000) {
-  const cache = new Map<string, { secrets: string[]; until: number }>();
-  return async (tenantId: string): Promise<string[]> => {
-    const hit = cache.get(tenantId);
-    if (hit && hit.until > Date.now()) return hit.secrets;
+  const cache = new Map<string, { secrets: Promise<string[]>; until: number }>();
+  const load = async (tenantId: string) => {
     const rows = await withTenant(db, tenantId, (tx) =>
       tx
         .select({ secret: signingSecrets.secret })
@@ -36,9 +38,18 @@ export function createSecretLookup(db: Database, ttlMs = 60_000) {
         )
         .orderBy(signingSecrets.createdAt),
     );
-    const secrets = rows.map((r) => r.secret);
-    cache.set(tenantId, { secrets, until: Date.now() + ttlMs });
-    return secrets;
+    return rows.map((r) => r.secret);
+  };
+  return (tenantId: string): Promise<string[]> => {
+    const hit = cache.get(tenantId);
+    if (hit && hit.until > Date.now()) return hit.secrets;
+    const entry = { secrets: load(tenantId), until: Date.now() + ttlMs };
+    cache.set(tenantId, entry);
+    // A failed lookup is not remembered: the next delivery asks again.
+    entry.secrets.catch(() => {
+      if (cache.get(tenantId) === entry) cache.delete(tenantId);
+    });
+    return entry.secrets;
   };
 }
 
@@ -118,7 +129,10 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
         const id = await boss.work(
           queue,
           {
-            batchSize: 5,
+            // Up to concurrency x batchSize deliveries in flight; a full batch fetches again at once,
+            // so a backlog drains without waiting out the poll interval between fetches.
+            batchSize: 50,
+            burstWhenBatchFull: true,
             localConcurrency: concurrency,
             includeMetadata: true,
             perJobResults: true,

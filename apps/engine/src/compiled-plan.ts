@@ -7,11 +7,14 @@ import {
   type PlanNode,
   routeEvent,
 } from '@tripwire/rules';
+import { touchesState } from './nodes/index.ts';
 
 export interface LoadedNode {
   node: PlanNode;
   rules: Record<string, CompiledLogic>;
   templates: Record<string, CompiledTemplate>;
+  /** Rule fields that read `user.*`: only these need the profile loaded. */
+  userRules: ReadonlySet<string>;
 }
 
 /** A published version, ready to run: rules and templates compiled once at load. */
@@ -23,6 +26,10 @@ export interface LoadedPlan {
   nodes: Map<string, LoadedNode>;
   /** True when any rule or template reads `user.*`, so profiles are loaded only when needed. */
   readsUser: boolean;
+  /** Some node registers a waiter (wait.event), a row that references the run: runs start with their row. */
+  registersWaiters: boolean;
+  /** Walking it never queries Postgres (no profile, no counters, no waiters): see nodes/index.ts. */
+  walksWithoutState: boolean;
 }
 
 export function loadPlan(tenantId: string, workflowId: string, version: number, plan: ExecutionPlan): LoadedPlan {
@@ -32,9 +39,13 @@ export function loadPlan(tenantId: string, workflowId: string, version: number, 
       node,
       rules: Object.fromEntries(Object.entries(node.rules).map(([k, r]) => [k, compileLogic(r.logic)])),
       templates: Object.fromEntries(Object.entries(node.templates).map(([k, t]) => [k, compileTemplate(t.template)])),
+      userRules: new Set(Object.keys(node.rules).filter((k) => (node.rules[k]?.userFields.length ?? 0) > 0)),
     });
   }
-  return { tenantId, workflowId, version, plan, nodes, readsUser: plan.userFields.length > 0 };
+  const readsUser = plan.userFields.length > 0;
+  const registersWaiters = Object.values(plan.nodes).some((n) => n.type === 'wait.event');
+  const walksWithoutState = !readsUser && !Object.values(plan.nodes).some((n) => touchesState(n.type));
+  return { tenantId, workflowId, version, plan, nodes, readsUser, registersWaiters, walksWithoutState };
 }
 
 export { routeEvent };

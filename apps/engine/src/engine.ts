@@ -28,7 +28,8 @@ export function createEngine(env: EngineEnv, logger: Logger) {
   const metrics = createMetrics();
   const { db, close: closeDb } = createDb({
     connectionString: env.DATABASE_URL,
-    max: 10,
+    // A transaction per partition in flight (6) and per resume batch (4), and a few for the rest.
+    max: 12,
     applicationName: 'tripwire-engine',
   });
   const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, logger });
@@ -92,22 +93,16 @@ export function createEngine(env: EngineEnv, logger: Logger) {
         // engine's in-flight actions are retried by the others soon.
         actionExpireSeconds: Math.ceil((env.WEBHOOK_TIMEOUT_MS * 2) / 1000) + 5,
         superviseSeconds: env.JOBS_SUPERVISE_SECONDS,
+        onEnqueued: (queue, n) => metrics.jobsEnqueued.inc({ queue }, n),
       });
-      const queues = jobs;
-      const countedJobs = {
-        send: async (...args: Parameters<JobQueues['send']>) => {
-          metrics.jobsEnqueued.inc({ queue: args[1] });
-          return queues.send(...args);
-        },
-        cancel: queues.cancel,
-      };
       await cache.start();
       metrics.workflowsLoaded.set(cache.size());
-      const evaluator = createEventEvaluator({ cache, profiles, jobs: countedJobs, metrics });
+      const evaluator = createEventEvaluator({ cache, profiles, metrics });
       processBatch = createBatchProcessor({
         db,
         cache,
         evaluator,
+        jobs,
         profiles,
         producer,
         dlqTopic: env.DLQ_TOPIC,

@@ -1,29 +1,40 @@
 import { randomUUID } from 'node:crypto';
-import { actAsTenant, type TenantTx } from '@tripwire/db';
+import type { TenantTx } from '@tripwire/db';
 import { truthy } from '@tripwire/rules';
-import type { LoadedPlan } from './compiled-plan.ts';
+import type { LoadedNode, LoadedPlan } from './compiled-plan.ts';
 import { type EventData, type EventEnvelope, eventData } from './envelope.ts';
-import type { JobQueues } from './jobs/job-queues.ts';
+import { createDecider, type Decision } from './event-decision.ts';
+import type { JobSink } from './jobs/job-buffer.ts';
 import type { Metrics } from './metrics.ts';
 import type { RuleData, StepContext } from './nodes/node-handler.ts';
-import { walk } from './run-walker.ts';
+import { type WalkResult, walk } from './run-walker.ts';
+import type { WalkedRun } from './state/claimed-runs.ts';
 import { addMark } from './state/marks.ts';
-import { claim } from './state/processed.ts';
 import type { ProfileCache } from './state/profiles.ts';
-import { insertRun, lockRun, type PathEntry, recordStep } from './state/runs.ts';
+import {
+  insertRun,
+  insertWalkedRun,
+  lockRun,
+  type NewRun,
+  type PathEntry,
+  recordStep,
+  type Step,
+} from './state/runs.ts';
 import { takeWaiter, waitersFor } from './state/waiters.ts';
-import type { Route, WorkflowCache } from './workflow-cache.ts';
+import type { UnitOfWork } from './unit-of-work.ts';
+import type { Interest, Route, WorkflowCache } from './workflow-cache.ts';
 
 export interface EvaluatorDeps {
   cache: WorkflowCache;
   profiles: ProfileCache;
-  jobs: Pick<JobQueues, 'send' | 'cancel'>;
   metrics: Metrics;
   now?: () => Date;
 }
 
 export interface Continuation {
   tx: TenantTx;
+  /** Where this unit of work's jobs go. */
+  jobs: JobSink;
   tenantId: string;
   runId: string;
   plan: LoadedPlan;
@@ -40,7 +51,9 @@ export interface Continuation {
  * Per event (inside the batch's transaction): record it for counters, resume runs waiting for
  * it, start runs it triggers. Only the nodes routed to this event name are looked at.
  */
-export function createEventEvaluator({ cache, profiles, jobs, metrics, now = () => new Date() }: EvaluatorDeps) {
+export function createEventEvaluator({ cache, profiles, metrics, now = () => new Date() }: EvaluatorDeps) {
+  const decide = createDecider(profiles);
+
   async function ruleData(
     tx: TenantTx,
     plan: LoadedPlan,
@@ -53,8 +66,8 @@ export function createEventEvaluator({ cache, profiles, jobs, metrics, now = () 
     return { event, trigger, user } satisfies RuleData;
   }
 
-  /** Walks a run on from `start` and records the step; shared by new runs, events and resume jobs. */
-  async function advance(c: Continuation) {
+  /** Walks a run on from `start`; what it did is the step to record. */
+  async function walkOn(c: Continuation): Promise<{ result: WalkResult; step: Step }> {
     const data = await ruleData(c.tx, c.plan, c.tenantId, c.userId, c.event, c.trigger);
     const ctx: StepContext = {
       tx: c.tx,
@@ -64,34 +77,27 @@ export function createEventEvaluator({ cache, profiles, jobs, metrics, now = () 
       runId: c.runId,
       data,
       now: now(),
-      jobs,
+      jobs: c.jobs,
     };
     const result = await walk(ctx, c.start);
-    await recordStep(c.tx, c.tenantId, c.runId, {
+    const step: Step = {
       path: [c.entry, ...result.path],
       pendingDelta: result.waits - (c.resumed ? 1 : 0),
       currentNode: result.lastNode ?? c.entry.nodeId,
       ...(result.error !== undefined ? { error: result.error } : {}),
-    });
+    };
+    return { result, step };
+  }
+
+  /** Walks a run on from `start` and records the step; shared by new runs, events and resume jobs. */
+  async function advance(c: Continuation) {
+    const { result, step } = await walkOn(c);
+    await recordStep(c.tx, c.tenantId, c.runId, step);
     if (result.error) metrics.runsFailed.inc();
     return result;
   }
 
-  async function recordCounts(tx: TenantTx, route: Route, e: EventEnvelope, data: EventData) {
-    for (const { plan, nodeId } of route.counts) {
-      const loaded = plan.nodes.get(nodeId);
-      const filter = loaded?.rules.filter;
-      if (filter && !truthy(filter(await ruleData(tx, plan, e.tenantId, e.userId, data, data)))) continue;
-      await addMark(
-        tx,
-        { tenantId: e.tenantId, userId: e.userId, workflowId: plan.workflowId, nodeId },
-        new Date(e.timestamp),
-        e.messageId,
-      );
-    }
-  }
-
-  async function resumeWaiters(tx: TenantTx, e: EventEnvelope, data: EventData) {
+  async function resumeWaiters({ tx, jobs }: UnitOfWork, e: EventEnvelope, data: EventData) {
     const waiting = await waitersFor(tx, e.tenantId, e.userId, data.name, now());
     for (const w of waiting) {
       const run = await lockRun(tx, e.tenantId, w.runId);
@@ -106,6 +112,7 @@ export function createEventEvaluator({ cache, profiles, jobs, metrics, now = () 
       metrics.runsResumed.inc();
       await advance({
         tx,
+        jobs,
         tenantId: e.tenantId,
         runId: run.id,
         plan,
@@ -125,55 +132,99 @@ export function createEventEvaluator({ cache, profiles, jobs, metrics, now = () 
     }
   }
 
-  async function startRuns(tx: TenantTx, route: Route, e: EventEnvelope, data: EventData) {
-    for (const { plan, nodeId } of route.triggers) {
-      const loaded = plan.nodes.get(nodeId);
-      if (!loaded) continue;
-      const filter = loaded.rules.filter;
-      const passed = !filter || truthy(filter(await ruleData(tx, plan, e.tenantId, e.userId, data, data)));
-      if (!passed) continue;
-      const runId = randomUUID();
-      await insertRun(tx, {
-        tenantId: e.tenantId,
-        id: runId,
-        workflowId: plan.workflowId,
-        version: plan.version,
-        userId: e.userId,
-        triggerEvent: data,
-      });
-      metrics.runsStarted.inc();
-      const result = await advance({
-        tx,
-        tenantId: e.tenantId,
-        runId,
-        plan,
-        userId: e.userId,
-        entry: {
-          nodeId,
-          type: loaded.node.type,
-          at: now().toISOString(),
-          output: 'next',
-          detail: { messageId: e.messageId, filter: filter ? true : undefined },
-        },
-        start: loaded.node.next.next ?? [],
-        event: data,
-        trigger: data,
-        resumed: false,
-      });
-      if (!result.error && result.waits === 0) metrics.runsCompleted.inc();
+  function newRun(unit: UnitOfWork, { plan, nodeId }: Interest, e: EventEnvelope, data: EventData) {
+    const loaded = plan.nodes.get(nodeId) as LoadedNode;
+    const run: NewRun = {
+      tenantId: e.tenantId,
+      id: randomUUID(),
+      workflowId: plan.workflowId,
+      version: plan.version,
+      userId: e.userId,
+      triggerEvent: data,
+    };
+    const c: Continuation = {
+      tx: unit.tx,
+      jobs: unit.jobs,
+      tenantId: e.tenantId,
+      runId: run.id,
+      plan,
+      userId: e.userId,
+      entry: {
+        nodeId,
+        type: loaded.node.type,
+        at: now().toISOString(),
+        output: 'next',
+        detail: { messageId: e.messageId, filter: loaded.rules.filter ? true : undefined },
+      },
+      start: loaded.node.next.next ?? [],
+      event: data,
+      trigger: data,
+      resumed: false,
+    };
+    return { run, c };
+  }
+
+  function countStart(result: WalkResult) {
+    metrics.runsStarted.inc();
+    if (result.error) metrics.runsFailed.inc();
+    else if (result.waits === 0) metrics.runsCompleted.inc();
+  }
+
+  /** After the event was claimed: a run whose walk may touch state, recorded as it goes. */
+  async function startRun(unit: UnitOfWork, interest: Interest, e: EventEnvelope, data: EventData) {
+    const { run, c } = newRun(unit, interest, e, data);
+    if (interest.plan.registersWaiters) {
+      // A waiter references its run: the row has to exist before the walk registers one.
+      await insertRun(unit.tx, run);
+      const { result, step } = await walkOn(c);
+      await recordStep(unit.tx, run.tenantId, run.id, step);
+      countStart(result);
+    } else {
+      const { result, step } = await walkOn(c);
+      await insertWalkedRun(unit.tx, run, step);
+      countStart(result);
     }
+  }
+
+  /**
+   * Runs that walk without touching state: walked first, then claimed and inserted in one statement.
+   * A redelivered event inserts nothing, and the jobs its walks sent are taken back.
+   */
+  async function startRunsBeforeClaim(unit: UnitOfWork, d: Decision, e: EventEnvelope, data: EventData) {
+    const mark = unit.jobs.mark();
+    const walked: (WalkedRun & { result: WalkResult })[] = [];
+    for (const interest of d.triggers) {
+      const { run, c } = newRun(unit, interest, e, data);
+      walked.push({ run, ...(await walkOn(c)) });
+    }
+    if (!(await unit.claimWithRuns(e.tenantId, e.messageId, e.userId, walked))) {
+      unit.jobs.discard(mark);
+      return false;
+    }
+    for (const { result } of walked) countStart(result);
+    return true;
   }
 
   return {
     advance,
+    walkOn,
     /** Returns false when the event was already processed (a redelivery): nothing was done. */
-    async evaluate(tx: TenantTx, e: EventEnvelope, route: Route): Promise<boolean> {
-      await actAsTenant(tx, e.tenantId);
-      if (!(await claim(tx, e.tenantId, e.messageId))) return false;
+    async evaluate(unit: UnitOfWork, e: EventEnvelope, route: Route): Promise<boolean> {
       const data = eventData(e);
-      if (route.counts.length > 0) await recordCounts(tx, route, e, data);
-      if (route.waits) await resumeWaiters(tx, e, data);
-      if (route.triggers.length > 0) await startRuns(tx, route, e, data);
+      const d = await decide(unit, e, route, data);
+      // An event that changes nothing needs no processed-event key: a redelivery decides the same
+      // way and changes nothing again. A decision that read a profile is keyed, as traits change.
+      if (!route.waits && d.counts.length === 0 && d.triggers.length === 0 && !d.readProfile) return true;
+      const walkFirst = d.triggers.length > 0 && d.triggers.every((t) => t.plan.walksWithoutState);
+      if (walkFirst && !route.waits && d.counts.length === 0) return startRunsBeforeClaim(unit, d, e, data);
+      if (!(await unit.claim(e.tenantId, e.messageId))) return false;
+      const { tx } = unit;
+      for (const { plan, nodeId } of d.counts) {
+        const key = { tenantId: e.tenantId, userId: e.userId, workflowId: plan.workflowId, nodeId };
+        await addMark(tx, key, new Date(e.timestamp), e.messageId);
+      }
+      if (route.waits) await resumeWaiters(unit, e, data);
+      for (const interest of d.triggers) await startRun(unit, interest, e, data);
       return true;
     },
   };

@@ -1,18 +1,17 @@
-import { actAsTenant, type Database } from '@tripwire/db';
+import type { Database } from '@tripwire/db';
 import type { EventEvaluator } from './event-evaluator.ts';
 import { type JobQueues, RESUME_QUEUE } from './jobs/job-queues.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import type { ResumeJob } from './nodes/waits.ts';
-import { claim } from './state/processed.ts';
-import { lockRun } from './state/runs.ts';
-import { takeWaiter } from './state/waiters.ts';
+import { createResumer } from './resumer.ts';
+import { withinUnit } from './unit-of-work.ts';
 import type { WorkflowCache } from './workflow-cache.ts';
 
 /**
  * Resumes runs parked at a wait: wait.delay when its time comes, wait.event when it times out.
- * Each resume is one transaction that first claims the job's key, so a job pg-boss delivers again
- * (after a crash between our commit and its completion) does nothing the second time.
+ * A fetched batch is one transaction that claims each job's key first, so a job pg-boss delivers
+ * again (after a crash between our commit and its completion) does nothing the second time.
  */
 export function createResumeWorker(deps: {
   db: Database;
@@ -24,40 +23,33 @@ export function createResumeWorker(deps: {
 }) {
   const { db, jobs, cache, evaluator, metrics, logger } = deps;
 
+  const resumer = createResumer({ cache, evaluator, metrics, logger });
+
+  /** Each resume in its own transaction, so one that fails is retried alone by pg-boss. */
   async function resume(job: ResumeJob) {
-    await db.transaction(async (tx) => {
-      await actAsTenant(tx, job.tenantId);
-      if (!(await claim(tx, job.tenantId, job.key))) return;
-      // A timeout loses to the awaited event if the event took the waiter first.
-      if (job.kind === 'timeout' && !(await takeWaiter(tx, job.tenantId, job.runId, job.nodeId))) return;
-      const run = await lockRun(tx, job.tenantId, job.runId);
-      if (!run) return;
-      const plan = await cache.plan(job.tenantId, run.workflowId, run.version);
-      const loaded = plan?.nodes.get(job.nodeId);
-      if (!plan || !loaded) {
-        logger.warn({ tenantId: job.tenantId, runId: job.runId }, 'run resumed on a version that no longer exists');
-        return;
+    await db.transaction((tx) => withinUnit(tx, jobs, (unit) => resumer.resumeOne(unit, job)));
+  }
+
+  /**
+   * A fetched batch in one transaction (see Resumer.resumeMany), with its webhook jobs inserted
+   * together. If anything fails, nothing of it is kept and the batch is done again one transaction per
+   * job, as resume() always would.
+   */
+  async function resumeBatch(batch: ResumeJob[]) {
+    try {
+      await db.transaction((tx) => withinUnit(tx, jobs, (unit) => resumer.resumeMany(unit, batch)));
+      return;
+    } catch (err) {
+      logger.warn({ err, jobs: batch.length }, 'batched resume failed; resuming one by one');
+    }
+    for (const job of batch) {
+      try {
+        await resume(job);
+      } catch (err) {
+        logger.error({ err, tenantId: job.tenantId, runId: job.runId }, 'resume failed; pg-boss retries it');
+        throw err;
       }
-      metrics.runsResumed.inc();
-      await evaluator.advance({
-        tx,
-        tenantId: job.tenantId,
-        runId: run.id,
-        plan,
-        userId: run.userId,
-        entry: {
-          nodeId: job.nodeId,
-          type: loaded.node.type,
-          at: new Date().toISOString(),
-          output: job.output,
-          detail: { resumedBy: job.kind },
-        },
-        start: loaded.node.next[job.output] ?? [],
-        event: run.triggerEvent,
-        trigger: run.triggerEvent,
-        resumed: true,
-      });
-    });
+    }
   }
 
   return {
@@ -65,20 +57,16 @@ export function createResumeWorker(deps: {
       // Not notify-driven: these jobs are due later, so a short poll is what bounds how late they fire.
       await jobs.boss.work<ResumeJob>(
         RESUME_QUEUE,
-        { batchSize: 50, localConcurrency: 2, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 0.5 },
-        async (batch) => {
-          for (const job of batch) {
-            try {
-              await resume(job.data);
-            } catch (err) {
-              logger.error(
-                { err, tenantId: job.data.tenantId, runId: job.data.runId },
-                'resume failed; pg-boss retries it',
-              );
-              throw err;
-            }
-          }
+        {
+          batchSize: 200,
+          // Several batches in flight, so a batch waiting on Postgres does not hold the others back.
+          localConcurrency: 4,
+          pollingIntervalSeconds: 0.5,
+          notifyPollingIntervalSeconds: 0.5,
+          // A full batch means more are due: fetch again at once instead of after the poll interval.
+          burstWhenBatchFull: true,
         },
+        (batch) => resumeBatch(batch.map((job) => job.data)),
       );
     },
     stop: () => jobs.boss.offWork(RESUME_QUEUE, { wait: true }).catch(() => {}),

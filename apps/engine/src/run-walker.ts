@@ -13,11 +13,16 @@ export interface WalkResult {
 
 const MAX_STEPS = 1000;
 
-/** A failure of Postgres itself (SQLSTATE code), which must abort the batch, not just this run. */
-export function isDatabaseError(error: unknown): boolean {
+/** The SQLSTATE of a Postgres error, also when drizzle wrapped it (DrizzleQueryError's cause). */
+export function sqlState(error: unknown): string | undefined {
   const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
   const code = e?.code ?? e?.cause?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/** A failure of Postgres itself (SQLSTATE code), which must abort the batch, not just this run. */
+export function isDatabaseError(error: unknown): boolean {
+  return sqlState(error) !== undefined;
 }
 
 /**

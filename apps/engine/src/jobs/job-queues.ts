@@ -1,7 +1,8 @@
-import type { TenantTx } from '@tripwire/db';
+import { schemaExists, type TenantTx } from '@tripwire/db';
 import { sql } from 'drizzle-orm';
 import { fromDrizzle, PgBoss } from 'pg-boss';
 import type { Logger } from '../logger.ts';
+import { createJobBuffer } from './job-buffer.ts';
 
 /** Resumes of wait.delay and wait.event timeouts. */
 export const RESUME_QUEUE = 'tripwire.resume';
@@ -20,6 +21,8 @@ export interface JobQueueOptions {
   actionExpireSeconds: number;
   /** How often pg-boss looks for such jobs. */
   superviseSeconds: number;
+  /** Told how many jobs went into a queue (for the metrics). */
+  onEnqueued?: (queue: string, n: number) => void;
 }
 
 export interface SendOptions {
@@ -38,10 +41,12 @@ export async function createJobQueues(options: JobQueueOptions) {
     connectionString: options.connectionString,
     schema: options.schema,
     application_name: 'tripwire-engine-jobs',
-    max: 6,
+    // Every worker's fetch and complete goes through this pool (actions, resumes, dead letters).
+    max: 10,
     // Workers wake on NOTIFY when a job is created instead of waiting for their next poll.
     useListenNotify: true,
     superviseIntervalSeconds: options.superviseSeconds,
+    createSchema: !(await schemaExists(options.connectionString, options.schema)),
   });
   boss.on('error', (err) => logger.error({ err }, 'pg-boss error'));
   await boss.start();
@@ -72,6 +77,8 @@ export async function createJobQueues(options: JobQueueOptions) {
     cancel(tx: TenantTx, queue: string, id: string) {
       return boss.cancel(queue, id, { db: fromDrizzle(tx, sql) });
     },
+    /** Sends of one unit of work on `tx`, inserted together at `flush` (see unit-of-work.ts). */
+    buffer: (tx: TenantTx) => createJobBuffer(boss, tx, options.onEnqueued ?? (() => {})),
     stop: () => boss.stop({ graceful: true, timeout: 20_000 }),
   };
 }

@@ -1,5 +1,5 @@
 // The only file in the engine that imports kafkajs, so the client can be swapped.
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import type { Logger } from '../logger.ts';
 
 export type ConsumerState = 'idle' | 'connecting' | 'joined' | 'rebalancing' | 'crashed' | 'stopped';
@@ -92,7 +92,9 @@ export function createKafka({ brokers, clientId, logger }: { brokers: string[]; 
         await c.run({
           autoCommit: true,
           eachBatchAutoResolve: false,
-          partitionsConsumedConcurrently: 3,
+          // One batch per partition in flight (the topic has 6): while one waits on Postgres, the
+          // others parse and evaluate. Batches of one partition stay in order.
+          partitionsConsumedConcurrently: 6,
           eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale }) => {
             if (batch.messages.length === 0) return;
             const messages: RawMessage[] = batch.messages.map((m) => ({
@@ -134,7 +136,12 @@ export function createKafka({ brokers, clientId, logger }: { brokers: string[]; 
   }
 
   function producer(): MessageProducer {
-    const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    // The default (murmur2, Java-compatible) partitioner, chosen explicitly so kafkajs does not warn about it.
+    const p = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     let connecting: Promise<void> | undefined;
     return {
       async send(topic, messages) {

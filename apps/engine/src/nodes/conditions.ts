@@ -1,5 +1,5 @@
 import { truthy } from '@tripwire/rules';
-import { addMark, countMarks } from '../state/marks.ts';
+import { addMarkBelow, countMarks } from '../state/marks.ts';
 import type { NodeHandler } from './node-handler.ts';
 
 export const conditionIf: NodeHandler = async ({ rules }, { data }) => {
@@ -27,8 +27,7 @@ export const conditionCount: NodeHandler = async ({ node }, { tx, tenantId, user
 export const limitFrequency: NodeHandler = async ({ node }, { tx, tenantId, userId, plan, runId, now }) => {
   const max = node.config.max as number;
   const key = { tenantId, userId, workflowId: plan.workflowId, nodeId: node.id };
-  const passes = await countMarks(tx, key, now, node.durations.per as number);
+  const passes = await addMarkBelow(tx, key, now, node.durations.per as number, max, runId);
   if (passes >= max) return { output: 'limited', detail: { passes, max } };
-  await addMark(tx, key, now, runId);
   return { output: 'pass', detail: { passes: passes + 1, max } };
 };

@@ -18,6 +18,12 @@ const handlers: Record<string, NodeHandler> = {
   'wait.event': waitEvent,
 };
 
+// Handlers that read or write Postgres while a run walks through them. The others only compute or
+// enqueue jobs (which a unit of work buffers), so a run through only those can be walked first and
+// recorded afterwards, together with its event's claim.
+const TOUCHES_STATE = new Set(['condition.count', 'limit.frequency', 'wait.event']);
+export const touchesState = (type: string) => TOUCHES_STATE.has(type);
+
 const genericCondition: NodeHandler = async (loaded, ctx) => {
   const rules = Object.values(loaded.rules);
   if (rules.length !== 1) throw new UnsupportedNode(`${loaded.node.type} needs an engine handler`);

@@ -1,7 +1,7 @@
 import type { TenantTx } from '@tripwire/db';
 import type { LoadedNode, LoadedPlan } from '../compiled-plan.ts';
 import type { EventData } from '../envelope.ts';
-import type { JobQueues } from '../jobs/job-queues.ts';
+import type { JobSink } from '../jobs/job-buffer.ts';
 
 /** The rule data context: `{ event, trigger, user }`. */
 export interface RuleData {
@@ -18,7 +18,7 @@ export interface StepContext {
   runId: string;
   data: RuleData;
   now: Date;
-  jobs: Pick<JobQueues, 'send'>;
+  jobs: Pick<JobSink, 'send'>;
 }
 
 export interface NodeOutcome {

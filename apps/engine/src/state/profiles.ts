@@ -8,18 +8,25 @@ import { and, eq } from 'drizzle-orm';
  */
 export function createProfileCache({ ttlMs = 60_000, maxEntries = 100_000 } = {}) {
   const cache = new Map<string, { traits: Record<string, unknown>; expires: number }>();
+
+  /** The cached traits, without a query; undefined when they would have to be loaded. */
+  function peek(tenantId: string, userId: string): Record<string, unknown> | undefined {
+    const hit = cache.get(`${tenantId}:${userId}`);
+    return hit && hit.expires > Date.now() ? hit.traits : undefined;
+  }
+
   return {
+    peek,
     async get(tx: TenantTx, tenantId: string, userId: string): Promise<Record<string, unknown>> {
-      const key = `${tenantId}:${userId}`;
-      const hit = cache.get(key);
-      if (hit && hit.expires > Date.now()) return hit.traits;
+      const hit = peek(tenantId, userId);
+      if (hit) return hit;
       const [row] = await tx
         .select({ traits: profiles.traits })
         .from(profiles)
         .where(and(eq(profiles.tenantId, tenantId), eq(profiles.userId, userId)));
       const traits = row?.traits ?? {};
       if (cache.size >= maxEntries) cache.clear();
-      cache.set(key, { traits, expires: Date.now() + ttlMs });
+      cache.set(`${tenantId}:${userId}`, { traits, expires: Date.now() + ttlMs });
       return traits;
     },
     invalidate(tenantId: string, userId: string) {

@@ -21,11 +21,39 @@ export interface RunRow {
   status: string;
 }
 
-export async function insertRun(
-  tx: TenantTx,
-  run: { tenantId: string; id: string; workflowId: string; version: number; userId: string; triggerEvent: EventData },
-) {
+export interface NewRun {
+  tenantId: string;
+  id: string;
+  workflowId: string;
+  version: number;
+  userId: string;
+  triggerEvent: EventData;
+}
+
+export interface Step {
+  path: PathEntry[];
+  pendingDelta: number;
+  currentNode: string | null;
+  error?: string;
+}
+
+export async function insertRun(tx: TenantTx, run: NewRun) {
   await tx.insert(runs).values({ ...run, status: 'running', pending: 0 });
+}
+
+/** A run and its first step in one statement: the row insertRun + recordStep would leave. */
+export async function insertWalkedRun(tx: TenantTx, run: NewRun, step: Step) {
+  const failed = step.error !== undefined;
+  const waiting = !failed && step.pendingDelta > 0;
+  await tx.insert(runs).values({
+    ...run,
+    status: failed ? 'failed' : waiting ? 'waiting' : 'completed',
+    pending: step.pendingDelta,
+    path: step.path,
+    currentNode: step.currentNode,
+    error: step.error ?? null,
+    finishedAt: waiting ? null : sql`now()`,
+  });
 }
 
 /** The run, locked for this transaction so a resume job and an event cannot advance it at once. */
@@ -47,12 +75,7 @@ export async function lockRun(tx: TenantTx, tenantId: string, runId: string): Pr
 }
 
 /** Appends what this step did and settles the status: waiting while waits are pending, else done. */
-export async function recordStep(
-  tx: TenantTx,
-  tenantId: string,
-  runId: string,
-  step: { path: PathEntry[]; pendingDelta: number; currentNode: string | null; error?: string },
-) {
+export async function recordStep(tx: TenantTx, tenantId: string, runId: string, step: Step) {
   const failed = step.error !== undefined;
   await tx
     .update(runs)

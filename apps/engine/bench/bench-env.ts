@@ -1,0 +1,34 @@
+// Imported first by the bench: the dev database and the local broker unless told otherwise, set
+// before ../test/fixtures.ts reads them at import time.
+process.env.DATABASE_URL ??= 'postgres://tripwire_app:tripwire_app@127.0.0.1:5432/tripwire';
+process.env.KAFKA_BROKERS ??= '127.0.0.1:9092';
+// Only for the engine's private pg-boss schema: the app role may not create schemas in the dev database.
+process.env.DATABASE_ADMIN_URL ??= 'postgres://postgres@127.0.0.1:5432/tripwire';
+
+const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+/** Sizes and rates; the defaults are the task's, the env overrides are for quick iterations. */
+export const config = {
+  databaseUrl: process.env.DATABASE_URL,
+  adminUrl: process.env.DATABASE_ADMIN_URL,
+  brokers: process.env.KAFKA_BROKERS.split(','),
+  tenants: num('BENCH_TENANTS', 100),
+  usersPerTenant: num('BENCH_USERS_PER_TENANT', 2000),
+  events: num('BENCH_EVENTS', 500_000),
+  partitions: num('BENCH_PARTITIONS', 6),
+  pingRate: num('BENCH_PING_RATE', 500),
+  pingSeconds: num('BENCH_PING_SECONDS', 20),
+  delayedRuns: num('BENCH_DELAYED_RUNS', 100_000),
+  /**
+   * wait.delay of tenant i (of n) is base + floor(i * spread / n) seconds, and the delayed events go
+   * round-robin over the tenants: whichever moment the engine seeds a run, its due time lands in one of
+   * `spread` seconds, so runs fire evenly over about a minute (plus the seeding time at the edges).
+   */
+  delayBaseSeconds: num('BENCH_DELAY_BASE_SECONDS', 40),
+  delaySpreadSeconds: num('BENCH_DELAY_SPREAD_SECONDS', 60),
+  cpuProfile: process.env.BENCH_CPU_PROF === '1',
+  /** Extra node flags for the engine child, for diagnostics (e.g. `--import ./trace.mjs`). */
+  engineNodeArgs: (process.env.BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  /** Stop after the throughput run (quick iterations on the engine). */
+  throughputOnly: process.env.BENCH_THROUGHPUT_ONLY === '1',
+};

@@ -1,0 +1,168 @@
+// npm run bench:engine — the engine against the real local Kafka and Postgres (dev database), as its
+// own process. On a private topic, consumer groups, pg-boss schema and 100 bench tenants:
+//   1. throughput: 500k events (about 1% start a run) through a no-op consumer (the ceiling) and the engine
+//   2. the engine's resident memory (max over every phase)
+//   3. latency at a steady 500 matched events/s, produce -> webhook receipt
+//   4. wait.delay lateness with 100k runs parked at a delay, measured at webhook receipt
+// Everything it creates is removed at the end (also on Ctrl-C).
+
+import { randomBytes } from 'node:crypto';
+import { createDb } from '@tripwire/db';
+import { config } from './bench-env.ts';
+import { measureDelays } from './delays.ts';
+import type { EngineChild } from './engine-child.ts';
+import { eventStream } from './events.ts';
+import { createJobsSchema, dropJobsSchema } from './jobs-schema.ts';
+import { benchKafka } from './kafka-tools.ts';
+import { measureLatency } from './latency.ts';
+import { startBenchReceiver } from './receiver.ts';
+import { type DelayResult, type LatencyResult, report, type ThroughputResult } from './report.ts';
+import { createBenchTenants, deleteBenchTenants } from './seed.ts';
+import { fmt, sleep } from './stats.ts';
+import { measureCeiling, measureEngine } from './throughput.ts';
+
+const tag = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+const topic = `bench.engine.${tag}`;
+const dlqTopic = `bench.engine.${tag}.dlq`;
+const ceilingGroup = `bench-ceiling-${tag}`;
+const engineGroup = `bench-engine-${tag}`;
+const schema = `pgboss_bench_${tag}`;
+const logFile = `/tmp/tripwire-bench-engine-${tag}.log`;
+const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+const kafka = benchKafka(config.brokers);
+const { db, close: closeDb } = createDb({ connectionString: config.databaseUrl, max: 4, applicationName: 'bench' });
+const admin = createDb({ connectionString: config.adminUrl, max: 1, applicationName: 'bench-admin' });
+const receiver = await startBenchReceiver();
+let engine: EngineChild | undefined;
+let tenantIds: string[] = [];
+
+let cleaned: Promise<void> | undefined;
+function cleanup() {
+  cleaned ??= (async () => {
+    log('cleaning up');
+    await engine?.stop().catch(() => {});
+    await kafka.deleteTopics([topic, dlqTopic]);
+    await kafka.deleteGroups([ceilingGroup, engineGroup]);
+    await dropJobsSchema(admin.db, schema);
+    await deleteBenchTenants(db, tenantIds).catch((e: unknown) => log(`tenant cleanup failed: ${e}`));
+    await receiver.close();
+    await kafka.close();
+    await closeDb();
+    await admin.close();
+  })();
+  return cleaned;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => void cleanup().finally(() => process.exit(130)));
+
+/** Waits until deliveries and job completions stop moving (the engine's action queues drained). */
+async function quiet(e: EngineChild, maxMs = 60_000) {
+  let last = -1;
+  const deadline = Date.now() + maxMs;
+  for (let i = 0; i < maxMs / 1500 + 2 && Date.now() < deadline; i++) {
+    const now = receiver.total() + (await e.metric('tripwire_jobs_completed_total'));
+    if (now === last) return;
+    last = now;
+    await sleep(1500);
+  }
+}
+
+try {
+  log(`tenants, profiles and ${config.tenants * 10} workflows`);
+  const tenants = await createBenchTenants(db, {
+    tag,
+    count: config.tenants,
+    users: config.usersPerTenant,
+    receiver: receiver.url,
+    delaySeconds: (i) => config.delayBaseSeconds + Math.floor((i * config.delaySpreadSeconds) / config.tenants),
+  });
+  tenantIds = tenants.map((t) => t.tenantId);
+  await createJobsSchema(admin.db, config.databaseUrl, schema);
+  await kafka.createTopic(topic, config.partitions);
+  await kafka.createTopic(dlqTopic, 1);
+  const { messages, stats } = eventStream(tenantIds, config.usersPerTenant, config.events);
+  log(`producing ${fmt(messages.length)} events to ${topic} (${config.partitions} partitions)`);
+  await kafka.produce(topic, messages);
+  messages.length = 0;
+  const ends = await kafka.end(topic);
+
+  log('1a. ceiling: no-op kafkajs consumer');
+  const ceiling = await measureCeiling(kafka, topic, ceilingGroup, ends);
+  log('1b. engine child process');
+  const run = await measureEngine(kafka, topic, engineGroup, ends, {
+    env: {
+      DATABASE_URL: config.databaseUrl,
+      KAFKA_BROKERS: config.brokers.join(','),
+      EVENTS_TOPIC: topic,
+      DLQ_TOPIC: dlqTopic,
+      KAFKA_GROUP_ID: engineGroup,
+      KAFKA_CLIENT_ID: 'tripwire-bench-engine',
+      KAFKA_FROM_BEGINNING: 'true',
+      JOBS_SCHEMA: schema,
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+      ENGINE_PORT: '0',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+    },
+    logFile,
+    nodeArgs: config.engineNodeArgs,
+    cpuProfileDir: config.cpuProfile ? `/tmp/bench-engine-prof-${tag}` : undefined,
+  });
+  engine = run.engine;
+  const e = run.engine;
+  const throughput: ThroughputResult = {
+    stats,
+    ceiling,
+    run,
+    rss: e.maxRss(),
+    started: await e.metric('tripwire_runs_started_total'),
+    consumed: await e.metric('tripwire_events_consumed_total'),
+    deadLettered: await e.metric('tripwire_events_dead_lettered_total'),
+    matched: await e.metric('tripwire_events_matched_total'),
+    webhooks: 0,
+  };
+  log('draining the action queues');
+  await quiet(e);
+  throughput.webhooks = receiver.total();
+
+  let latency: LatencyResult | undefined;
+  let delays: DelayResult | undefined;
+  if (!config.throughputOnly) {
+    log(`3. latency at ${config.pingRate} matched events/s for ${config.pingSeconds} s`);
+    e.resetMaxRss();
+    const lat = await measureLatency({
+      db,
+      kafka,
+      topic,
+      tenants,
+      receiver,
+      rate: config.pingRate,
+      seconds: config.pingSeconds,
+    });
+    latency = { ...lat, rss: e.maxRss() };
+    await quiet(e, 20_000);
+
+    log(`4. wait.delay: seeding ${fmt(config.delayedRuns)} delayed runs`);
+    e.resetMaxRss();
+    const d = await measureDelays({
+      kafka,
+      db,
+      topic,
+      groupId: engineGroup,
+      tenants,
+      receiver,
+      count: config.delayedRuns,
+    });
+    delays = { ...d, rss: e.maxRss() };
+  }
+  const problems = [...e.problems];
+  await cleanup();
+  console.log(report({ throughput, latency, delays, problems, logFile }));
+  process.exit(0);
+} catch (error) {
+  log(`failed: ${error instanceof Error ? error.stack : String(error)}`);
+  if (engine) log(`engine log tail:\n${engine.tail.slice(-20).join('\n')}`);
+  await cleanup();
+  process.exit(1);
+}

@@ -1,0 +1,132 @@
+import { runs, withTenant } from '@tripwire/db';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestTenant,
+  kafka,
+  publish,
+  type Receiver,
+  startReceiver,
+  startTestEngine,
+  type TestTenant,
+  testDb,
+  track,
+  until,
+} from '../test/fixtures.ts';
+
+// The batched paths: a Kafka batch evaluated in one transaction (and done again event by event when
+// one event fails), runs walked before their event's claim, and resume jobs taken up a batch at a time.
+
+let t: Awaited<ReturnType<typeof startTestEngine>>;
+let receiver: Receiver;
+let tenant: TestTenant;
+const { db, close } = testDb();
+
+beforeAll(async () => {
+  tenant = await createTestTenant(db);
+  receiver = await startReceiver(() => tenant.secret);
+  t = await startTestEngine('batching');
+});
+afterAll(async () => {
+  await t?.stop();
+  await receiver?.close();
+  await close();
+});
+
+const at = (path: string) => receiver.received.filter((r) => r.path === path);
+const hook = (id: string, path: string) => ({
+  id,
+  type: 'action.webhook',
+  config: { url: `${receiver.url}${path}`, body: { user: '{{ event.userId }}', n: '{{ event.properties.n }}' } },
+});
+
+async function runsOf(workflowId: string) {
+  return withTenant(db, tenant.tenantId, (tx) =>
+    tx
+      .select()
+      .from(runs)
+      .where(and(eq(runs.tenantId, tenant.tenantId), eq(runs.workflowId, workflowId))),
+  );
+}
+
+describe('batched evaluation and resumes', () => {
+  it('dead-letters the one event Postgres rejects and commits the rest of its batch once', async () => {
+    await publish(db, tenant.tenantId, {
+      name: 'Ping',
+      nodes: [{ id: 'start', type: 'trigger.event', config: { event: 'ping' } }, hook('h', '/ping')],
+      edges: [{ source: 'start', target: 'h' }],
+    });
+    await until(() => t.engine.cache.route(tenant.tenantId, 'ping'), 5000, 'workflow loaded');
+    // One user, so one partition and (almost surely) one batch. jsonb refuses \u0000: the run insert fails.
+    await t.produce([
+      track(tenant.tenantId, 'kim', 'ping', { n: 1 }),
+      track(tenant.tenantId, 'kim', 'ping', { n: 2, bad: 'a\u0000b' }),
+      track(tenant.tenantId, 'kim', 'ping', { n: 3 }),
+    ]);
+    const [dead] = (await kafka.read(t.dlqTopic, 1)).map((m) => JSON.parse(m.value));
+    expect(dead.reason).toMatch(/^evaluation failed: /);
+    expect(JSON.parse(dead.value).properties.n).toBe(2);
+    await until(() => at('/ping').length === 2, 10_000, 'two webhooks');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(
+      at('/ping')
+        .map((h) => h.json.n)
+        .sort(),
+    ).toEqual([1, 3]);
+  });
+
+  it('resumes many delayed runs, one of them waiting twice at once, each webhook exactly once', async () => {
+    const { workflowId: single } = await publish(db, tenant.tenantId, {
+      name: 'Later',
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'later' } },
+        { id: 'wait', type: 'wait.delay', config: { duration: 'PT2S' } },
+        hook('h', '/later'),
+      ],
+      edges: [
+        { source: 'start', target: 'wait' },
+        { source: 'wait', target: 'h' },
+      ],
+    });
+    const { workflowId: twice } = await publish(db, tenant.tenantId, {
+      name: 'Two waits',
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'twice' } },
+        { id: 'a', type: 'wait.delay', config: { duration: 'PT2S' } },
+        { id: 'b', type: 'wait.delay', config: { duration: 'PT2S' } },
+        hook('ha', '/twice-a'),
+        hook('hb', '/twice-b'),
+      ],
+      edges: [
+        { source: 'start', target: 'a' },
+        { source: 'start', target: 'b' },
+        { source: 'a', target: 'ha' },
+        { source: 'b', target: 'hb' },
+      ],
+    });
+    await until(() => t.engine.cache.route(tenant.tenantId, 'twice'), 5000, 'workflows loaded');
+    await t.produce([
+      ...Array.from({ length: 40 }, (_, n) => track(tenant.tenantId, `u${n}`, 'later', { n })),
+      track(tenant.tenantId, 'lee', 'twice', { n: 99 }),
+    ]);
+    await until(() => at('/later').length === 40 && at('/twice-b').length === 1, 20_000, 'delayed webhooks');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(new Set(at('/later').map((h) => h.json.n)).size).toBe(40);
+    expect(at('/later')).toHaveLength(40);
+    expect(at('/twice-a')).toHaveLength(1);
+    expect(at('/twice-b')).toHaveLength(1);
+    const done = [...(await runsOf(single)), ...(await runsOf(twice))];
+    expect(done).toHaveLength(41);
+    expect(done.every((r) => r.status === 'completed' && r.pending === 0)).toBe(true);
+    const both = done.find((r) => r.workflowId === twice);
+    expect(((both?.path ?? []) as { nodeId: string }[]).map((p) => p.nodeId).sort()).toEqual([
+      'a',
+      'a',
+      'b',
+      'b',
+      'ha',
+      'hb',
+      'start',
+    ]);
+  });
+});

@@ -1,0 +1,49 @@
+import { runs, type TenantTx } from '@tripwire/db';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { EventData } from '../envelope.ts';
+import type { RunRow, Step } from './runs.ts';
+
+// lockRun and recordStep for many runs of one tenant, one statement each (the resume worker's batches).
+
+/** The runs, locked in id order (two batches locking overlapping runs cannot deadlock). */
+export async function lockRuns(tx: TenantTx, tenantId: string, runIds: string[]): Promise<Map<string, RunRow>> {
+  const rows = await tx
+    .select({
+      id: runs.id,
+      workflowId: runs.workflowId,
+      version: runs.version,
+      userId: runs.userId,
+      triggerEvent: runs.triggerEvent,
+      pending: runs.pending,
+      status: runs.status,
+    })
+    .from(runs)
+    .where(and(eq(runs.tenantId, tenantId), inArray(runs.id, runIds)))
+    .orderBy(asc(runs.id))
+    .for('update');
+  return new Map(rows.map((r) => [r.id, { ...r, triggerEvent: r.triggerEvent as EventData }]));
+}
+
+/** recordStep for each run; at most one step per run (an UPDATE applies one source row per target row). */
+export async function recordSteps(tx: TenantTx, tenantId: string, steps: { runId: string; step: Step }[]) {
+  if (steps.length === 0) return;
+  const values = sql.join(
+    steps.map(
+      ({ runId, step }) =>
+        sql`(${runId}::uuid, ${JSON.stringify(step.path)}::jsonb, ${step.pendingDelta}::int, ${step.currentNode}::text, ${step.error ?? null}::text)`,
+    ),
+    sql`, `,
+  );
+  const pending = sql`${runs.pending} + v.delta`;
+  await tx.execute(sql`
+    update ${runs} set
+      path = ${runs.path} || v.path,
+      pending = ${pending},
+      status = case when v.error is not null then 'failed' when ${pending} > 0 then 'waiting' else 'completed' end,
+      current_node = v.current_node,
+      error = v.error,
+      updated_at = now(),
+      finished_at = case when v.error is null and ${pending} > 0 then null else now() end
+    from (values ${values}) as v(id, path, delta, current_node, error)
+    where ${runs.tenantId} = ${tenantId}::uuid and ${runs.id} = v.id`);
+}
