@@ -9,5 +9,5 @@ COPY packages/rules/package.json packages/rules/
 COPY packages/ui/package.json packages/ui/
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build -w @tripwire/web
+RUN npm run build -w @tripwire/web && npm run build -w @tripwire/engine
 ENV NODE_ENV=production

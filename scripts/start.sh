@@ -10,8 +10,8 @@ ensure_node
 ensure_deps
 bash scripts/infra-up.sh
 
-echo "[web] building"
-npx turbo run build --filter=@tripwire/web --output-logs=errors-only >/dev/null
+echo "[build] web and engine"
+npx turbo run build --filter=@tripwire/web --filter=@tripwire/engine --output-logs=errors-only >/dev/null
 
 creds="$(node apps/web/src/cli/seed-demo.ts)"
 LOGS="$ROOT/.data/logs"
@@ -25,7 +25,7 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-(cd apps/engine && WEBHOOK_ALLOWED_HOSTS="${WEBHOOK_ALLOWED_HOSTS:-127.0.0.1}" exec node src/main.ts) >>"$LOGS/engine.log" 2>&1 &
+(cd apps/engine && WEBHOOK_ALLOWED_HOSTS="${WEBHOOK_ALLOWED_HOSTS:-127.0.0.1}" exec node --max-old-space-size=256 --max-semi-space-size=32 dist/main.js) >>"$LOGS/engine.log" 2>&1 &
 pids+=($!)
 (cd apps/web && NODE_ENV=production exec node server.ts) >>"$LOGS/web.log" 2>&1 &
 pids+=($!)

@@ -60,7 +60,11 @@ describe('docker-compose.yml', () => {
     expect(String(services.kafka?.environment?.KAFKA_PROCESS_ROLES)).toContain('controller');
     expect(services.migrate?.command).toEqual(['node', 'packages/db/src/provision-cli.ts', '--dev-only']);
     expect(services.web?.command).toEqual(['node', 'apps/web/server.ts']);
-    expect(services.engine?.command).toEqual(['node', 'apps/engine/src/main.ts']);
+    // The engine runs as its start script does: the bundle, with the same heap flags.
+    const engineStart = String(JSON.parse(read('apps/engine/package.json')).scripts.start).split(' ');
+    expect(engineStart.at(-1)).toBe('dist/main.js');
+    expect(services.engine?.command).toEqual([...engineStart.slice(0, -1), 'apps/engine/dist/main.js']);
+    expect(read('scripts/start.sh')).toContain(`exec ${engineStart.join(' ')})`);
   });
 
   it('gives web and engine environments their own schemas accept, with the same names', () => {

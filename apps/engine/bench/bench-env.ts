@@ -29,6 +29,8 @@ export const config = {
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
   /** Extra node flags for the engine child, for diagnostics (e.g. `--import ./trace.mjs`). */
   engineNodeArgs: (process.env.BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  /** The engine's entry point relative to apps/engine: the bundle, or `src/main.ts` for diagnostics. */
+  engineEntry: process.env.BENCH_ENGINE_ENTRY ?? 'dist/main.js',
   /** Stop after the throughput run (quick iterations on the engine). */
   throughputOnly: process.env.BENCH_THROUGHPUT_ONLY === '1',
 };

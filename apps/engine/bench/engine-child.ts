@@ -1,7 +1,16 @@
-// The real engine as its own process (`node src/main.ts`), configured only through its env, with its
-// resident memory sampled from /proc and its Prometheus counters read from /metrics.
+// The real engine as its own process, as it ships (`node dist/main.js`, the bundle `npm run build`
+// makes), configured only through its env, with its resident memory sampled from /proc and its
+// Prometheus counters read from /metrics.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
+
+/** The node flags the engine ships with (heap limits, see docs/decisions/013-engine-bundle.md): its `start` script's. */
+export function shippedNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return String(pkg.scripts.start)
+    .split(' ')
+    .filter((arg) => arg.startsWith('--'));
+}
 
 export interface EngineChildOptions {
   env: Record<string, string>;
@@ -9,14 +18,23 @@ export interface EngineChildOptions {
   /** Where the engine's log lines go (kept for a look after a failed run). */
   logFile?: string;
   nodeArgs?: string[];
+  /** The entry point, relative to apps/engine (default: the bundle). */
+  entry?: string;
 }
 
-export async function startEngineChild({ env, cpuProfileDir, logFile, nodeArgs = [] }: EngineChildOptions) {
+export async function startEngineChild({
+  env,
+  cpuProfileDir,
+  logFile,
+  nodeArgs = [],
+  entry = 'dist/main.js',
+}: EngineChildOptions) {
   const cwd = new URL('..', import.meta.url).pathname;
   const args = [
+    ...shippedNodeFlags(),
     ...nodeArgs,
     ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
-    'src/main.ts',
+    entry,
   ];
   const spawnedAt = performance.now();
   const child: ChildProcess = spawn(process.execPath, args, {

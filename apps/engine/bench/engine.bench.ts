@@ -107,6 +107,7 @@ try {
     },
     logFile,
     nodeArgs: config.engineNodeArgs,
+    entry: config.engineEntry,
     cpuProfileDir: config.cpuProfile ? `/tmp/bench-engine-prof-${tag}` : undefined,
   });
   engine = run.engine;

@@ -73,15 +73,17 @@ export function benchKafka(brokers: string[]) {
     async noopConsumer(groupId: string, topic: string) {
       const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 1024 * 1024 });
       let seen = 0;
+      let firstBatchAt: number | undefined;
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({
         partitionsConsumedConcurrently: 3,
         eachBatch: async ({ batch }) => {
+          firstBatchAt ??= performance.now();
           seen += batch.messages.length;
         },
       });
-      return { seen: () => seen, stop: () => consumer.disconnect() };
+      return { seen: () => seen, firstBatchAt: () => firstBatchAt, stop: () => consumer.disconnect() };
     },
     producer,
     async close() {

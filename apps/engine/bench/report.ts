@@ -28,16 +28,16 @@ function throughputSection(t: ThroughputResult) {
   const pct = (n: number) => `${fmt((n / total) * 100, 2)}%`;
   const ceilingRate = total / ceiling.seconds;
   const engineRate = total / run.seconds;
-  const steadyRate = total / (run.seconds - run.firstCommitSeconds);
+  const spawnRate = total / run.fromSpawnSeconds;
   return `Workload: ${config.tenants} tenants, ${config.tenants * 10} published workflows, ${fmt(total)} events on ${config.partitions} partitions
   routed by some workflow ${pct(stats.routed)}, start a run ${pct(stats.starts)} (${fmt(stats.starts)}), identify ${pct(stats.identifies)}, malformed ${stats.malformed}, the rest unrouted
 
-1. Throughput (same topic, own consumer groups, start -> committed offsets at the end)
-   ceiling, no-op kafkajs eachBatch consumer: ${fmt(ceiling.seconds, 2)} s  ${fmt(ceilingRate, 0)} events/s
-   engine (spawn -> all committed):            ${fmt(run.seconds, 2)} s  ${fmt(engineRate, 0)} events/s
+1. Throughput (same topic, own consumer groups, first fetched batch -> committed offsets at the end)
+   ceiling, no-op kafkajs eachBatch consumer: ${fmt(ceiling.seconds, 2)} s  ${fmt(ceilingRate, 0)} events/s   (connect + join ${fmt(ceiling.startSeconds, 2)} s before)
+   engine child process:                      ${fmt(run.seconds, 2)} s  ${fmt(engineRate, 0)} events/s
    engine / ceiling:                           ${fmt((engineRate / ceilingRate) * 100, 1)}%   (target >= 50%: ${verdict(engineRate >= ceilingRate / 2)})
    engine events/s:                            ${fmt(engineRate, 0)}   (target >= 30,000: ${verdict(engineRate >= 30_000)})
-   of which start-up: ready ${fmt(run.readySeconds, 2)} s, first commit ${fmt(run.firstCommitSeconds, 2)} s; after the first commit ${fmt(steadyRate, 0)} events/s
+   engine from spawn, start-up included:       ${fmt(run.fromSpawnSeconds, 2)} s  ${fmt(spawnRate, 0)} events/s   (ready ${fmt(run.readySeconds, 2)} s, first batch ${fmt(run.firstBatchSeconds, 2)} s after spawn)
    engine counted: consumed ${fmt(t.consumed)}, matched ${fmt(t.matched)}, runs started ${fmt(t.started)} (stream: ${fmt(stats.starts)}), dead-lettered ${t.deadLettered} (stream: ${stats.malformed})
    webhooks received once the run's actions drained: ${fmt(t.webhooks)}`;
 }

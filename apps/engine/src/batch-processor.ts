@@ -56,7 +56,8 @@ class Revoked extends Error {
  * One Kafka batch (one partition) -> one Postgres transaction. Every state change, run record and
  * job insert of the batch commits together with the processed-event keys; the consumer commits the
  * offset only after this resolves. A crash anywhere before the commit redelivers the batch and
- * nothing of it was kept; after the commit, the keys make the redelivery a no-op.
+ * nothing of it was kept; after the commit, the keys make the redelivery a no-op (an event that
+ * changed nothing has no key, and decides the same way again).
  */
 export function createBatchProcessor(deps: BatchProcessorDeps) {
   const { db, cache, evaluator, jobs, profiles, producer, metrics, logger } = deps;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regexes } from 'zod/v4/core';
 
 /** What ingestion writes to Kafka (see apps/web/src/ingest/envelope.ts): checked again here. */
 export const EventEnvelope = z.object({
@@ -19,6 +20,42 @@ export type EventEnvelope = z.infer<typeof EventEnvelope>;
 
 export type Parsed = { ok: true; envelope: EventEnvelope } | { ok: false; reason: string };
 
+// zod's own patterns for z.uuid() and z.iso.datetime({ offset: true }), so both paths agree.
+const UUID = regexes.uuid();
+const DATETIME = regexes.datetime({ offset: true, local: false, precision: null });
+
+type Json = Record<string, unknown>;
+const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const text = (v: unknown, max: number): v is string => typeof v === 'string' && v.length >= 1 && v.length <= max;
+const optionalRecord = (v: unknown) => v === undefined || isRecord(v);
+
+/**
+ * The envelope when `raw` is plainly well-formed, checked field by field (about 10x cheaper than
+ * the zod schema, which every message would otherwise pay); undefined sends it to the schema, which
+ * decides and explains. Stricter than the schema, never looser: a property test holds the two
+ * together (envelope.test.ts). Like the schema, it keeps only the envelope's own keys.
+ */
+export function quickEnvelope(raw: unknown): EventEnvelope | undefined {
+  if (!isRecord(raw) || raw.v !== 1) return undefined;
+  const { type, tenantId, messageId, userId, anonymousId, event, properties, traits, context, timestamp, receivedAt } =
+    raw;
+  if (type !== 'track' && type !== 'identify') return undefined;
+  if (typeof tenantId !== 'string' || !UUID.test(tenantId)) return undefined;
+  if (!text(messageId, 200) || !text(userId, 256)) return undefined;
+  if (anonymousId !== undefined && typeof anonymousId !== 'string') return undefined;
+  if (event !== undefined && !text(event, 200)) return undefined;
+  if (!optionalRecord(properties) || !optionalRecord(traits) || !optionalRecord(context)) return undefined;
+  if (typeof timestamp !== 'string' || !DATETIME.test(timestamp)) return undefined;
+  if (typeof receivedAt !== 'string' || !DATETIME.test(receivedAt)) return undefined;
+  const envelope: EventEnvelope = { v: 1, type, tenantId, messageId, userId, timestamp, receivedAt };
+  if (anonymousId !== undefined) envelope.anonymousId = anonymousId;
+  if (event !== undefined) envelope.event = event;
+  if (properties !== undefined) envelope.properties = properties as Json;
+  if (traits !== undefined) envelope.traits = traits as Json;
+  if (context !== undefined) envelope.context = context as Json;
+  return envelope;
+}
+
 /** Never throws: a malformed message becomes a reason for the dead-letter topic. */
 export function parseEnvelope(value: Buffer | null): Parsed {
   if (!value || value.length === 0) return { ok: false, reason: 'empty message' };
@@ -27,6 +64,11 @@ export function parseEnvelope(value: Buffer | null): Parsed {
     raw = JSON.parse(value.toString('utf8'));
   } catch {
     return { ok: false, reason: 'not valid JSON' };
+  }
+  const quick = quickEnvelope(raw);
+  if (quick) {
+    if (quick.type === 'track' && !quick.event) return { ok: false, reason: 'track event without a name' };
+    return { ok: true, envelope: quick };
   }
   const parsed = EventEnvelope.safeParse(raw);
   if (!parsed.success) {
