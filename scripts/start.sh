@@ -25,7 +25,7 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-(cd apps/engine && WEBHOOK_ALLOWED_HOSTS="${WEBHOOK_ALLOWED_HOSTS:-127.0.0.1}" exec node --max-old-space-size=256 --max-semi-space-size=32 dist/main.js) >>"$LOGS/engine.log" 2>&1 &
+(cd apps/engine && WEBHOOK_ALLOWED_HOSTS="${WEBHOOK_ALLOWED_HOSTS:-127.0.0.1}" exec node --max-old-space-size=256 --max-semi-space-size=16 dist/main.js) >>"$LOGS/engine.log" 2>&1 &
 pids+=($!)
 (cd apps/web && NODE_ENV=production exec node server.ts) >>"$LOGS/web.log" 2>&1 &
 pids+=($!)
