@@ -25,6 +25,7 @@ const tag = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const topic = `bench.engine.${tag}`;
 const dlqTopic = `bench.engine.${tag}.dlq`;
 const ceilingGroup = `bench-ceiling-${tag}`;
+const parseGroup = `bench-parse-${tag}`;
 const engineGroup = `bench-engine-${tag}`;
 const schema = `pgboss_bench_${tag}`;
 const logFile = `/tmp/tripwire-bench-engine-${tag}.log`;
@@ -43,7 +44,7 @@ function cleanup() {
     log('cleaning up');
     await engine?.stop().catch(() => {});
     await kafka.deleteTopics([topic, dlqTopic]);
-    await kafka.deleteGroups([ceilingGroup, engineGroup]);
+    await kafka.deleteGroups([ceilingGroup, parseGroup, engineGroup]);
     await dropJobsSchema(admin.db, schema);
     await deleteBenchTenants(db, tenantIds).catch((e: unknown) => log(`tenant cleanup failed: ${e}`));
     await receiver.close();
@@ -89,7 +90,9 @@ try {
 
   log('1a. ceiling: no-op kafkajs consumer');
   const ceiling = await measureCeiling(kafka, topic, ceilingGroup, ends);
-  log('1b. engine child process');
+  log('1b. parse-only kafkajs consumer');
+  const parseOnly = await measureCeiling(kafka, topic, parseGroup, ends, { parse: true });
+  log('1c. engine child process');
   const run = await measureEngine(kafka, topic, engineGroup, ends, {
     env: {
       DATABASE_URL: config.databaseUrl,
@@ -115,6 +118,7 @@ try {
   const throughput: ThroughputResult = {
     stats,
     ceiling,
+    parseOnly,
     run,
     rss: e.maxRss(),
     started: await e.metric('tripwire_runs_started_total'),

@@ -69,8 +69,11 @@ export function benchKafka(brokers: string[]) {
       throw new Error(`group ${groupId}: poll limit reached`);
     },
     remaining,
-    /** The ceiling: a kafkajs consumer that does nothing with its batches, same fetch settings as the engine. */
-    async noopConsumer(groupId: string, topic: string) {
+    /**
+     * The ceiling: a kafkajs consumer that does nothing with its batches, same fetch settings as the
+     * engine. With `parse`, it only JSON.parses each message: the floor of any engine that reads JSON.
+     */
+    async noopConsumer(groupId: string, topic: string, { parse = false } = {}) {
       const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 1024 * 1024 });
       let seen = 0;
       let firstBatchAt: number | undefined;
@@ -81,6 +84,12 @@ export function benchKafka(brokers: string[]) {
         eachBatch: async ({ batch }) => {
           firstBatchAt ??= performance.now();
           seen += batch.messages.length;
+          if (parse)
+            for (const m of batch.messages) {
+              try {
+                JSON.parse(m.value?.toString('utf8') ?? 'null');
+              } catch {}
+            }
         },
       });
       return { seen: () => seen, firstBatchAt: () => firstBatchAt, stop: () => consumer.disconnect() };

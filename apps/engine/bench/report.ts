@@ -9,6 +9,7 @@ import type { measureCeiling, measureEngine } from './throughput.ts';
 export interface ThroughputResult {
   stats: StreamStats;
   ceiling: Awaited<ReturnType<typeof measureCeiling>>;
+  parseOnly: Awaited<ReturnType<typeof measureCeiling>>;
   run: Omit<Awaited<ReturnType<typeof measureEngine>>, 'engine'>;
   rss: number;
   started: number;
@@ -23,10 +24,11 @@ export type DelayResult = Awaited<ReturnType<typeof measureDelays>> & { rss: num
 const MB400 = 400 * 1024 * 1024;
 
 function throughputSection(t: ThroughputResult) {
-  const { stats, ceiling, run } = t;
+  const { stats, ceiling, parseOnly, run } = t;
   const total = stats.total;
   const pct = (n: number) => `${fmt((n / total) * 100, 2)}%`;
   const ceilingRate = total / ceiling.seconds;
+  const parseRate = total / parseOnly.seconds;
   const engineRate = total / run.seconds;
   const spawnRate = total / run.fromSpawnSeconds;
   return `Workload: ${config.tenants} tenants, ${config.tenants * 10} published workflows, ${fmt(total)} events on ${config.partitions} partitions
@@ -34,6 +36,7 @@ function throughputSection(t: ThroughputResult) {
 
 1. Throughput (same topic, own consumer groups, first fetched batch -> committed offsets at the end)
    ceiling, no-op kafkajs eachBatch consumer: ${fmt(ceiling.seconds, 2)} s  ${fmt(ceilingRate, 0)} events/s   (connect + join ${fmt(ceiling.startSeconds, 2)} s before)
+   the same, JSON.parse of each message only: ${fmt(parseOnly.seconds, 2)} s  ${fmt(parseRate, 0)} events/s   (${fmt((parseRate / ceilingRate) * 100, 1)}% of the ceiling)
    engine child process:                      ${fmt(run.seconds, 2)} s  ${fmt(engineRate, 0)} events/s
    engine / ceiling:                           ${fmt((engineRate / ceilingRate) * 100, 1)}%   (target >= 50%: ${verdict(engineRate >= ceilingRate / 2)})
    engine events/s:                            ${fmt(engineRate, 0)}   (target >= 30,000: ${verdict(engineRate >= 30_000)})

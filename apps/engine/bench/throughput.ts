@@ -5,9 +5,15 @@
 import { type EngineChild, type EngineChildOptions, startEngineChild } from './engine-child.ts';
 import type { BenchKafka } from './kafka-tools.ts';
 
-export async function measureCeiling(kafka: BenchKafka, topic: string, groupId: string, ends: Map<number, number>) {
+export async function measureCeiling(
+  kafka: BenchKafka,
+  topic: string,
+  groupId: string,
+  ends: Map<number, number>,
+  options: { parse?: boolean } = {},
+) {
   const started = performance.now();
-  const consumer = await kafka.noopConsumer(groupId, topic);
+  const consumer = await kafka.noopConsumer(groupId, topic, options);
   const done = await kafka.untilCommitted(groupId, topic, ends, 180_000, 25);
   const seen = consumer.seen();
   const firstBatch = consumer.firstBatchAt() ?? started;
