@@ -1,4 +1,4 @@
-import { runs, withTenant } from '@tripwire/db';
+import { profiles, runs, withTenant } from '@tripwire/db';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -73,6 +73,64 @@ describe('batched evaluation and resumes', () => {
         .map((h) => h.json.n)
         .sort(),
     ).toEqual([1, 3]);
+  });
+
+  it("walks a run that reads the profile before claiming its event, as the event's tenant, once", async () => {
+    const other = await createTestTenant(db);
+    await withTenant(db, tenant.tenantId, (tx) =>
+      tx.insert(profiles).values({ tenantId: tenant.tenantId, userId: 'pat', traits: { plan: 'pro' } }),
+    );
+    // The other tenant has a profile for the same user id that would take the other branch.
+    await withTenant(db, other.tenantId, (tx) =>
+      tx.insert(profiles).values({ tenantId: other.tenantId, userId: 'pat', traits: { plan: 'free' } }),
+    );
+    const { workflowId } = await publish(db, tenant.tenantId, {
+      name: 'Pro check',
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'checkout' } },
+        { id: 'pro', type: 'condition.if', config: { logic: { '==': [{ var: 'user.plan' }, 'pro'] } } },
+        hook('yes', '/pro'),
+        hook('no', '/not-pro'),
+      ],
+      edges: [
+        { source: 'start', target: 'pro' },
+        { source: 'pro', sourceHandle: 'true', target: 'yes' },
+        { source: 'pro', sourceHandle: 'false', target: 'no' },
+      ],
+    });
+    // The other tenant's event touches state first, so the batch's transaction acts as that tenant
+    // when the checkout arrives.
+    await publish(db, other.tenantId, {
+      name: 'Capped',
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'visit' } },
+        { id: 'cap', type: 'limit.frequency', config: { max: 1, per: 'P1D' } },
+        { id: 'note', type: 'action.log', config: { message: 'visit' } },
+      ],
+      edges: [
+        { source: 'start', target: 'cap' },
+        { source: 'cap', sourceHandle: 'pass', target: 'note' },
+      ],
+    });
+    await until(
+      () => t.engine.cache.route(tenant.tenantId, 'checkout') && t.engine.cache.route(other.tenantId, 'visit'),
+      5000,
+      'workflows loaded',
+    );
+    const checkout = track(tenant.tenantId, 'pat', 'checkout', { n: 7 });
+    const key = checkout.key; // one partition for all three, in this order
+    await t.produce([{ ...track(other.tenantId, 'pat', 'visit'), key }, checkout, checkout]);
+    await until(() => at('/pro').length === 1, 10_000, 'the pro webhook');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(at('/pro')).toHaveLength(1);
+    expect(at('/not-pro')).toHaveLength(0);
+    const started = await runsOf(workflowId);
+    expect(started).toHaveLength(1);
+    expect(((started[0]?.path ?? []) as { nodeId: string; output?: string }[]).map((p) => p.nodeId)).toEqual([
+      'start',
+      'pro',
+      'yes',
+    ]);
   });
 
   it('resumes many delayed runs, one of them waiting twice at once, each webhook exactly once', async () => {

@@ -28,7 +28,10 @@ export interface LoadedPlan {
   readsUser: boolean;
   /** Some node registers a waiter (wait.event), a row that references the run: runs start with their row. */
   registersWaiters: boolean;
-  /** Walking it never queries Postgres (no profile, no counters, no waiters): see nodes/index.ts. */
+  /**
+   * Walking it writes nothing to Postgres and reads at most the user's profile (no counters, no
+   * waiters; see nodes/index.ts), so a run can be walked before its event is claimed.
+   */
   walksWithoutState: boolean;
 }
 
@@ -44,7 +47,7 @@ export function loadPlan(tenantId: string, workflowId: string, version: number, 
   }
   const readsUser = plan.userFields.length > 0;
   const registersWaiters = Object.values(plan.nodes).some((n) => n.type === 'wait.event');
-  const walksWithoutState = !readsUser && !Object.values(plan.nodes).some((n) => touchesState(n.type));
+  const walksWithoutState = !Object.values(plan.nodes).some((n) => touchesState(n.type));
   return { tenantId, workflowId, version, plan, nodes, readsUser, registersWaiters, walksWithoutState };
 }
 

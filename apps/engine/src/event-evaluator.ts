@@ -187,11 +187,14 @@ export function createEventEvaluator({ cache, profiles, metrics, now = () => new
   }
 
   /**
-   * Runs that walk without touching state: walked first, then claimed and inserted in one statement.
-   * A redelivered event inserts nothing, and the jobs its walks sent are taken back.
+   * Runs whose walk writes no state (it may read the profile): walked first, then claimed and
+   * inserted in one statement. A redelivered event inserts nothing, and the jobs its walks sent are
+   * taken back.
    */
   async function startRunsBeforeClaim(unit: UnitOfWork, d: Decision, e: EventEnvelope, data: EventData) {
     const mark = unit.jobs.mark();
+    // A walk that reads the profile reads it as this event's tenant (row-level security).
+    if (d.triggers.some((t) => t.plan.readsUser)) await unit.enter(e.tenantId);
     const walked: (WalkedRun & { result: WalkResult })[] = [];
     for (const interest of d.triggers) {
       const { run, c } = newRun(unit, interest, e, data);
