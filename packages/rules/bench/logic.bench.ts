@@ -32,20 +32,32 @@ if (mismatches > 0) throw new Error(`compileLogic and json-logic-js disagree on 
 
 type Pass = (offset: number) => number;
 
+// Rule i is paired with contexts (offset + i + j * STRIDE) % CONTEXTS, j < PER_RULE, so over the
+// rounds every pairing is used. The contexts list is extended by its own start, so those indices
+// are consecutive steps of STRIDE with no remainder per evaluation; both passes walk it the same
+// way and differ only in the call they make.
+const STRIDE = 7;
+const SPAN = PER_RULE * STRIDE;
+const extended = Array.from({ length: CONTEXTS + SPAN }, (_, k) => contexts[k % CONTEXTS]);
+
 const compiledPass: Pass = (offset) => {
   let hits = 0;
+  let start = offset % CONTEXTS;
   for (let i = 0; i < RULES; i++) {
     const fn = compiled[i] as (d: unknown) => unknown;
-    for (let j = 0; j < PER_RULE; j++) if (fn(contexts[(offset + i + j * 7) % CONTEXTS])) hits++;
+    for (let c = start; c < start + SPAN; c += STRIDE) if (fn(extended[c])) hits++;
+    if (++start === CONTEXTS) start = 0;
   }
   return hits;
 };
 
 const referencePass: Pass = (offset) => {
   let hits = 0;
+  let start = offset % CONTEXTS;
   for (let i = 0; i < RULES; i++) {
     const rule = rules[i];
-    for (let j = 0; j < PER_RULE; j++) if (reference(rule, contexts[(offset + i + j * 7) % CONTEXTS])) hits++;
+    for (let c = start; c < start + SPAN; c += STRIDE) if (reference(rule, extended[c])) hits++;
+    if (++start === CONTEXTS) start = 0;
   }
   return hits;
 };

@@ -12,7 +12,7 @@ function read(g: Generator, scope: FunctionScope, path: unknown): string {
   if (path === undefined || path === '' || path === null) return 'd';
   const segments = String(path).split('.');
   const parent = g.prefix(scope, segments.slice(0, -1));
-  return `${parent}${g.member(segments[segments.length - 1] as string)}`;
+  return g.load(scope, `${parent}${g.member(segments[segments.length - 1] as string)}`);
 }
 
 function access(g: Generator, scope: FunctionScope, path: unknown, notFound: string): string {
@@ -58,17 +58,36 @@ function keyCode(g: Generator, key: unknown): string {
   return tokenOf(key) ?? g.bind(key);
 }
 
-/** Inline `missing` over keys known at compile time: the array, and per-key "is missing" tests. */
-function missingKeys(g: Generator, scope: FunctionScope, keys: unknown[]): { code: string; tests: string[] } {
-  const r = g.temp(scope);
+/**
+ * Inline `missing` over keys known at compile time: per key, a test that stores "is missing" in a
+ * flag, and the array of missing keys built from the flags. Two keys or fewer are built as array
+ * literals (allocated at their final size), more with pushes.
+ */
+function missingKeys(
+  g: Generator,
+  scope: FunctionScope,
+  keys: unknown[],
+): { flags: string[]; tests: string[]; array: string } {
   const v = g.temp(scope);
-  const tests = keys.map((key) => {
+  const flags = keys.map(() => g.temp(scope));
+  const tests = keys.map((key, i) => {
     const raw = read(g, scope, key);
     // A raw read gives undefined for "not found" (null to json-logic-js); `d` itself is exact.
-    return `((${v} = ${raw}) ${raw === 'd' ? '===' : '=='} null || ${v} === "")`;
+    return `(${flags[i]} = (${v} = ${raw}) ${raw === 'd' ? '===' : '=='} null || ${v} === "")`;
   });
-  const pushes = tests.map((test, i) => `${test} && ${r}.push(${keyCode(g, keys[i])})`);
-  return { code: `(${[`${r} = []`, ...pushes, r].join(', ')})`, tests };
+  const slots = keys.map((key) => keyCode(g, key));
+  let array: string;
+  if (keys.length <= 2) {
+    const build = (i: number, present: string[]): string =>
+      i === keys.length
+        ? `[${present.join(', ')}]`
+        : `(${flags[i]} ? ${build(i + 1, [...present, slots[i] as string])} : ${build(i + 1, present)})`;
+    array = build(0, []);
+  } else {
+    const r = g.temp(scope);
+    array = `(${[`${r} = []`, ...flags.map((f, i) => `${f} && ${r}.push(${slots[i]})`), r].join(', ')})`;
+  }
+  return { flags, tests, array };
 }
 
 function constantKeys(exprs: Expr[]): unknown[] | undefined {
@@ -86,9 +105,10 @@ export function emitMissing(g: Generator, values: unknown[], scope: FunctionScop
   if (keys?.every(isPrimitive)) {
     // With an array first, later arguments are only evaluated, never used.
     const ignored = exprs.slice(1).filter((e) => !e.pure && exprs[0]?.items !== undefined);
-    const { code, tests } = missingKeys(g, scope, keys);
-    if (ignored.length)
-      return { code: `(${ignored.map((e) => e.code).join(', ')}, ${code})`, kind: 'arr', pure: false };
+    const { tests, array } = missingKeys(g, scope, keys);
+    const code = `(${[...ignored.map((e) => e.code), ...tests, array].join(', ')})`;
+    if (ignored.length) return { code, kind: 'arr', pure: false };
+    // Truthy as soon as one key is missing; later keys need not be read for that.
     const test = tests.length ? `(${tests.join(' || ')})` : 'false';
     return { code, kind: 'arr', pure: false, test, falsy: '[]' };
   }
@@ -100,16 +120,18 @@ export function emitMissingSome(g: Generator, values: unknown[], scope: Function
   const [need, options] = used as [Expr, Expr];
   if (options.items?.every(isPrimitive)) {
     const n = g.temp(scope);
-    const r = g.temp(scope);
-    const count = countLiteral(options.items.length);
-    const missing = missingKeys(g, scope, options.items);
-    const code = `(${n} = ${need.code}, ${r} = ${missing.code}, ${count} - ${r}.length >= ${n} ? [] : ${r})`;
-    if (!need.pure || values.length > 2) return wrap({ code, kind: 'arr', pure: false });
-    // Truthy exactly when too few are present and at least one is missing.
     const c = g.temp(scope);
-    const counting = missing.tests.map((test) => `${test} && ${c}++`);
+    const count = countLiteral(options.items.length);
+    const { tests, array } = missingKeys(g, scope, options.items);
+    // `need` first (json-logic-js evaluates it before reading), then every key, counting the
+    // missing ones; the result is truthy exactly when too few are present and one is missing.
+    const counting = tests.map((test) => `${test} && ${c}++`);
     const test = `(${[`${n} = ${need.code}`, `${c} = 0`, ...counting, `!(${count} - ${c} >= ${n}) && ${c} > 0`].join(', ')})`;
-    return { code, kind: 'arr', pure: false, test, falsy: '[]' };
+    // Falsy with one key missing means enough were present: json-logic-js returns [] then too.
+    const code = `(${test} ? ${array} : [])`;
+    // With a third argument or an impure `need`, `wrap` adds code around `code`.
+    if (!need.pure || values.length > 2) return wrap({ code, kind: 'arr', pure: false });
+    return { code, kind: 'arr', pure: false, test, falsy: '[]', truthy: array };
   }
   return wrap({ code: `${g.helper('missingSome')}(d, ${need.code}, ${options.code})`, kind: 'arr', pure: false });
 }

@@ -135,8 +135,14 @@ function emitIf(g: Generator, values: unknown[], scope: FunctionScope): Expr {
   const otherwise: Expr =
     values.length === i + 1 ? g.gen(values[i], scope) : { code: 'null', kind: 'null', pure: true };
   let code = otherwise.code;
-  for (let j = branches.length - 1; j >= 0; j--) code = `(${conditions[j]} ? ${(branches[j] as Expr).code} : ${code})`;
-  return { code, kind: unionKind([...branches, otherwise].map((e) => e.kind)), pure: false };
+  let test = g.truthy(otherwise);
+  for (let j = branches.length - 1; j >= 0; j--) {
+    const branch = branches[j] as Expr;
+    code = `(${conditions[j]} ? ${branch.code} : ${code})`;
+    test = `(${conditions[j]} ? ${g.truthy(branch)} : ${test})`;
+  }
+  const kind = unionKind([...branches, otherwise].map((e) => e.kind));
+  return { code, kind, pure: false, ...(kind === 'bool' ? {} : { test }) };
 }
 
 function emitAndOr(g: Generator, op: 'and' | 'or', values: unknown[], scope: FunctionScope): Expr {
@@ -150,14 +156,20 @@ function emitAndOr(g: Generator, op: 'and' | 'or', values: unknown[], scope: Fun
       code = `(${e.code} ${op === 'and' ? '&&' : '||'} ${code})`;
     } else if (e.test !== undefined && e.falsy !== undefined) {
       // Re-evaluating `e` in full is fine: only pure reads carry a test.
-      code = op === 'and' ? `(${e.test} ? ${code} : ${e.falsy})` : `(${e.test} ? ${e.code} : ${code})`;
+      code = op === 'and' ? `(${e.test} ? ${code} : ${e.falsy})` : `(${e.test} ? ${e.truthy ?? e.code} : ${code})`;
     } else {
       const t = g.temp(scope);
       const test = `${g.helper('truthy')}(${t} = ${e.code})`;
       code = op === 'and' ? `(${test} ? ${code} : ${t})` : `(${test} ? ${t} : ${code})`;
     }
   }
-  return { code, kind: unionKind(exprs.map((e) => e.kind)), pure: exprs.every((e) => e.pure) };
+  const kind = unionKind(exprs.map((e) => e.kind));
+  const pure = exprs.every((e) => e.pure);
+  if (kind === 'bool') return { code, kind, pure };
+  // Where only truthiness is used (`!`, an `if` condition, a loop's item rule) the operands'
+  // own tests combine directly: the same operands in the same order, no value built.
+  const test = `(${exprs.map((e) => g.truthy(e)).join(op === 'and' ? ' && ' : ' || ')})`;
+  return { code, kind, pure, test };
 }
 
 function emptyUndefined(): Expr {

@@ -10,7 +10,7 @@ import {
   UNDEFINED,
   unionKind,
 } from './emit.ts';
-import type { OperatorTable } from './operators.ts';
+import { isBuiltinOperator, type OperatorTable } from './operators.ts';
 import { isLogic } from './validate-logic.ts';
 
 // Compiles a (validated) rule into the source of a factory `(h, k) => (d) => result`, where `h`
@@ -24,6 +24,8 @@ export interface FunctionScope {
   /** Hoisted reads of path prefixes ("event", "event.properties") shared by the rule's vars. */
   prefixes: Map<string, string>;
   hoisted: string[];
+  /** Leaf reads of this function by code, each with its id; see `load`. */
+  loads: Map<string, number>;
 }
 
 export interface Generator {
@@ -39,6 +41,11 @@ export interface Generator {
   prefix(scope: FunctionScope, segments: string[]): string;
   /** `.name`, or `[k3]` for a name that is not a plain identifier: a property access suffix. */
   member(segment: string): string;
+  /**
+   * A leaf read of data (`o0.total`), as a placeholder: a read that occurs more than once in the
+   * finished function is memoised per call (see `body`), so a path is read once per evaluation.
+   */
+  load(scope: FunctionScope, code: string): string;
   /** Temps first, so order and exceptions match json-logic-js's "evaluate every argument first". */
   args(values: unknown[], used: number, scope: FunctionScope): { used: Expr[]; wrap: (e: Expr) => Expr };
 }
@@ -58,6 +65,12 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
   let tempCounter = 0;
   let prefixCounter = 0;
   let returnsReferences = false;
+  const loads: string[] = [];
+  const members = new Map<string, string>();
+  // A custom operator receives the data and could change it between two reads, so with one in
+  // the rule every read happens where json-logic-js makes it: prefixes are not hoisted and
+  // repeated reads are not memoised.
+  const shareReads = !usesCustomOperator(rule);
 
   const g: Generator = {
     operators,
@@ -71,7 +84,7 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
       return name;
     },
     bind(value) {
-      constants.push(value);
+      constants.push(typeof value === 'string' ? internalize(value) : value);
       return `k${constants.length - 1}`;
     },
     scoped(op, inner) {
@@ -81,6 +94,11 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
       return name;
     },
     prefix(scope, segments) {
+      if (!shareReads) {
+        if (segments.length === 0) return `(d ?? ${g.helper('E')})`;
+        const parent = g.prefix(scope, segments.slice(0, -1));
+        return `(${parent}${g.member(segments[segments.length - 1] as string)} ?? ${g.helper('E')})`;
+      }
       const id = JSON.stringify(segments);
       const existing = scope.prefixes.get(id);
       if (existing !== undefined) return existing;
@@ -100,11 +118,27 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
     },
     member(segment) {
       const name = memberName(segment);
-      return name === undefined ? `[${g.bind(segment)}]` : `.${name}`;
+      if (name !== undefined) return `.${name}`;
+      let slot = members.get(segment);
+      if (slot === undefined) {
+        slot = g.bind(segment);
+        members.set(segment, slot);
+      }
+      return `[${slot}]`;
+    },
+    load(scope, code) {
+      let id = scope.loads.get(code);
+      if (id === undefined) {
+        id = loads.length;
+        loads.push(code);
+        scope.loads.set(code, id);
+      }
+      return `${LOAD}${id}${LOAD}`;
     },
     truthy(expr, asBoolean = false) {
       if (expr.kind === 'bool') return expr.code;
-      if (expr.test !== undefined) return expr.test;
+      // A test has the value's JavaScript truthiness; it is not always a boolean itself.
+      if (expr.test !== undefined) return asBoolean ? `!!${expr.test}` : expr.test;
       // undefined and null are both falsy, so the cheaper loose read serves.
       const code = looseOf(expr) ?? expr.code;
       if (jsTruthyMatches(expr.kind)) return asBoolean ? `!!${code}` : code;
@@ -166,19 +200,39 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
     };
   };
 
-  const body = (rule: unknown): { decl: string; expr: Expr } => {
-    const scope: FunctionScope = { temps: [], prefixes: new Map(), hoisted: [] };
+  // `finish` turns a function's finished statement(s) into its body: declarations first, then the
+  // statement with each load placeholder replaced. A read that occurs once is emitted as is; one
+  // that occurs more often reads into `r<id>` the first time it runs and reuses it afterwards
+  // (`U` marks "not read yet"). Which occurrence runs first depends on short-circuits, so every
+  // occurrence tests; TurboFan folds the test where no other occurrence can have run yet, and
+  // the others cost a pointer compare, far less than a megamorphic read. Reads of data are pure,
+  // so reading once instead of again gives the same value.
+  const body = (rule: unknown): { expr: Expr; finish: (statement: string) => string } => {
+    const scope: FunctionScope = { temps: [], prefixes: new Map(), hoisted: [], loads: new Map() };
     const expr = g.gen(rule, scope);
-    const names = [...scope.hoisted, ...scope.temps];
-    return { decl: names.length ? `let ${names.join(', ')}; ` : '', expr };
+    const finish = (statement: string): string => {
+      const counts = new Map<string, number>();
+      for (const [, id] of statement.matchAll(LOADS)) counts.set(id as string, (counts.get(id as string) ?? 0) + 1);
+      const memos: string[] = [];
+      const text = statement.replace(LOADS, (_, id: string) => {
+        const code = loads[Number(id)] as string;
+        if (!shareReads || (counts.get(id) ?? 0) < 2) return code;
+        const r = `r${id}`;
+        if (!memos.includes(r)) memos.push(r);
+        return `(${r} !== ${g.helper('U')} ? ${r} : (${r} = ${code}))`;
+      });
+      const names = [...scope.hoisted, ...scope.temps, ...memos.map((r) => `${r} = U`)];
+      return `${names.length ? `let ${names.join(', ')}; ` : ''}${text}`;
+    };
+    return { expr, finish };
   };
 
   // Loops are generated per rule so the per-item rule is inlined instead of called through a
   // shared helper (a megamorphic call site). `d` is the item: the item is the rule's data scope.
   const loopSource = (name: string, op: LoopOperator, rule: unknown): string => {
-    const { decl, expr } = body(rule);
+    const { expr, finish } = body(rule);
     const each = (statement: string): string =>
-      `for (let i = 0; i < a.length; i++) { const d = a[i]; ${decl}${statement} }`;
+      `for (let i = 0; i < a.length; i++) { const d = a[i]; ${finish(statement)} }`;
     const guard = (empty: string): string => `if (!Array.isArray(a) || !a.length) return ${empty}; `;
     switch (op) {
       case 'filter':
@@ -192,19 +246,44 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
       case 'some':
         return `function ${name}(a) { ${guard('false')}${each(`if (${g.truthy(expr)}) return true;`)} return false; }`;
       case 'reduce':
-        return `function ${name}(d) { ${decl}return ${expr.code}; }`;
+        return `function ${name}(d) { ${finish(`return ${expr.code};`)} }`;
     }
   };
 
   const main = body(rule);
+  const mainBody = main.finish(`return ${main.expr.code};`);
   const lines = ['"use strict";'];
   for (const name of helpers) lines.push(`const ${name} = h.${name};`);
   constants.forEach((_, i) => {
     lines.push(`const k${i} = k[${i}];`);
   });
-  lines.push(...functions, `return function rule(d) { ${main.decl}return ${main.expr.code}; };`);
-  return { source: lines.join('\n'), helpers: [...helpers], constants, returnsReferences };
+  lines.push(...functions, `return function rule(d) { ${mainBody} };`);
+  const source = lines.join('\n');
+  if (source.includes(LOAD)) throw new Error('Unresolved read placeholder in generated source');
+  return { source, helpers: [...helpers], constants, returnsReferences };
 }
+
+function usesCustomOperator(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(usesCustomOperator);
+  if (!isLogic(value)) return false;
+  const op = Object.keys(value)[0] as string;
+  return !isBuiltinOperator(op) || usesCustomOperator(value[op]);
+}
+
+/**
+ * An equal string, in V8 its internalized (unique) copy, as named property keys are: `===` with
+ * another internalized string (literals, short strings from JSON.parse) is then a pointer
+ * comparison. A rule that went through structuredClone or was built from user input would
+ * otherwise compare characters on every evaluation (measured: the whole mix ~7% slower).
+ */
+function internalize(value: string): string {
+  return Object.keys({ [value]: 0 })[0] ?? value;
+}
+
+// Placeholders for leaf reads (`#12#`); `#` occurs nowhere else in generated source (rule text
+// only ever appears there as identifier characters).
+const LOAD = '#';
+const LOADS = /#(\d+)#/g;
 
 export function exprKinds(exprs: Expr[]): Kind {
   return unionKind(exprs.map((e) => e.kind));

@@ -116,6 +116,52 @@ const rule = fc.letrec((tie) => ({
     .map(([op, items, body, extra]) => ({ [op]: extra === undefined ? [items, body] : [items, body, extra] })),
 })).rule;
 
+// Trees shaped like trigger conditions (and/or/if/! over a path compared with a constant, lists,
+// presence checks), so that the generator's specialisations for them — type-split comparisons,
+// memoised reads of a repeated path, `missing` built from flags, and/or as tests — meet every
+// kind of value, including values whose conversion throws.
+const leaf = fc.oneof(
+  fc
+    .tuple(
+      fc.constantFrom('==', '!=', '===', '!==', '>', '>=', '<', '<='),
+      fc.constantFrom(...PATHS),
+      scalar,
+      fc.boolean(),
+    )
+    .map(([op, p, c, flip]) => ({ [op]: flip ? [c, { var: p }] : [{ var: p }, c] })),
+  fc
+    .tuple(fc.constantFrom('<', '<='), scalar, fc.constantFrom(...PATHS), scalar)
+    .map(([op, a, p, b]) => ({ [op]: [a, { var: p }, b] })),
+  fc
+    .tuple(fc.constantFrom(...PATHS), fc.array(scalar, { maxLength: 10 }))
+    .map(([p, list]) => ({ in: [{ var: [p, list[0]] }, list] })),
+  fc.tuple(scalar, fc.constantFrom(...PATHS)).map(([c, p]) => ({ in: [c, { var: p }] })),
+  fc.array(fc.constantFrom(...PATHS), { maxLength: 4 }).map((keys) => ({ missing: keys })),
+  fc
+    .tuple(fc.integer({ min: 0, max: 3 }), fc.array(fc.constantFrom(...PATHS), { maxLength: 4 }))
+    .map(([n, keys]) => ({ missing_some: [n, keys] })),
+  fc.constantFrom(...PATHS).map((p) => ({ '!!': { var: p } })),
+  fc
+    .tuple(fc.constantFrom(...PATHS), fc.constantFrom(2, 3, -2, 0.5), scalar)
+    .map(([p, k, c]) => ({ '==': [{ '%': [{ var: p }, k] }, c] })),
+  fc
+    .tuple(fc.constantFrom('-', '*'), fc.constantFrom(...PATHS), fc.constantFrom(...PATHS), scalar)
+    .map(([op, p, q, c]) => ({ '>=': [{ [op]: [{ var: p }, { var: [q, 0] }] }, c] })),
+);
+
+const condition = fc.letrec((tie) => ({
+  node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, leaf, tie('group')),
+  group: fc.oneof(
+    fc
+      .tuple(fc.constantFrom('and', 'or'), fc.array(tie('node'), { minLength: 1, maxLength: 4 }))
+      .map(([op, nodes]) => ({ [op]: nodes })),
+    tie('node').map((node) => ({ '!': node })),
+    tie('node').map((node) => ({ '!!': node })),
+    fc.tuple(tie('node'), tie('node'), tie('node')).map(([a, b, c]) => ({ if: [a, b, c] })),
+    fc.tuple(fc.constantFrom(...PATHS), tie('node')).map(([p, node]) => ({ some: [{ var: p }, node] })),
+  ),
+})).node;
+
 const reference = (r: unknown, d: unknown) => outcome(() => jsonLogic.apply(r as jsonLogic.RulesLogic, d));
 
 describe('differential: compileLogic/applyLogic vs json-logic-js', () => {
@@ -142,6 +188,28 @@ describe('differential: compileLogic/applyLogic vs json-logic-js', () => {
         });
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('agree on trigger-condition-like trees', () => {
+    fc.assert(
+      fc.property(condition, fc.array(data, { minLength: 1, maxLength: 6 }), (r, ds) => {
+        const fn = compileLogic(r);
+        return ds.every((d) => {
+          const expected = reference(r, d);
+          return (
+            sameOutcome(
+              expected,
+              outcome(() => fn(d)),
+            ) &&
+            sameOutcome(
+              expected,
+              outcome(() => applyLogic(r, d)),
+            )
+          );
+        });
+      }),
+      { numRuns: 4000 },
     );
   });
 

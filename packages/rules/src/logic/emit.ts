@@ -17,12 +17,16 @@ export interface Expr {
   /** Present for an array literal of primitive constants (re-created on each evaluation). */
   items?: unknown[];
   /**
-   * A boolean expression equal to the value's JSON Logic truthiness, computed without building
-   * the value (e.g. `missing` without allocating the array), and the value to use when falsy.
-   * Only set where re-evaluating `code` after `test` is unobservable.
+   * An expression whose JavaScript truthiness is the value's JSON Logic truthiness, computed
+   * without building the value (`missing` without allocating the array, `and`/`or` from their
+   * operands' tests); it may replace `code` wherever only truthiness is used. `falsy` is the
+   * value to use when falsy: it is only set where evaluating `code` (or `truthy`) after `test`
+   * is unobservable, and consumers use `test` then the value only when `falsy` is set.
    */
   test?: string;
   falsy?: string;
+  /** The value when `test` has just been evaluated and was true (may use what `test` stored). */
+  truthy?: string;
   /**
    * For a `var` of a constant path with a constant default: the bare property read, which gives
    * undefined where json-logic-js gives `notFound` (null or the default). Consumers that cannot

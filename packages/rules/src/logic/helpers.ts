@@ -10,11 +10,15 @@ const tables = new WeakMap<OperatorTable, Helpers>();
 /** Read in place of null/undefined while walking a path: every key reads as undefined. */
 const EMPTY: unknown = Object.freeze(Object.create(null));
 
+/** "Not read yet" for memoised reads: no data value is ever this object. */
+const UNREAD: unknown = Object.freeze(Object.create(null));
+
 export function helpersFor(operators: OperatorTable): Helpers {
   let helpers = tables.get(operators);
   if (helpers === undefined) {
     helpers = {
       E: EMPTY,
+      U: UNREAD,
       truthy: rt.truthy,
       toFloat: rt.toFloat,
       toText: rt.toText,

@@ -28,6 +28,9 @@ const PAYLOADS = [
   'constructor.constructor',
   '__proto__.polluted',
   '\u0000\ud800',
+  // The code generator's own placeholder for reads.
+  '#0#',
+  'a.#1#',
 ];
 
 declare global {
