@@ -45,6 +45,8 @@ export interface Continuation {
   event: EventData;
   trigger: EventData;
   resumed: boolean;
+  /** The user's traits when the caller already has them (else loaded if the plan reads `user.*`). */
+  user?: Record<string, unknown>;
 }
 
 /**
@@ -68,7 +70,9 @@ export function createEventEvaluator({ cache, profiles, metrics, now = () => new
 
   /** Walks a run on from `start`; what it did is the step to record. */
   async function walkOn(c: Continuation): Promise<{ result: WalkResult; step: Step }> {
-    const data = await ruleData(c.tx, c.plan, c.tenantId, c.userId, c.event, c.trigger);
+    const data = c.user
+      ? ({ event: c.event, trigger: c.trigger, user: c.user } satisfies RuleData)
+      : await ruleData(c.tx, c.plan, c.tenantId, c.userId, c.event, c.trigger);
     const ctx: StepContext = {
       tx: c.tx,
       tenantId: c.tenantId,
@@ -193,12 +197,16 @@ export function createEventEvaluator({ cache, profiles, metrics, now = () => new
    */
   async function startRunsBeforeClaim(unit: UnitOfWork, d: Decision, e: EventEnvelope, data: EventData) {
     const mark = unit.jobs.mark();
-    // A walk that reads the profile reads it as this event's tenant (row-level security).
-    if (d.triggers.some((t) => t.plan.readsUser)) await unit.enter(e.tenantId);
+    // Loaded once for the event's walks, and as the event's tenant (row-level security): the
+    // transaction may still be acting as the tenant of the batch's previous event.
+    const user = d.triggers.some((t) => t.plan.readsUser)
+      ? (profiles.peek(e.tenantId, e.userId) ??
+        (await profiles.get(await unit.enter(e.tenantId), e.tenantId, e.userId)))
+      : undefined;
     const walked: (WalkedRun & { result: WalkResult })[] = [];
     for (const interest of d.triggers) {
       const { run, c } = newRun(unit, interest, e, data);
-      walked.push({ run, ...(await walkOn(c)) });
+      walked.push({ run, ...(await walkOn(user ? { ...c, user } : c)) });
     }
     if (!(await unit.claimWithRuns(e.tenantId, e.messageId, e.userId, walked))) {
       unit.jobs.discard(mark);
