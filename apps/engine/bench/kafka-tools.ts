@@ -74,7 +74,7 @@ export function benchKafka(brokers: string[]) {
      * engine. With `parse`, it only JSON.parses each message: the floor of any engine that reads JSON.
      */
     async noopConsumer(groupId: string, topic: string, { parse = false } = {}) {
-      const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 1024 * 1024 });
+      const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 4 * 1024 * 1024 });
       let seen = 0;
       let firstBatchAt: number | undefined;
       await consumer.connect();

