@@ -1,5 +1,7 @@
-// Runs the real engine (src/main.ts) as a child process, so tests can SIGKILL it.
+// Runs the real engine as a child process, so tests can SIGKILL it: from source by default, or as it
+// ships (the bundle with its `start` script's node flags) for tests that run after the build.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const engineDir = fileURLToPath(new URL('..', import.meta.url));
@@ -10,8 +12,17 @@ export interface EngineProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function startEngineProcess(env: Record<string, string>): Promise<EngineProcess> {
-  const child = spawn(process.execPath, ['src/main.ts'], {
+/** `node <flags> dist/main.js`, from the engine package's `start` script. */
+function shippedArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return String(pkg.scripts.start).split(' ').slice(1);
+}
+
+export function startEngineProcess(
+  env: Record<string, string>,
+  { shipped = false }: { shipped?: boolean } = {},
+): Promise<EngineProcess> {
+  const child = spawn(process.execPath, shipped ? shippedArgs() : ['src/main.ts'], {
     cwd: engineDir,
     env: { ...process.env, ENGINE_PORT: '0', LOG_LEVEL: 'info', KAFKA_FROM_BEGINNING: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -31,12 +31,16 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
   const topic = await testKafka().createTopic('editor-e2e', 3);
   web = await startWeb({ EVENTS_TOPIC: topic });
-  engine = await startEngineProcess({
-    EVENTS_TOPIC: topic,
-    KAFKA_GROUP_ID: `editor-e2e-${randomUUID()}`,
-    JOBS_SCHEMA: `pgboss_e_${randomBytes(5).toString('hex')}`,
-    WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
-  });
+  // The engine as it ships (the bundle the build made, with its heap flags), next to the built web app.
+  engine = await startEngineProcess(
+    {
+      EVENTS_TOPIC: topic,
+      KAFKA_GROUP_ID: `editor-e2e-${randomUUID()}`,
+      JOBS_SCHEMA: `pgboss_e_${randomBytes(5).toString('hex')}`,
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+    },
+    { shipped: true },
+  );
   browser = await launchBrowser();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: web.url });
   page = await context.newPage();
