@@ -3,14 +3,7 @@
 // Prometheus counters read from /metrics.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
-
-/** The node flags the engine ships with (heap limits, see docs/decisions/013-engine-bundle.md): its `start` script's. */
-export function shippedNodeFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  return String(pkg.scripts.start)
-    .split(' ')
-    .filter((arg) => arg.startsWith('--'));
-}
+import { shippedArgs } from '../test/engine-process.ts';
 
 export interface EngineChildOptions {
   env: Record<string, string>;
@@ -31,7 +24,7 @@ export async function startEngineChild({
 }: EngineChildOptions) {
   const cwd = new URL('..', import.meta.url).pathname;
   const args = [
-    ...shippedNodeFlags(),
+    ...shippedArgs().filter((arg) => arg.startsWith('--')),
     ...nodeArgs,
     ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
     entry,

@@ -12,8 +12,8 @@ export interface EngineProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** `node <flags> dist/main.js`, from the engine package's `start` script. */
-function shippedArgs(): string[] {
+/** `<flags> dist/main.js`: node's arguments in the engine package's `start` script, as it ships. */
+export function shippedArgs(): string[] {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   return String(pkg.scripts.start).split(' ').slice(1);
 }

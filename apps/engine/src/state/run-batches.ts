@@ -1,27 +1,18 @@
 import { runs, type TenantTx } from '@tripwire/db';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { EventData } from '../envelope.ts';
-import type { RunRow, Step } from './runs.ts';
+import { type RunRow, runRowColumns, type Step, toRunRow } from './runs.ts';
 
 // lockRun and recordStep for many runs of one tenant, one statement each (the resume worker's batches).
 
 /** The runs, locked in id order (two batches locking overlapping runs cannot deadlock). */
 export async function lockRuns(tx: TenantTx, tenantId: string, runIds: string[]): Promise<Map<string, RunRow>> {
   const rows = await tx
-    .select({
-      id: runs.id,
-      workflowId: runs.workflowId,
-      version: runs.version,
-      userId: runs.userId,
-      triggerEvent: runs.triggerEvent,
-      pending: runs.pending,
-      status: runs.status,
-    })
+    .select(runRowColumns)
     .from(runs)
     .where(and(eq(runs.tenantId, tenantId), inArray(runs.id, runIds)))
     .orderBy(asc(runs.id))
     .for('update');
-  return new Map(rows.map((r) => [r.id, { ...r, triggerEvent: r.triggerEvent as EventData }]));
+  return new Map(rows.map((r) => [r.id, toRunRow(r)]));
 }
 
 /** recordStep for each run; at most one step per run (an UPDATE applies one source row per target row). */

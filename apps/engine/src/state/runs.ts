@@ -56,22 +56,30 @@ export async function insertWalkedRun(tx: TenantTx, run: NewRun, step: Step) {
   });
 }
 
+/** The columns of a RunRow, for the selects that lock runs (here and in run-batches.ts). */
+export const runRowColumns = {
+  id: runs.id,
+  workflowId: runs.workflowId,
+  version: runs.version,
+  userId: runs.userId,
+  triggerEvent: runs.triggerEvent,
+  pending: runs.pending,
+  status: runs.status,
+};
+
+export const toRunRow = (row: { triggerEvent: unknown } & Omit<RunRow, 'triggerEvent'>): RunRow => ({
+  ...row,
+  triggerEvent: row.triggerEvent as EventData,
+});
+
 /** The run, locked for this transaction so a resume job and an event cannot advance it at once. */
 export async function lockRun(tx: TenantTx, tenantId: string, runId: string): Promise<RunRow | undefined> {
   const [row] = await tx
-    .select({
-      id: runs.id,
-      workflowId: runs.workflowId,
-      version: runs.version,
-      userId: runs.userId,
-      triggerEvent: runs.triggerEvent,
-      pending: runs.pending,
-      status: runs.status,
-    })
+    .select(runRowColumns)
     .from(runs)
     .where(and(eq(runs.tenantId, tenantId), eq(runs.id, runId)))
     .for('update');
-  return row ? { ...row, triggerEvent: row.triggerEvent as EventData } : undefined;
+  return row ? toRunRow(row) : undefined;
 }
 
 /** Appends what this step did and settles the status: waiting while waits are pending, else done. */
