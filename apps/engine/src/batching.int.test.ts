@@ -1,69 +1,45 @@
 import { profiles, runs, withTenant } from '@tripwire/db';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestTenant,
-  kafka,
-  publish,
-  type Receiver,
-  startReceiver,
-  startTestEngine,
-  type TestTenant,
-  testDb,
-  track,
-  until,
-} from '../test/fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { engineSuite } from '../test/engine-suite.ts';
+import { createTestTenant, kafka, publish, track, until } from '../test/fixtures.ts';
 
 // The batched paths: a Kafka batch evaluated in one transaction (and done again event by event when
 // one event fails), runs walked before their event's claim, and resume jobs taken up a batch at a time.
 
-let t: Awaited<ReturnType<typeof startTestEngine>>;
-let receiver: Receiver;
-let tenant: TestTenant;
-const { db, close } = testDb();
+const s = engineSuite('batching');
+const { db, at } = s;
 
-beforeAll(async () => {
-  tenant = await createTestTenant(db);
-  receiver = await startReceiver(() => tenant.secret);
-  t = await startTestEngine('batching');
-});
-afterAll(async () => {
-  await t?.stop();
-  await receiver?.close();
-  await close();
-});
-
-const at = (path: string) => receiver.received.filter((r) => r.path === path);
 const hook = (id: string, path: string) => ({
   id,
   type: 'action.webhook',
-  config: { url: `${receiver.url}${path}`, body: { user: '{{ event.userId }}', n: '{{ event.properties.n }}' } },
+  config: { url: `${s.receiver.url}${path}`, body: { user: '{{ event.userId }}', n: '{{ event.properties.n }}' } },
 });
 
 async function runsOf(workflowId: string) {
-  return withTenant(db, tenant.tenantId, (tx) =>
+  return withTenant(db, s.tenant.tenantId, (tx) =>
     tx
       .select()
       .from(runs)
-      .where(and(eq(runs.tenantId, tenant.tenantId), eq(runs.workflowId, workflowId))),
+      .where(and(eq(runs.tenantId, s.tenant.tenantId), eq(runs.workflowId, workflowId))),
   );
 }
 
 describe('batched evaluation and resumes', () => {
   it('dead-letters the one event Postgres rejects and commits the rest of its batch once', async () => {
-    await publish(db, tenant.tenantId, {
+    await publish(db, s.tenant.tenantId, {
       name: 'Ping',
       nodes: [{ id: 'start', type: 'trigger.event', config: { event: 'ping' } }, hook('h', '/ping')],
       edges: [{ source: 'start', target: 'h' }],
     });
-    await until(() => t.engine.cache.route(tenant.tenantId, 'ping'), 5000, 'workflow loaded');
+    await until(() => s.t.engine.cache.route(s.tenant.tenantId, 'ping'), 5000, 'workflow loaded');
     // One user, so one partition and (almost surely) one batch. jsonb refuses \u0000: the run insert fails.
-    await t.produce([
-      track(tenant.tenantId, 'kim', 'ping', { n: 1 }),
-      track(tenant.tenantId, 'kim', 'ping', { n: 2, bad: 'a\u0000b' }),
-      track(tenant.tenantId, 'kim', 'ping', { n: 3 }),
+    await s.t.produce([
+      track(s.tenant.tenantId, 'kim', 'ping', { n: 1 }),
+      track(s.tenant.tenantId, 'kim', 'ping', { n: 2, bad: 'a\u0000b' }),
+      track(s.tenant.tenantId, 'kim', 'ping', { n: 3 }),
     ]);
-    const [dead] = (await kafka.read(t.dlqTopic, 1)).map((m) => JSON.parse(m.value));
+    const [dead] = (await kafka.read(s.t.dlqTopic, 1)).map((m) => JSON.parse(m.value));
     expect(dead.reason).toMatch(/^evaluation failed: /);
     expect(JSON.parse(dead.value).properties.n).toBe(2);
     await until(() => at('/ping').length === 2, 10_000, 'two webhooks');
@@ -77,14 +53,14 @@ describe('batched evaluation and resumes', () => {
 
   it("walks a run that reads the profile before claiming its event, as the event's tenant, once", async () => {
     const other = await createTestTenant(db);
-    await withTenant(db, tenant.tenantId, (tx) =>
-      tx.insert(profiles).values({ tenantId: tenant.tenantId, userId: 'pat', traits: { plan: 'pro' } }),
+    await withTenant(db, s.tenant.tenantId, (tx) =>
+      tx.insert(profiles).values({ tenantId: s.tenant.tenantId, userId: 'pat', traits: { plan: 'pro' } }),
     );
     // The other tenant has a profile for the same user id that would take the other branch.
     await withTenant(db, other.tenantId, (tx) =>
       tx.insert(profiles).values({ tenantId: other.tenantId, userId: 'pat', traits: { plan: 'free' } }),
     );
-    const { workflowId } = await publish(db, tenant.tenantId, {
+    const { workflowId } = await publish(db, s.tenant.tenantId, {
       name: 'Pro check',
       nodes: [
         { id: 'start', type: 'trigger.event', config: { event: 'checkout' } },
@@ -113,13 +89,13 @@ describe('batched evaluation and resumes', () => {
       ],
     });
     await until(
-      () => t.engine.cache.route(tenant.tenantId, 'checkout') && t.engine.cache.route(other.tenantId, 'visit'),
+      () => s.t.engine.cache.route(s.tenant.tenantId, 'checkout') && s.t.engine.cache.route(other.tenantId, 'visit'),
       5000,
       'workflows loaded',
     );
-    const checkout = track(tenant.tenantId, 'pat', 'checkout', { n: 7 });
+    const checkout = track(s.tenant.tenantId, 'pat', 'checkout', { n: 7 });
     const key = checkout.key; // one partition for all three, in this order
-    await t.produce([{ ...track(other.tenantId, 'pat', 'visit'), key }, checkout, checkout]);
+    await s.t.produce([{ ...track(other.tenantId, 'pat', 'visit'), key }, checkout, checkout]);
     await until(() => at('/pro').length === 1, 10_000, 'the pro webhook');
     await new Promise((r) => setTimeout(r, 1500));
     expect(at('/pro')).toHaveLength(1);
@@ -134,7 +110,7 @@ describe('batched evaluation and resumes', () => {
   });
 
   it('resumes many delayed runs, one of them waiting twice at once, each webhook exactly once', async () => {
-    const { workflowId: single } = await publish(db, tenant.tenantId, {
+    const { workflowId: single } = await publish(db, s.tenant.tenantId, {
       name: 'Later',
       nodes: [
         { id: 'start', type: 'trigger.event', config: { event: 'later' } },
@@ -146,7 +122,7 @@ describe('batched evaluation and resumes', () => {
         { source: 'wait', target: 'h' },
       ],
     });
-    const { workflowId: twice } = await publish(db, tenant.tenantId, {
+    const { workflowId: twice } = await publish(db, s.tenant.tenantId, {
       name: 'Two waits',
       nodes: [
         { id: 'start', type: 'trigger.event', config: { event: 'twice' } },
@@ -162,10 +138,10 @@ describe('batched evaluation and resumes', () => {
         { source: 'b', target: 'hb' },
       ],
     });
-    await until(() => t.engine.cache.route(tenant.tenantId, 'twice'), 5000, 'workflows loaded');
-    await t.produce([
-      ...Array.from({ length: 40 }, (_, n) => track(tenant.tenantId, `u${n}`, 'later', { n })),
-      track(tenant.tenantId, 'lee', 'twice', { n: 99 }),
+    await until(() => s.t.engine.cache.route(s.tenant.tenantId, 'twice'), 5000, 'workflows loaded');
+    await s.t.produce([
+      ...Array.from({ length: 40 }, (_, n) => track(s.tenant.tenantId, `u${n}`, 'later', { n })),
+      track(s.tenant.tenantId, 'lee', 'twice', { n: 99 }),
     ]);
     await until(() => at('/later').length === 40 && at('/twice-b').length === 1, 20_000, 'delayed webhooks');
     await new Promise((r) => setTimeout(r, 1500));

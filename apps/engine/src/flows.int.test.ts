@@ -1,56 +1,34 @@
 import { runs, withTenant } from '@tripwire/db';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestTenant,
-  identify,
-  kafka,
-  publish,
-  type Receiver,
-  startReceiver,
-  startTestEngine,
-  type TestTenant,
-  testDb,
-  track,
-  until,
-} from '../test/fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { engineSuite } from '../test/engine-suite.ts';
+import { identify, kafka, publish, track, until } from '../test/fixtures.ts';
 
-let t: Awaited<ReturnType<typeof startTestEngine>>;
-let receiver: Receiver;
-let tenant: TestTenant;
-const { db, close } = testDb();
-
-beforeAll(async () => {
-  tenant = await createTestTenant(db);
-  receiver = await startReceiver(() => tenant.secret);
-  t = await startTestEngine('flows');
-});
-afterAll(async () => {
-  await t?.stop();
-  await receiver?.close();
-  await close();
-});
+const s = engineSuite('flows');
+const { db, at } = s;
 
 const hook = (id: string, path: string, extra: Record<string, unknown> = {}) => ({
   id,
   type: 'action.webhook',
-  config: { url: `${receiver.url}${path}`, body: { user: '{{ event.userId }}', event: '{{ event.name }}', ...extra } },
+  config: {
+    url: `${s.receiver.url}${path}`,
+    body: { user: '{{ event.userId }}', event: '{{ event.name }}', ...extra },
+  },
 });
-const at = (path: string) => receiver.received.filter((r) => r.path === path);
 
 async function runsOf(workflowId: string) {
-  return withTenant(db, tenant.tenantId, (tx) =>
+  return withTenant(db, s.tenant.tenantId, (tx) =>
     tx
       .select()
       .from(runs)
-      .where(and(eq(runs.tenantId, tenant.tenantId), eq(runs.workflowId, workflowId))),
+      .where(and(eq(runs.tenantId, s.tenant.tenantId), eq(runs.workflowId, workflowId))),
   );
 }
 
 describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => {
   it('trigger (filter) -> condition on a profile trait -> signed webhook, kafka and log actions', async () => {
     const outTopic = await kafka.createTopic('flows-out', 1);
-    const { workflowId } = await publish(db, tenant.tenantId, {
+    const { workflowId } = await publish(db, s.tenant.tenantId, {
       name: 'VIP purchase',
       nodes: [
         {
@@ -74,23 +52,23 @@ describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => 
         { source: 'vip', sourceHandle: 'false', target: 'note' },
       ],
     });
-    await until(() => t.engine.cache.route(tenant.tenantId, 'purchase'), 5000, 'workflow loaded');
-    await t.produce([
-      identify(tenant.tenantId, 'alice', { plan: 'pro' }),
-      identify(tenant.tenantId, 'bob', { plan: 'free' }),
+    await until(() => s.t.engine.cache.route(s.tenant.tenantId, 'purchase'), 5000, 'workflow loaded');
+    await s.t.produce([
+      identify(s.tenant.tenantId, 'alice', { plan: 'pro' }),
+      identify(s.tenant.tenantId, 'bob', { plan: 'free' }),
     ]);
     // Identify is written to profiles by the web app; here the test writes what ingestion would.
-    await withTenant(db, tenant.tenantId, async (tx) => {
+    await withTenant(db, s.tenant.tenantId, async (tx) => {
       const { profiles } = await import('@tripwire/db');
       await tx.insert(profiles).values([
-        { tenantId: tenant.tenantId, userId: 'alice', traits: { plan: 'pro' } },
-        { tenantId: tenant.tenantId, userId: 'bob', traits: { plan: 'free' } },
+        { tenantId: s.tenant.tenantId, userId: 'alice', traits: { plan: 'pro' } },
+        { tenantId: s.tenant.tenantId, userId: 'bob', traits: { plan: 'free' } },
       ]);
     });
-    await t.produce([
-      track(tenant.tenantId, 'alice', 'purchase', { total: 250 }),
-      track(tenant.tenantId, 'alice', 'purchase', { total: 5 }),
-      track(tenant.tenantId, 'bob', 'purchase', { total: 300 }),
+    await s.t.produce([
+      track(s.tenant.tenantId, 'alice', 'purchase', { total: 250 }),
+      track(s.tenant.tenantId, 'alice', 'purchase', { total: 5 }),
+      track(s.tenant.tenantId, 'bob', 'purchase', { total: 300 }),
     ]);
     const [vip] = await until(() => (at('/vip').length > 0 ? at('/vip') : undefined), 15_000, 'vip webhook');
     expect(vip?.verified).toBe(true);
@@ -119,7 +97,7 @@ describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => 
   });
 
   it('condition.count: fires on the 3rd failed payment within 10 minutes, not for older ones', async () => {
-    await publish(db, tenant.tenantId, {
+    await publish(db, s.tenant.tenantId, {
       name: '3 failed payments',
       nodes: [
         { id: 'start', type: 'trigger.event', config: { event: 'payment_failed' } },
@@ -131,24 +109,24 @@ describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => 
         { source: 'three', sourceHandle: 'true', target: 'alert' },
       ],
     });
-    await until(() => t.engine.cache.route(tenant.tenantId, 'payment_failed'), 5000, 'workflow loaded');
+    await until(() => s.t.engine.cache.route(s.tenant.tenantId, 'payment_failed'), 5000, 'workflow loaded');
     const old = new Date(Date.now() - 20 * 60_000);
-    await t.produce([
-      track(tenant.tenantId, 'carol', 'payment_failed', {}, old),
-      track(tenant.tenantId, 'carol', 'payment_failed', {}, old),
-      track(tenant.tenantId, 'carol', 'payment_failed'),
-      track(tenant.tenantId, 'carol', 'payment_failed'),
-      track(tenant.tenantId, 'dave', 'payment_failed'),
+    await s.t.produce([
+      track(s.tenant.tenantId, 'carol', 'payment_failed', {}, old),
+      track(s.tenant.tenantId, 'carol', 'payment_failed', {}, old),
+      track(s.tenant.tenantId, 'carol', 'payment_failed'),
+      track(s.tenant.tenantId, 'carol', 'payment_failed'),
+      track(s.tenant.tenantId, 'dave', 'payment_failed'),
     ]);
     await new Promise((r) => setTimeout(r, 1500));
     expect(at('/payments')).toHaveLength(0);
-    await t.produce([track(tenant.tenantId, 'carol', 'payment_failed')]);
+    await s.t.produce([track(s.tenant.tenantId, 'carol', 'payment_failed')]);
     await until(() => at('/payments').length === 1, 10_000, 'payment alert');
     expect(at('/payments')[0]?.json.user).toBe('carol');
   });
 
   it('limit.frequency: at most one pass per user per day', async () => {
-    const { workflowId } = await publish(db, tenant.tenantId, {
+    const { workflowId } = await publish(db, s.tenant.tenantId, {
       name: 'Once a day',
       nodes: [
         { id: 'start', type: 'trigger.event', config: { event: 'login' } },
@@ -160,11 +138,11 @@ describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => 
         { source: 'cap', sourceHandle: 'pass', target: 'welcome' },
       ],
     });
-    await until(() => t.engine.cache.route(tenant.tenantId, 'login'), 5000, 'workflow loaded');
-    await t.produce([
-      track(tenant.tenantId, 'erin', 'login'),
-      track(tenant.tenantId, 'erin', 'login'),
-      track(tenant.tenantId, 'frank', 'login'),
+    await until(() => s.t.engine.cache.route(s.tenant.tenantId, 'login'), 5000, 'workflow loaded');
+    await s.t.produce([
+      track(s.tenant.tenantId, 'erin', 'login'),
+      track(s.tenant.tenantId, 'erin', 'login'),
+      track(s.tenant.tenantId, 'frank', 'login'),
     ]);
     const done = await until(
       async () => {
@@ -182,7 +160,7 @@ describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => 
   });
 
   it('wait.delay resumes the run after the delay', async () => {
-    await publish(db, tenant.tenantId, {
+    await publish(db, s.tenant.tenantId, {
       name: 'Welcome later',
       nodes: [
         { id: 'start', type: 'trigger.event', config: { event: 'signed_up' } },
@@ -194,15 +172,15 @@ describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => 
         { source: 'later', target: 'welcome' },
       ],
     });
-    await until(() => t.engine.cache.route(tenant.tenantId, 'signed_up'), 5000, 'workflow loaded');
+    await until(() => s.t.engine.cache.route(s.tenant.tenantId, 'signed_up'), 5000, 'workflow loaded');
     const sent = Date.now();
-    await t.produce([track(tenant.tenantId, 'gina', 'signed_up')]);
+    await s.t.produce([track(s.tenant.tenantId, 'gina', 'signed_up')]);
     const [hit] = await until(() => (at('/later').length ? at('/later') : undefined), 15_000, 'delayed webhook');
     expect((hit?.at ?? 0) - sent).toBeGreaterThanOrEqual(2000);
   });
 
   it('wait.event: received when the awaited event matches (even in the same batch), timeout otherwise', async () => {
-    await publish(db, tenant.tenantId, {
+    await publish(db, s.tenant.tenantId, {
       name: 'Cart abandonment',
       nodes: [
         { id: 'start', type: 'trigger.event', config: { event: 'cart_created' } },
@@ -224,14 +202,14 @@ describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => 
         { source: 'bought', sourceHandle: 'timeout', target: 'nudge' },
       ],
     });
-    await until(() => t.engine.cache.route(tenant.tenantId, 'cart_created'), 5000, 'workflow loaded');
-    await t.produce([
+    await until(() => s.t.engine.cache.route(s.tenant.tenantId, 'cart_created'), 5000, 'workflow loaded');
+    await s.t.produce([
       // Same batch: the trigger and the awaited event back to back.
-      track(tenant.tenantId, 'hana', 'cart_created', { cart: 'c1' }),
-      track(tenant.tenantId, 'hana', 'order_completed', { cart: 'c1' }),
+      track(s.tenant.tenantId, 'hana', 'cart_created', { cart: 'c1' }),
+      track(s.tenant.tenantId, 'hana', 'order_completed', { cart: 'c1' }),
       // A purchase of another cart does not match; this one times out.
-      track(tenant.tenantId, 'ivan', 'cart_created', { cart: 'c2' }),
-      track(tenant.tenantId, 'ivan', 'order_completed', { cart: 'other' }),
+      track(s.tenant.tenantId, 'ivan', 'cart_created', { cart: 'c2' }),
+      track(s.tenant.tenantId, 'ivan', 'order_completed', { cart: 'other' }),
     ]);
     await until(() => at('/received').length === 1, 10_000, 'received webhook');
     expect(at('/received')[0]?.json).toMatchObject({ user: 'hana', cart: 'c1' });
@@ -243,15 +221,15 @@ describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => 
   });
 
   it('processes a redelivered event (same messageId) once', async () => {
-    await publish(db, tenant.tenantId, {
+    await publish(db, s.tenant.tenantId, {
       name: 'Once only',
       nodes: [{ id: 'start', type: 'trigger.event', config: { event: 'dup_test' } }, hook('h', '/dup')],
       edges: [{ source: 'start', target: 'h' }],
     });
-    await until(() => t.engine.cache.route(tenant.tenantId, 'dup_test'), 5000, 'workflow loaded');
-    const event = track(tenant.tenantId, 'jack', 'dup_test');
-    await t.produce([event]);
-    await t.produce([event]);
+    await until(() => s.t.engine.cache.route(s.tenant.tenantId, 'dup_test'), 5000, 'workflow loaded');
+    const event = track(s.tenant.tenantId, 'jack', 'dup_test');
+    await s.t.produce([event]);
+    await s.t.produce([event]);
     await until(() => at('/dup').length === 1, 10_000, 'dup webhook');
     await new Promise((r) => setTimeout(r, 1500));
     expect(at('/dup')).toHaveLength(1);

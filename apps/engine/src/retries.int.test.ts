@@ -1,63 +1,46 @@
 import { deadLetters, withTenant } from '@tripwire/db';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestTenant,
-  publish,
-  type Receiver,
-  startReceiver,
-  startTestEngine,
-  type TestTenant,
-  testDb,
-  track,
-  until,
-} from '../test/fixtures.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { engineSuite } from '../test/engine-suite.ts';
+import { publish, track, until } from '../test/fixtures.ts';
 
-let t: Awaited<ReturnType<typeof startTestEngine>>;
-let receiver: Receiver;
-let tenant: TestTenant;
-const { db, close } = testDb();
+// ACTION_RETRY_LIMIT=3 in the test engine: four attempts in all, with backoff between them.
+const s = engineSuite('retries', {
+  onReceiver: (receiver) =>
+    receiver.respondWith((req, attempt) => {
+      if (req.path === '/flaky') return attempt <= 3 ? 500 : 200;
+      if (req.path === '/busy') return attempt === 1 ? 429 : 200;
+      if (req.path === '/gone') return 404;
+      if (req.path === '/down') return 503;
+      return 200;
+    }),
+});
+const { db } = s;
 const PATHS = ['flaky', 'busy', 'gone', 'down'] as const;
 
 beforeAll(async () => {
-  tenant = await createTestTenant(db);
-  receiver = await startReceiver(() => tenant.secret);
-  receiver.respondWith((req, attempt) => {
-    if (req.path === '/flaky') return attempt <= 3 ? 500 : 200;
-    if (req.path === '/busy') return attempt === 1 ? 429 : 200;
-    if (req.path === '/gone') return 404;
-    if (req.path === '/down') return 503;
-    return 200;
-  });
-  // ACTION_RETRY_LIMIT=3 in the test engine: four attempts in all, with backoff between them.
-  t = await startTestEngine('retries');
   for (const path of PATHS) {
-    await publish(db, tenant.tenantId, {
+    await publish(db, s.tenant.tenantId, {
       name: `Deliver to ${path}`,
       nodes: [
         { id: 'start', type: 'trigger.event', config: { event: `deliver_${path}` } },
-        { id: 'hook', type: 'action.webhook', config: { url: `${receiver.url}/${path}`, body: { path } } },
+        { id: 'hook', type: 'action.webhook', config: { url: `${s.receiver.url}/${path}`, body: { path } } },
       ],
       edges: [{ source: 'start', target: 'hook' }],
     });
   }
   await until(
-    () => PATHS.every((p) => t.engine.cache.route(tenant.tenantId, `deliver_${p}`)),
+    () => PATHS.every((p) => s.t.engine.cache.route(s.tenant.tenantId, `deliver_${p}`)),
     5000,
     'workflows loaded',
   );
-  await t.produce(PATHS.map((p) => track(tenant.tenantId, 'u', `deliver_${p}`)));
-});
-afterAll(async () => {
-  await t?.stop();
-  await receiver?.close();
-  await close();
+  await s.t.produce(PATHS.map((p) => track(s.tenant.tenantId, 'u', `deliver_${p}`)));
 });
 
-const delivered = (path: string) => receiver.received.filter((r) => r.path === `/${path}`);
+const delivered = (path: string) => s.at(`/${path}`);
 const deadLettersNow = () =>
-  withTenant(db, tenant.tenantId, (tx) =>
-    tx.select().from(deadLetters).where(eq(deadLetters.tenantId, tenant.tenantId)),
+  withTenant(db, s.tenant.tenantId, (tx) =>
+    tx.select().from(deadLetters).where(eq(deadLetters.tenantId, s.tenant.tenantId)),
   );
 
 describe('action retries and dead letters (real pg-boss)', () => {
@@ -68,7 +51,7 @@ describe('action retries and dead letters (real pg-boss)', () => {
       'flaky delivery',
     );
     expect(hit?.verified).toBe(true);
-    expect(receiver.attempts.get(String(hit?.headers['webhook-id']))).toBe(4);
+    expect(s.receiver.attempts.get(String(hit?.headers['webhook-id']))).toBe(4);
     expect(delivered('flaky')).toHaveLength(1);
   });
 
@@ -78,7 +61,7 @@ describe('action retries and dead letters (real pg-boss)', () => {
       30_000,
       'busy delivery',
     );
-    expect(receiver.attempts.get(String(hit?.headers['webhook-id']))).toBe(2);
+    expect(s.receiver.attempts.get(String(hit?.headers['webhook-id']))).toBe(2);
   });
 
   it('dead-letters a permanent failure at once and a persistent 5xx after its retries, with the reason', async () => {
