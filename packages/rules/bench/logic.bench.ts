@@ -1,10 +1,13 @@
 // Evaluations per second of compileLogic vs json-logic-js over the same 500 different rules and
 // 300 contexts, warm, in one process, with interleaved rounds so neither side gets a quieter machine.
+// A third contender is a yardstick: the same rules hand-written as plain JavaScript (plain-js.ts),
+// i.e. how fast V8 runs these conditions with no JSON Logic semantics at all.
 // Run: npm run bench -w @tripwire/rules
 import jsonLogic from 'json-logic-js';
 import { generateSource } from '../src/logic/codegen.ts';
 import { compileLogic } from '../src/logic/compile.ts';
 import { defaultOperators } from '../src/logic/operators.ts';
+import { plainFunction } from './plain-js.ts';
 import { countShapes, generateContexts, generateRules } from './rule-gen.ts';
 
 const RULES = 500;
@@ -19,6 +22,8 @@ const ROUND_MS = 400;
 const rules = generateRules(RULES, 20_240_601);
 const contexts = generateContexts(CONTEXTS, 7);
 const compiled = rules.map((rule) => compileLogic(rule));
+// The yardstick: the same rules as hand-written JavaScript without JSON Logic's semantics.
+const plain = rules.map((rule) => plainFunction(rule));
 const reference = (rule: unknown, data: unknown): unknown => jsonLogic.apply(rule as jsonLogic.RulesLogic, data);
 
 // Sanity: both engines agree on every pairing before anything is timed.
@@ -29,6 +34,10 @@ for (let i = 0; i < RULES; i++) {
   }
 }
 if (mismatches > 0) throw new Error(`compileLogic and json-logic-js disagree on ${mismatches} evaluations`);
+let plainAgrees = 0;
+for (let i = 0; i < RULES; i++) {
+  for (const data of contexts) if (!plain[i]?.(data) === !reference(rules[i], data)) plainAgrees++;
+}
 
 type Pass = (offset: number) => number;
 
@@ -45,6 +54,18 @@ const compiledPass: Pass = (offset) => {
   let start = offset % CONTEXTS;
   for (let i = 0; i < RULES; i++) {
     const fn = compiled[i] as (d: unknown) => unknown;
+    for (let c = start; c < start + SPAN; c += STRIDE) if (fn(extended[c])) hits++;
+    if (++start === CONTEXTS) start = 0;
+  }
+  return hits;
+};
+
+// A copy of compiledPass, so that each pass has its own call site and feedback.
+const plainPass: Pass = (offset) => {
+  let hits = 0;
+  let start = offset % CONTEXTS;
+  for (let i = 0; i < RULES; i++) {
+    const fn = plain[i] as (d: unknown) => unknown;
     for (let c = start; c < start + SPAN; c += STRIDE) if (fn(extended[c])) hits++;
     if (++start === CONTEXTS) start = 0;
   }
@@ -82,19 +103,23 @@ const millions = (n: number): string => `${(n / 1e6).toFixed(2)}M`;
 for (let r = 0; r < WARMUP_ROUNDS; r++) {
   round(referencePass);
   round(compiledPass);
+  round(plainPass);
 }
 
-const totals = { compiled: { evals: 0, ms: 0 }, reference: { evals: 0, ms: 0 } };
+const totals = { compiled: { evals: 0, ms: 0 }, reference: { evals: 0, ms: 0 }, plain: { evals: 0, ms: 0 } };
 let checksum = 0;
 const perRound: string[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   const a = round(referencePass);
   const b = round(compiledPass);
+  const c = round(plainPass);
   totals.reference.evals += a.evals;
   totals.reference.ms += a.ms;
   totals.compiled.evals += b.evals;
   totals.compiled.ms += b.ms;
-  checksum += a.hits + b.hits;
+  totals.plain.evals += c.evals;
+  totals.plain.ms += c.ms;
+  checksum += a.hits + b.hits + c.hits;
   perRound.push(`${millions(perSecond(b))}/${millions(perSecond(a))}`);
 }
 
@@ -114,6 +139,13 @@ console.log(
   `compileLogic         ${fmt(compiledRate).padStart(14)} evals/s  ${(1e9 / compiledRate).toFixed(0)} ns/eval`,
 );
 console.log(`ratio                ${(compiledRate / referenceRate).toFixed(1)}x`);
+const plainRate = perSecond(totals.plain);
+console.log(
+  `yardstick: the same rules hand-written as plain JavaScript, without JSON Logic semantics (bench/plain-js.ts; same truthiness as json-logic-js on ${plainAgrees.toLocaleString('en-US')} of ${(RULES * CONTEXTS).toLocaleString('en-US')} pairings)`,
+);
+console.log(
+  `plain JavaScript     ${fmt(plainRate).padStart(14)} evals/s  ${(1e9 / plainRate).toFixed(0)} ns/eval  ${(plainRate / referenceRate).toFixed(1)}x json-logic-js; compileLogic runs at ${((compiledRate / plainRate) * 100).toFixed(0)}% of its speed`,
+);
 
 // For comparison with published single-rule figures: the first rule alone, same contexts.
 const oneRule = rules[0];
