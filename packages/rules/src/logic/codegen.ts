@@ -21,8 +21,10 @@ export type LoopOperator = 'filter' | 'map' | 'all' | 'none' | 'some' | 'reduce'
 
 export interface FunctionScope {
   temps: string[];
-  /** Hoisted reads of path prefixes ("event", "event.properties") shared by the rule's vars. */
+  /** Path prefixes ("event", "event.properties") shared by the rule's vars, by segments. */
   prefixes: Map<string, string>;
+  /** Each non-root prefix's name with its read (in terms of its parent) and depth; see `finish`. */
+  prefixReads: { name: string; read: string; depth: number }[];
   hoisted: string[];
   /** Leaf reads of this function by code, each with its id; see `load`. */
   loads: Map<string, number>;
@@ -103,18 +105,22 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
       const existing = scope.prefixes.get(id);
       if (existing !== undefined) return existing;
       const name = `o${prefixCounter++}`;
-      // A prefix holds the object to read from, or `E` (an empty null-prototype object) where
+      // A prefix is the object to read from, or `E` (an empty null-prototype object) where
       // json-logic-js would stop at null/undefined: reading any key of `E` gives undefined, which
-      // is json-logic-js's "not found", so leaf reads need no null check of their own. Property
-      // reads on data are pure, so reading a prefix that a short-circuit would have skipped is
-      // unobservable; reading it once instead of per `var` is the point.
-      const read =
-        segments.length === 0
-          ? 'd'
-          : `${g.prefix(scope, segments.slice(0, -1))}${g.member(segments[segments.length - 1] as string)}`;
-      scope.hoisted.push(`${name} = ${read} ?? ${g.helper('E')}`);
-      scope.prefixes.set(id, name);
-      return name;
+      // is json-logic-js's "not found", so leaf reads need no null check of their own. The data
+      // itself is taken once per call; every other prefix is a placeholder that `finish` turns
+      // into a read where it is first needed, memoised when several reads share it.
+      if (segments.length === 0) {
+        scope.hoisted.push(`${name} = d ?? ${g.helper('E')}`);
+        scope.prefixes.set(id, name);
+        return name;
+      }
+      const parent = g.prefix(scope, segments.slice(0, -1));
+      const read = `${parent}${g.member(segments[segments.length - 1] as string)} ?? ${g.helper('E')}`;
+      scope.prefixReads.push({ name, read, depth: segments.length });
+      const placeholder = `${PREFIX}${name}${PREFIX}`;
+      scope.prefixes.set(id, placeholder);
+      return placeholder;
     },
     member(segment) {
       const name = memberName(segment);
@@ -201,26 +207,38 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
   };
 
   // `finish` turns a function's finished statement(s) into its body: declarations first, then the
-  // statement with each load placeholder replaced. A read that occurs once is emitted as is; one
+  // statement with each placeholder replaced. A leaf read that occurs once is emitted as is; one
   // that occurs more often reads into `r<id>` the first time it runs and reuses it afterwards
   // (`U` marks "not read yet"). Which occurrence runs first depends on short-circuits, so every
   // occurrence tests; TurboFan folds the test where no other occurrence can have run yet, and
-  // the others cost a pointer compare, far less than a megamorphic read. Reads of data are pure,
-  // so reading once instead of again gives the same value.
+  // the others cost a pointer compare, far less than a megamorphic read. Prefixes (`o1`: the
+  // object at `event.properties`) are memoised the same way, deepest first, so an object is read
+  // where json-logic-js first reads it, never earlier: a getter or proxy that throws is reached
+  // exactly when json-logic-js reaches it. Reading once instead of again assumes reads have no
+  // effects, which holds for data (anything JSON.parse, structuredClone or jsonb produces).
   const body = (rule: unknown): { expr: Expr; finish: (statement: string) => string } => {
-    const scope: FunctionScope = { temps: [], prefixes: new Map(), hoisted: [], loads: new Map() };
+    const scope: FunctionScope = { temps: [], prefixes: new Map(), prefixReads: [], hoisted: [], loads: new Map() };
     const expr = g.gen(rule, scope);
     const finish = (statement: string): string => {
       const counts = new Map<string, number>();
       for (const [, id] of statement.matchAll(LOADS)) counts.set(id as string, (counts.get(id as string) ?? 0) + 1);
       const memos: string[] = [];
-      const text = statement.replace(LOADS, (_, id: string) => {
+      const memo = (name: string, read: string): string => {
+        if (!memos.includes(name)) memos.push(name);
+        return `(${name} !== ${g.helper('U')} ? ${name} : (${name} = ${read}))`;
+      };
+      let text = statement.replace(LOADS, (_, id: string) => {
         const code = loads[Number(id)] as string;
         if (!shareReads || (counts.get(id) ?? 0) < 2) return code;
-        const r = `r${id}`;
-        if (!memos.includes(r)) memos.push(r);
-        return `(${r} !== ${g.helper('U')} ? ${r} : (${r} = ${code}))`;
+        return memo(`r${id}`, code);
       });
+      // Deepest first: expanding a prefix writes its parent's placeholder, once per occurrence.
+      const prefixes = [...scope.prefixReads].sort((a, b) => b.depth - a.depth);
+      for (const { name, read } of prefixes) {
+        const placeholder = `${PREFIX}${name}${PREFIX}`;
+        const uses = text.split(placeholder).length - 1;
+        text = text.replaceAll(placeholder, uses > 1 ? memo(name, read) : `(${read})`);
+      }
       const names = [...scope.hoisted, ...scope.temps, ...memos.map((r) => `${r} = U`)];
       return `${names.length ? `let ${names.join(', ')}; ` : ''}${text}`;
     };
@@ -259,7 +277,7 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
   });
   lines.push(...functions, `return function rule(d) { ${mainBody} };`);
   const source = lines.join('\n');
-  if (source.includes(LOAD)) throw new Error('Unresolved read placeholder in generated source');
+  if (source.includes(LOAD) || source.includes(PREFIX)) throw new Error('Unresolved placeholder in generated source');
   return { source, helpers: [...helpers], constants, returnsReferences };
 }
 
@@ -280,9 +298,10 @@ function internalize(value: string): string {
   return Object.keys({ [value]: 0 })[0] ?? value;
 }
 
-// Placeholders for leaf reads (`#12#`); `#` occurs nowhere else in generated source (rule text
-// only ever appears there as identifier characters).
+// Placeholders for leaf reads (`#12#`) and prefixes (`@o3@`); `#` and `@` occur nowhere else in
+// generated source (rule text only ever appears there as identifier characters).
 const LOAD = '#';
+const PREFIX = '@';
 const LOADS = /#(\d+)#/g;
 
 export function exprKinds(exprs: Expr[]): Kind {

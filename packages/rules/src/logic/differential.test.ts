@@ -236,6 +236,63 @@ describe('differential: compileLogic/applyLogic vs json-logic-js', () => {
     }
   });
 
+  it('agree when an object on a path cannot be read: the exception comes exactly where json-logic-js reaches it', () => {
+    const revoked = (): object => {
+      const { proxy, revoke } = Proxy.revocable({}, {});
+      revoke();
+      return proxy;
+    };
+    // Each context with one of its objects unreadable: a throwing getter or a revoked proxy.
+    const unreadable = (c: Record<string, Record<string, unknown>>, where: string, kind: number): unknown => {
+      const poison = (target: Record<string, unknown>, key: string): Record<string, unknown> => {
+        const copy = { ...target };
+        if (kind === 0) {
+          Object.defineProperty(copy, key, {
+            enumerable: true,
+            get() {
+              throw new Error(`${key} is not readable`);
+            },
+          });
+        } else copy[key] = revoked();
+        return copy;
+      };
+      if (where === 'event.properties') return { ...c, event: poison(c.event ?? {}, 'properties') };
+      return poison(c, where);
+    };
+    const rules = generateRules(200, 3);
+    const contexts = generateContexts(20, 4) as Record<string, Record<string, unknown>>[];
+    let throws = 0;
+    let values = 0;
+    for (const r of rules) {
+      const fn = compileLogic(r);
+      for (const c of contexts) {
+        for (const where of ['event', 'trigger', 'user', 'event.properties']) {
+          for (const kind of [0, 1]) {
+            const d = unreadable(c, where, kind);
+            const expected = reference(r, d);
+            if (expected.ok) values++;
+            else throws++;
+            expect(
+              sameOutcome(
+                expected,
+                outcome(() => fn(d)),
+              ),
+              `${JSON.stringify(r)} with ${where}`,
+            ).toBe(true);
+            expect(
+              sameOutcome(
+                expected,
+                outcome(() => applyLogic(r, d)),
+              ),
+            ).toBe(true);
+          }
+        }
+      }
+    }
+    // Both happen often: rules that short-circuit before the object and rules that reach it.
+    expect(Math.min(throws, values)).toBeGreaterThan(1000);
+  });
+
   it("agree on the benchmark's realistic rules and contexts", () => {
     const rules = generateRules(200, 1);
     const contexts = generateContexts(40, 2);
