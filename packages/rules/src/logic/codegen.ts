@@ -249,14 +249,15 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
   // shared helper (a megamorphic call site). `d` is the item: the item is the rule's data scope.
   const loopSource = (name: string, op: LoopOperator, rule: unknown): string => {
     const { expr, finish } = body(rule);
-    const each = (statement: string): string =>
-      `for (let i = 0; i < a.length; i++) { const d = a[i]; ${finish(statement)} }`;
+    // filter and map skip holes like json-logic-js's Array.prototype.filter/map (see runtime.ts).
+    const each = (statement: string, holes = false): string =>
+      `for (let i = 0; i < a.length; i++) { ${holes ? 'if (!(i in a)) continue; ' : ''}const d = a[i]; ${finish(statement)} }`;
     const guard = (empty: string): string => `if (!Array.isArray(a) || !a.length) return ${empty}; `;
     switch (op) {
       case 'filter':
-        return `function ${name}(a) { if (!Array.isArray(a)) return []; const out = []; ${each(`if (${g.truthy(expr)}) out.push(d);`)} return out; }`;
+        return `function ${name}(a) { if (!Array.isArray(a)) return []; const out = []; ${each(`if (${g.truthy(expr)}) out.push(d);`, true)} return out; }`;
       case 'map':
-        return `function ${name}(a) { if (!Array.isArray(a)) return []; const out = new Array(a.length); ${each(`out[i] = ${expr.code};`)} return out; }`;
+        return `function ${name}(a) { if (!Array.isArray(a)) return []; const out = new Array(a.length); ${each(`out[i] = ${expr.code};`, true)} return out; }`;
       case 'all':
         return `function ${name}(a) { ${guard('false')}${each(`if (!${g.truthy(expr)}) return false;`)} return true; }`;
       case 'none':

@@ -32,8 +32,27 @@ const scalar = fc.oneof(
   fc.constantFrom(...STRINGS),
 );
 
+// Values only JavaScript callers can pass (JSON has none of them), so that no shortcut assumes JSON.
+const exotic = fc.constantFrom<unknown>(
+  undefined,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  10n,
+  Symbol('s'),
+  () => 1,
+  new Date(0),
+  Object.create(null),
+  Object.assign(Object.create(null), { a: 1 }),
+  // biome-ignore lint/suspicious/noSparseArray: a hole is the point
+  [, 1],
+  [undefined],
+  { valueOf: () => 3 },
+  new Map(),
+  new String('a'),
+);
+
 const data = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, scalar, tie('array'), tie('object')),
+  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, scalar, exotic, tie('array'), tie('object')),
   array: fc.array(tie('value'), { maxLength: 4 }),
   object: fc.dictionary(fc.constantFrom(...KEYS), tie('value'), { maxKeys: 4 }),
 })).value;
@@ -238,6 +257,17 @@ describe('differential: compileLogic/applyLogic vs json-logic-js', () => {
       // An undefined array item is the item rule's data, not the outer data.
       [{ filter: [[{ and: [] }], { missing_some: [1, ['constructor']] }] }, ''],
       [{ map: [[null, { and: [] }], { var: 'length' }] }, 'abc'],
+      // join's ToString throws for a Symbol; String() does not.
+      [{ cat: ['x', { var: 'a' }] }, { a: Symbol('s') }],
+      // filter, map and reduce skip holes (Array.prototype methods); all/none/some visit them.
+      // biome-ignore lint/suspicious/noSparseArray: a hole is the point
+      [{ filter: [{ var: '' }, { '!': { var: '' } }] }, [, 0]],
+      // biome-ignore lint/suspicious/noSparseArray: a hole is the point
+      [{ map: [{ var: '' }, 1] }, [, 0]],
+      // biome-ignore lint/suspicious/noSparseArray: a hole is the point
+      [{ reduce: [{ var: '' }, { '+': [{ var: 'accumulator' }, 1] }, 0] }, [, 0]],
+      // biome-ignore lint/suspicious/noSparseArray: a hole is the point
+      [{ all: [{ var: '' }, { '!': { var: '' } }] }, [, 0]],
     ];
     for (const [r, d] of cases) expectReferenceOutcome(r, d, (x) => compileLogic(r)(x));
   });

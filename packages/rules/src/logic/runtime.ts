@@ -39,8 +39,9 @@ export function cat(...parts: unknown[]): string {
   return parts.join('');
 }
 
+/** `cat`'s conversion of one part: Array.prototype.join's ToString, which throws for a Symbol (String() does not). */
 export function toText(value: unknown): string {
-  return value == null ? '' : typeof value === 'string' ? value : String(value);
+  return value == null ? '' : typeof value === 'string' ? value : `${value as string}`;
 }
 
 export function substr(source: unknown, start: unknown, end: unknown): string {
@@ -91,42 +92,44 @@ export function logValue(value: unknown): unknown {
   return value;
 }
 
+// filter, map and reduce skip an array's holes, as json-logic-js's Array.prototype methods do
+// (map keeps them in its result); all, none and some visit them as undefined, like its loops.
 export function filterOp(items: unknown, fn: (d: unknown) => unknown): unknown[] {
   if (!Array.isArray(items)) return [];
   const out: unknown[] = [];
-  for (const item of items) if (truthy(fn(item))) out.push(item);
+  for (let i = 0; i < items.length; i++) if (i in items && truthy(fn(items[i]))) out.push(items[i]);
   return out;
 }
 
 export function mapOp(items: unknown, fn: (d: unknown) => unknown): unknown[] {
   if (!Array.isArray(items)) return [];
   const out: unknown[] = new Array(items.length);
-  for (let i = 0; i < items.length; i++) out[i] = fn(items[i]);
+  for (let i = 0; i < items.length; i++) if (i in items) out[i] = fn(items[i]);
   return out;
 }
 
 export function reduceOp(items: unknown, fn: (d: unknown) => unknown, initial: unknown): unknown {
   if (!Array.isArray(items)) return initial;
   let accumulator = initial;
-  for (const current of items) accumulator = fn({ current, accumulator });
+  for (let i = 0; i < items.length; i++) if (i in items) accumulator = fn({ current: items[i], accumulator });
   return accumulator;
 }
 
 export function allOp(items: unknown, fn: (d: unknown) => unknown): boolean {
   if (!Array.isArray(items) || !items.length) return false;
-  for (const item of items) if (!truthy(fn(item))) return false;
+  for (let i = 0; i < items.length; i++) if (!truthy(fn(items[i]))) return false;
   return true;
 }
 
 export function noneOp(items: unknown, fn: (d: unknown) => unknown): boolean {
   if (!Array.isArray(items) || !items.length) return true;
-  for (const item of items) if (truthy(fn(item))) return false;
+  for (let i = 0; i < items.length; i++) if (truthy(fn(items[i]))) return false;
   return true;
 }
 
 export function someOp(items: unknown, fn: (d: unknown) => unknown): boolean {
   if (!Array.isArray(items) || !items.length) return false;
-  for (const item of items) if (truthy(fn(item))) return true;
+  for (let i = 0; i < items.length; i++) if (truthy(fn(items[i]))) return true;
   return false;
 }
 
