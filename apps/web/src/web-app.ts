@@ -18,6 +18,7 @@ import { createIngestService } from './ingest/ingest-service.ts';
 import { createEventProducer } from './kafka/producer.ts';
 import type { Logger } from './logger.ts';
 import { contextFactory } from './trpc/context.ts';
+import { TRPC_MAX_BATCH } from './trpc/limits.ts';
 import { appRouter } from './trpc/router.ts';
 
 /**
@@ -29,6 +30,7 @@ export function createWebApp(env: WebEnv, logger: Logger) {
     connectionString: env.DATABASE_URL,
     max: 10,
     applicationName: 'tripwire-web',
+    connectionTimeoutMillis: 10_000,
   });
   const producer = createEventProducer({
     brokers: env.KAFKA_BROKERS,
@@ -85,6 +87,7 @@ export function createWebApp(env: WebEnv, logger: Logger) {
     createExpressMiddleware({
       router: appRouter,
       createContext,
+      maxBatchSize: TRPC_MAX_BATCH,
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, path }, 'trpc error');
       },

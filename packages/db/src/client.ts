@@ -10,6 +10,11 @@ export interface DbOptions {
   /** Pool size; Postgres connections are the scarce resource, keep it small per process. */
   max?: number;
   applicationName?: string;
+  /**
+   * How long a query may wait for a free pooled connection before it fails (0: forever). Request
+   * handlers set it, so an exhausted pool answers with an error instead of hanging.
+   */
+  connectionTimeoutMillis?: number;
 }
 
 export interface DbHandle {
@@ -18,8 +23,13 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export function createDb({ connectionString, max = 10, applicationName = 'tripwire' }: DbOptions): DbHandle {
-  const pool = new pg.Pool({ connectionString, max, application_name: applicationName });
+export function createDb({
+  connectionString,
+  max = 10,
+  applicationName = 'tripwire',
+  connectionTimeoutMillis = 0,
+}: DbOptions): DbHandle {
+  const pool = new pg.Pool({ connectionString, max, application_name: applicationName, connectionTimeoutMillis });
   // An idle client that loses its connection emits 'error' on the pool; without a listener
   // that would crash the process. The next query simply gets a fresh connection.
   pool.on('error', () => {});

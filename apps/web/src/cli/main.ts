@@ -101,12 +101,16 @@ try {
       const parsed = workflowDocumentSchema.safeParse(raw);
       if (!parsed.success)
         throw new UsageError(`${args[0]} is not a workflow document v1:\n${z.prettifyError(parsed.error)}`);
-      const id = await createWorkflow(db, { tenantId: tenant, document: parsed.data, actor: { apiKeyPrefix: 'cli' } });
+      const id = await withTenant(db, tenant, (tx) =>
+        createWorkflow(tx, { tenantId: tenant, document: parsed.data, actor: { apiKeyPrefix: 'cli' } }),
+      );
       let version: number | undefined;
       if (values.publish) {
         try {
-          version = (await publishWorkflow(db, { tenantId: tenant, workflowId: id, actor: { apiKeyPrefix: 'cli' } }))
-            ?.version;
+          const published = await withTenant(db, tenant, (tx) =>
+            publishWorkflow(tx, { tenantId: tenant, workflowId: id, actor: { apiKeyPrefix: 'cli' } }),
+          );
+          version = published?.version;
         } catch (error) {
           if (!(error instanceof PublishRejected)) throw error;
           print({ id, published: false, errors: error.errors });
@@ -120,7 +124,8 @@ try {
     case 'workflow:export': {
       const id = z.uuid().safeParse(args[0]);
       if (!id.success) throw new UsageError('workflow:export needs the workflow id (a UUID)');
-      const wf = await getWorkflow(db, { tenantId: tenantId(), workflowId: id.data });
+      const tenant = tenantId();
+      const wf = await withTenant(db, tenant, (tx) => getWorkflow(tx, { tenantId: tenant, workflowId: id.data }));
       if (!wf) throw new UsageError('No such workflow in this tenant');
       print(wf.draft);
       break;

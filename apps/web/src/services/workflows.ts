@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type Database, type TenantTx, users, withTenant, workflows, workflowVersions } from '@tripwire/db';
+import { type TenantTx, users, workflows, workflowVersions } from '@tripwire/db';
 import { compileWorkflow, type RuleValidationError, validateWorkflow, type WorkflowDocument } from '@tripwire/rules';
 import { and, desc, eq, max, sql } from 'drizzle-orm';
+
+// Every function runs in the caller's tenant transaction (`withTenant`, or a tRPC procedure's
+// `ctx.tx`), so a request holds one pooled connection: a service that opened its own transaction
+// inside a procedure's would need a second one, and a batch of such calls could take the whole
+// pool and wait on itself forever.
 
 export type WorkflowStatus = 'draft' | 'published' | 'changed';
 
@@ -45,19 +50,16 @@ function withStatus<T extends SummaryRow>({ draftMatchesActive, ...row }: T) {
 const byId = (tenantId: string, workflowId: string) =>
   and(eq(workflows.tenantId, tenantId), eq(workflows.id, workflowId));
 
-export function listWorkflows(db: Database, { tenantId }: { tenantId: string }) {
-  return withTenant(db, tenantId, async (tx) =>
-    (
-      await tx
-        .select(summary)
-        .from(workflows)
-        .where(eq(workflows.tenantId, tenantId))
-        .orderBy(desc(workflows.updatedAt))
-    ).map(withStatus),
-  );
+export async function listWorkflows(tx: TenantTx, { tenantId }: { tenantId: string }) {
+  const rows = await tx
+    .select(summary)
+    .from(workflows)
+    .where(eq(workflows.tenantId, tenantId))
+    .orderBy(desc(workflows.updatedAt));
+  return rows.map(withStatus);
 }
 
-async function findWorkflow(tx: TenantTx, tenantId: string, workflowId: string) {
+export async function getWorkflow(tx: TenantTx, { tenantId, workflowId }: { tenantId: string; workflowId: string }) {
   const [row] = await tx
     .select({ ...summary, draft: workflows.draft })
     .from(workflows)
@@ -65,46 +67,36 @@ async function findWorkflow(tx: TenantTx, tenantId: string, workflowId: string) 
   return row ? withStatus(row) : null;
 }
 
-export function getWorkflow(db: Database, { tenantId, workflowId }: { tenantId: string; workflowId: string }) {
-  return withTenant(db, tenantId, (tx) => findWorkflow(tx, tenantId, workflowId));
-}
-
 export async function createWorkflow(
-  db: Database,
+  tx: TenantTx,
   { tenantId, document, actor }: { tenantId: string; document: WorkflowDocument; actor: Actor },
 ) {
   const id = randomUUID();
-  await withTenant(db, tenantId, (tx) =>
-    tx.insert(workflows).values({
-      tenantId,
-      id,
-      name: document.name,
-      description: document.description ?? null,
-      draft: document,
-      createdBy: actor.userId ?? null,
-    }),
-  );
+  await tx.insert(workflows).values({
+    tenantId,
+    id,
+    name: document.name,
+    description: document.description ?? null,
+    draft: document,
+    createdBy: actor.userId ?? null,
+  });
   return id;
 }
 
 export async function updateDraft(
-  db: Database,
+  tx: TenantTx,
   { tenantId, workflowId, document }: { tenantId: string; workflowId: string; document: WorkflowDocument },
 ) {
-  const rows = await withTenant(db, tenantId, (tx) =>
-    tx
-      .update(workflows)
-      .set({ name: document.name, description: document.description ?? null, draft: document, updatedAt: new Date() })
-      .where(byId(tenantId, workflowId))
-      .returning({ id: workflows.id }),
-  );
+  const rows = await tx
+    .update(workflows)
+    .set({ name: document.name, description: document.description ?? null, draft: document, updatedAt: new Date() })
+    .where(byId(tenantId, workflowId))
+    .returning({ id: workflows.id });
   return rows.length > 0;
 }
 
-export async function deleteWorkflow(db: Database, { tenantId, workflowId }: { tenantId: string; workflowId: string }) {
-  const rows = await withTenant(db, tenantId, (tx) =>
-    tx.delete(workflows).where(byId(tenantId, workflowId)).returning({ id: workflows.id }),
-  );
+export async function deleteWorkflow(tx: TenantTx, { tenantId, workflowId }: { tenantId: string; workflowId: string }) {
+  const rows = await tx.delete(workflows).where(byId(tenantId, workflowId)).returning({ id: workflows.id });
   return rows.length > 0;
 }
 
@@ -113,96 +105,92 @@ export async function deleteWorkflow(db: Database, { tenantId, workflowId }: { t
  * The row lock serialises concurrent publishes of one workflow; the trigger on active_version
  * notifies the engines when the transaction commits.
  */
-export function publishWorkflow(
-  db: Database,
+export async function publishWorkflow(
+  tx: TenantTx,
   { tenantId, workflowId, actor }: { tenantId: string; workflowId: string; actor: Actor },
 ) {
-  return withTenant(db, tenantId, async (tx) => {
-    const [current] = await tx
-      .select({ draft: workflows.draft })
-      .from(workflows)
-      .where(byId(tenantId, workflowId))
-      .for('update');
-    if (!current) return null;
-    const errors = validateWorkflow(current.draft);
-    if (errors.length > 0) throw new PublishRejected(errors);
-    const plan = compileWorkflow(current.draft);
-    const [latest] = await tx
-      .select({ version: max(workflowVersions.version) })
-      .from(workflowVersions)
-      .where(and(eq(workflowVersions.tenantId, tenantId), eq(workflowVersions.workflowId, workflowId)));
-    const version = (latest?.version ?? 0) + 1;
-    await tx.insert(workflowVersions).values({
-      tenantId,
-      workflowId,
-      version,
-      document: current.draft,
-      plan,
-      compilerVersion: String(plan.compilerVersion),
-      publishedBy: actor.userId ?? null,
-      publishedByKey: actor.apiKeyPrefix ?? null,
-    });
-    await tx.update(workflows).set({ activeVersion: version }).where(byId(tenantId, workflowId));
-    return { version };
+  const [current] = await tx
+    .select({ draft: workflows.draft })
+    .from(workflows)
+    .where(byId(tenantId, workflowId))
+    .for('update');
+  if (!current) return null;
+  const errors = validateWorkflow(current.draft);
+  if (errors.length > 0) throw new PublishRejected(errors);
+  const plan = compileWorkflow(current.draft);
+  const [latest] = await tx
+    .select({ version: max(workflowVersions.version) })
+    .from(workflowVersions)
+    .where(and(eq(workflowVersions.tenantId, tenantId), eq(workflowVersions.workflowId, workflowId)));
+  const version = (latest?.version ?? 0) + 1;
+  await tx.insert(workflowVersions).values({
+    tenantId,
+    workflowId,
+    version,
+    document: current.draft,
+    plan,
+    compilerVersion: String(plan.compilerVersion),
+    publishedBy: actor.userId ?? null,
+    publishedByKey: actor.apiKeyPrefix ?? null,
   });
+  await tx.update(workflows).set({ activeVersion: version }).where(byId(tenantId, workflowId));
+  return { version };
 }
 
 export async function unpublishWorkflow(
-  db: Database,
+  tx: TenantTx,
   { tenantId, workflowId }: { tenantId: string; workflowId: string },
 ) {
-  const rows = await withTenant(db, tenantId, (tx) =>
-    tx.update(workflows).set({ activeVersion: null }).where(byId(tenantId, workflowId)).returning({ id: workflows.id }),
-  );
+  const rows = await tx
+    .update(workflows)
+    .set({ activeVersion: null })
+    .where(byId(tenantId, workflowId))
+    .returning({ id: workflows.id });
   return rows.length > 0;
 }
 
-export function listVersions(db: Database, { tenantId, workflowId }: { tenantId: string; workflowId: string }) {
-  return withTenant(db, tenantId, async (tx) => {
-    const [wf] = await tx
-      .select({ activeVersion: workflows.activeVersion })
-      .from(workflows)
-      .where(byId(tenantId, workflowId));
-    if (!wf) return null;
-    const rows = await tx
-      .select({
-        version: workflowVersions.version,
-        publishedAt: workflowVersions.publishedAt,
-        publishedBy: workflowVersions.publishedBy,
-        publishedByEmail: users.email,
-        publishedByKey: workflowVersions.publishedByKey,
-        compilerVersion: workflowVersions.compilerVersion,
-      })
-      .from(workflowVersions)
-      .leftJoin(users, eq(users.id, workflowVersions.publishedBy))
-      .where(and(eq(workflowVersions.tenantId, tenantId), eq(workflowVersions.workflowId, workflowId)))
-      .orderBy(desc(workflowVersions.version));
-    return rows.map((r) => ({ ...r, active: r.version === wf.activeVersion }));
-  });
+export async function listVersions(tx: TenantTx, { tenantId, workflowId }: { tenantId: string; workflowId: string }) {
+  const [wf] = await tx
+    .select({ activeVersion: workflows.activeVersion })
+    .from(workflows)
+    .where(byId(tenantId, workflowId));
+  if (!wf) return null;
+  const rows = await tx
+    .select({
+      version: workflowVersions.version,
+      publishedAt: workflowVersions.publishedAt,
+      publishedBy: workflowVersions.publishedBy,
+      publishedByEmail: users.email,
+      publishedByKey: workflowVersions.publishedByKey,
+      compilerVersion: workflowVersions.compilerVersion,
+    })
+    .from(workflowVersions)
+    .leftJoin(users, eq(users.id, workflowVersions.publishedBy))
+    .where(and(eq(workflowVersions.tenantId, tenantId), eq(workflowVersions.workflowId, workflowId)))
+    .orderBy(desc(workflowVersions.version));
+  return rows.map((r) => ({ ...r, active: r.version === wf.activeVersion }));
 }
 
 /** Makes an earlier version the one the engines run, and resets the draft to it. */
-export function rollbackWorkflow(
-  db: Database,
+export async function rollbackWorkflow(
+  tx: TenantTx,
   { tenantId, workflowId, version }: { tenantId: string; workflowId: string; version: number },
 ) {
-  return withTenant(db, tenantId, async (tx) => {
-    const [target] = await tx
-      .select({ document: workflowVersions.document })
-      .from(workflowVersions)
-      .where(
-        and(
-          eq(workflowVersions.tenantId, tenantId),
-          eq(workflowVersions.workflowId, workflowId),
-          eq(workflowVersions.version, version),
-        ),
-      );
-    if (!target) return null;
-    const document = target.document as WorkflowDocument;
-    await tx
-      .update(workflows)
-      .set({ activeVersion: version, draft: document, name: document.name, updatedAt: new Date() })
-      .where(byId(tenantId, workflowId));
-    return { version };
-  });
+  const [target] = await tx
+    .select({ document: workflowVersions.document })
+    .from(workflowVersions)
+    .where(
+      and(
+        eq(workflowVersions.tenantId, tenantId),
+        eq(workflowVersions.workflowId, workflowId),
+        eq(workflowVersions.version, version),
+      ),
+    );
+  if (!target) return null;
+  const document = target.document as WorkflowDocument;
+  await tx
+    .update(workflows)
+    .set({ activeVersion: version, draft: document, name: document.name, updatedAt: new Date() })
+    .where(byId(tenantId, workflowId));
+  return { version };
 }

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFixture, startApi } from '../../tests/support/api-fixture.ts';
 import { readSessionToken } from '../auth/session.ts';
+import { TRPC_MAX_BATCH } from './limits.ts';
 import { appRouter } from './router.ts';
 
 let api: ApiFixture;
@@ -102,6 +103,33 @@ describe('tRPC role checks (real Postgres, row-level security)', () => {
     expect(aKeys.map((k) => k.id).some((id) => bKeys.some((k) => k.id === id))).toBe(false);
     const bKey = bKeys[0]?.id as string;
     expect(await code((await a.b.caller()).keys.revoke({ id: bKey }))).toBe('NOT_FOUND');
+  });
+
+  it('serves more concurrent workflow calls than the pool has connections (one connection per call)', async () => {
+    const owner = await signedUp();
+    const caller = await owner.b.caller();
+    const { id } = await caller.workflows.create({ name: 'Pool' });
+    const document = { name: 'Pool', nodes: [], edges: [] };
+    // 30 at once against a pool of 10: a procedure that opened a second transaction inside its
+    // own would wait for a connection held by its siblings (and fail after the 10 s pool timeout).
+    const calls = Array.from({ length: 30 }, (_, i) =>
+      i % 3 === 0
+        ? caller.workflows.get({ id })
+        : i % 3 === 1
+          ? caller.workflows.saveDraft({ id, document })
+          : caller.workflows.unpublish({ id }),
+    );
+    const started = Date.now();
+    const outcomes = await Promise.allSettled(calls);
+    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(8_000);
+    // Over HTTP, one batch may hold at most TRPC_MAX_BATCH calls (and so connections).
+    const batch = (n: number) =>
+      fetch(`${api.url.replace('/v1', '/trpc/')}${Array(n).fill('auth.me').join(',')}?batch=1&input={}`);
+    expect((await batch(TRPC_MAX_BATCH)).status).toBe(200);
+    const refused = await batch(TRPC_MAX_BATCH + 1);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('Batch call exceeds maximum size');
   });
 
   it('refuses weak passwords and taken emails with readable reasons', async () => {

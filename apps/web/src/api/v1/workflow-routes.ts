@@ -1,4 +1,4 @@
-import type { Database } from '@tripwire/db';
+import { type Database, type TenantTx, withTenant } from '@tripwire/db';
 import { validateWorkflow, workflowDocumentSchema } from '@tripwire/rules';
 import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
@@ -42,20 +42,26 @@ export function workflowRoutes({ db, resolver }: { db: Database; resolver: KeyRe
   const admin = requireKey(resolver, 'admin');
   const json = express.json({ limit: MAX_DOCUMENT_BYTES });
   const actor = (res: Response): Actor => ({ apiKeyPrefix: `key:${authenticated(res).keyId}` });
+  /** Runs `fn` in a transaction acting as the key's tenant, with that tenant's id. */
+  const asKeyTenant = <T>(res: Response, fn: (tx: TenantTx, tenantId: string) => Promise<T>): Promise<T> => {
+    const { tenantId } = authenticated(res);
+    return withTenant(db, tenantId, (tx) => fn(tx, tenantId));
+  };
 
   router.get('/workflows', admin, async (_req, res) => {
-    res.json({ data: await listWorkflows(db, { tenantId: authenticated(res).tenantId }) });
+    res.json({ data: await asKeyTenant(res, (tx, tenantId) => listWorkflows(tx, { tenantId })) });
   });
 
   router.post('/workflows', json, admin, async (req, res) => {
     const document = parseDocument(req.body);
-    const id = await createWorkflow(db, { tenantId: authenticated(res).tenantId, document, actor: actor(res) });
+    const id = await asKeyTenant(res, (tx, tenantId) => createWorkflow(tx, { tenantId, document, actor: actor(res) }));
     // Drafts may be incomplete; the problems are reported now and block only publishing.
     res.status(201).json({ id, validation: validateWorkflow(document) });
   });
 
   router.get('/workflows/:id', admin, async (req, res) => {
-    const wf = await getWorkflow(db, { tenantId: authenticated(res).tenantId, workflowId: workflowId(req) });
+    const id = workflowId(req);
+    const wf = await asKeyTenant(res, (tx, tenantId) => getWorkflow(tx, { tenantId, workflowId: id }));
     if (!wf) throw notFound();
     const { draft, ...rest } = wf;
     res.json({ ...rest, document: draft, validation: validateWorkflow(draft) });
@@ -63,28 +69,24 @@ export function workflowRoutes({ db, resolver }: { db: Database; resolver: KeyRe
 
   router.put('/workflows/:id', json, admin, async (req, res) => {
     const document = parseDocument(req.body);
-    const updated = await updateDraft(db, {
-      tenantId: authenticated(res).tenantId,
-      workflowId: workflowId(req),
-      document,
-    });
+    const id = workflowId(req);
+    const updated = await asKeyTenant(res, (tx, tenantId) => updateDraft(tx, { tenantId, workflowId: id, document }));
     if (!updated) throw notFound();
     res.json({ id: req.params.id, validation: validateWorkflow(document) });
   });
 
   router.delete('/workflows/:id', admin, async (req, res) => {
-    if (!(await deleteWorkflow(db, { tenantId: authenticated(res).tenantId, workflowId: workflowId(req) })))
-      throw notFound();
+    const id = workflowId(req);
+    if (!(await asKeyTenant(res, (tx, tenantId) => deleteWorkflow(tx, { tenantId, workflowId: id })))) throw notFound();
     res.status(204).end();
   });
 
   router.post('/workflows/:id/publish', admin, async (req, res) => {
     try {
-      const published = await publishWorkflow(db, {
-        tenantId: authenticated(res).tenantId,
-        workflowId: workflowId(req),
-        actor: actor(res),
-      });
+      const id = workflowId(req);
+      const published = await asKeyTenant(res, (tx, tenantId) =>
+        publishWorkflow(tx, { tenantId, workflowId: id, actor: actor(res) }),
+      );
       if (!published) throw notFound();
       res.json(published);
     } catch (error) {
@@ -96,13 +98,15 @@ export function workflowRoutes({ db, resolver }: { db: Database; resolver: KeyRe
   });
 
   router.post('/workflows/:id/unpublish', admin, async (req, res) => {
-    if (!(await unpublishWorkflow(db, { tenantId: authenticated(res).tenantId, workflowId: workflowId(req) })))
+    const id = workflowId(req);
+    if (!(await asKeyTenant(res, (tx, tenantId) => unpublishWorkflow(tx, { tenantId, workflowId: id }))))
       throw notFound();
     res.json({ activeVersion: null });
   });
 
   router.get('/workflows/:id/versions', admin, async (req, res) => {
-    const versions = await listVersions(db, { tenantId: authenticated(res).tenantId, workflowId: workflowId(req) });
+    const id = workflowId(req);
+    const versions = await asKeyTenant(res, (tx, tenantId) => listVersions(tx, { tenantId, workflowId: id }));
     if (!versions) throw notFound();
     res.json({ data: versions });
   });
@@ -110,11 +114,10 @@ export function workflowRoutes({ db, resolver }: { db: Database; resolver: KeyRe
   router.post('/workflows/:id/rollback', json, admin, async (req, res) => {
     const body = RollbackRequest.safeParse(req.body);
     if (!body.success) throw invalid(body.error);
-    const done = await rollbackWorkflow(db, {
-      tenantId: authenticated(res).tenantId,
-      workflowId: workflowId(req),
-      version: body.data.version,
-    });
+    const id = workflowId(req);
+    const done = await asKeyTenant(res, (tx, tenantId) =>
+      rollbackWorkflow(tx, { tenantId, workflowId: id, version: body.data.version }),
+    );
     if (!done) throw new HttpError(404, 'not_found', `No version ${body.data.version} of this workflow`);
     res.json({ activeVersion: done.version });
   });

@@ -65,9 +65,9 @@ export const workflowsRouter = router({
   get: tenantProcedure('viewer')
     .input(z.object({ id }))
     .query(async ({ ctx, input }) => {
-      const wf = await getWorkflow(ctx.db, { tenantId: ctx.tenantId, workflowId: input.id });
+      const wf = await getWorkflow(ctx.tx, { tenantId: ctx.tenantId, workflowId: input.id });
       if (!wf) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such workflow' });
-      const versions = await listVersions(ctx.db, { tenantId: ctx.tenantId, workflowId: input.id });
+      const versions = await listVersions(ctx.tx, { tenantId: ctx.tenantId, workflowId: input.id });
       return { ...wf, versions: versions ?? [] };
     }),
 
@@ -75,7 +75,7 @@ export const workflowsRouter = router({
   saveDraft: tenantProcedure('editor')
     .input(z.object({ id, document: workflowDocumentSchema }))
     .mutation(async ({ ctx, input }) => {
-      const saved = await updateDraft(ctx.db, {
+      const saved = await updateDraft(ctx.tx, {
         tenantId: ctx.tenantId,
         workflowId: input.id,
         document: input.document,
@@ -123,7 +123,7 @@ export const workflowsRouter = router({
     .input(z.object({ id }))
     .mutation(async ({ ctx, input }) => {
       try {
-        const published = await publishWorkflow(ctx.db, {
+        const published = await publishWorkflow(ctx.tx, {
           tenantId: ctx.tenantId,
           workflowId: input.id,
           actor: { userId: ctx.user.id },
@@ -143,7 +143,7 @@ export const workflowsRouter = router({
   unpublish: tenantProcedure('editor')
     .input(z.object({ id }))
     .mutation(async ({ ctx, input }) => ({
-      ok: await unpublishWorkflow(ctx.db, { tenantId: ctx.tenantId, workflowId: input.id }),
+      ok: await unpublishWorkflow(ctx.tx, { tenantId: ctx.tenantId, workflowId: input.id }),
     })),
 
   version: tenantProcedure('viewer')
@@ -166,7 +166,7 @@ export const workflowsRouter = router({
   rollback: tenantProcedure('editor')
     .input(z.object({ id, version: z.number().int().min(1) }))
     .mutation(async ({ ctx, input }) => {
-      const done = await rollbackWorkflow(ctx.db, {
+      const done = await rollbackWorkflow(ctx.tx, {
         tenantId: ctx.tenantId,
         workflowId: input.id,
         version: input.version,
