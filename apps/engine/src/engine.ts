@@ -115,7 +115,13 @@ export function createEngine(env: EngineEnv, logger: Logger) {
         timeoutMs: env.WEBHOOK_TIMEOUT_MS,
         userAgent: 'Tripwire-Webhooks/1.0',
       });
-      const executors = createExecutors({ webhook, producer, logger, signingSecrets: createSecretLookup(db) });
+      const executors = createExecutors({
+        webhook,
+        producer,
+        logger,
+        ownTopics: [env.EVENTS_TOPIC, env.DLQ_TOPIC],
+        signingSecrets: createSecretLookup(db),
+      });
       const dispatcher = createActionDispatcher({
         db,
         jobs,

@@ -82,6 +82,28 @@ function hasNoControlCharacters(text: string): boolean {
 }
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+
+/**
+ * Topic prefixes no workflow may publish to: the platform's own topics (`tripwire.events`, whose
+ * messages the engines trust to name their tenant, and its dead-letter topic) and Kafka's
+ * internal ones (`__consumer_offsets`). Compared case-insensitively.
+ */
+export const RESERVED_TOPIC_PREFIXES = ['tripwire.', '__'] as const;
+
+/** Why a workflow may not publish to `topic`, or undefined when it may. */
+export function kafkaTopicProblem(topic: string): { code: string; message: string } | undefined {
+  if (!TOPIC_NAME.test(topic) || topic === '.' || topic === '..') {
+    return {
+      code: 'topic.invalid',
+      message: 'A topic name is 1–249 letters, digits, dots, underscores or hyphens',
+    };
+  }
+  const lower = topic.toLowerCase();
+  const prefix = RESERVED_TOPIC_PREFIXES.find((p) => lower.startsWith(p));
+  if (prefix) return { code: 'topic.reserved', message: `Topics starting with "${prefix}" are reserved` };
+  return undefined;
+}
 const ALLOWED_SCHEMES = ['https:', 'http:'];
 
 export const f = {
@@ -174,6 +196,15 @@ export const f = {
         }
       });
     return field(schema, 'url', { placeholder: 'https://', ...opts });
+  },
+
+  /** A Kafka topic a workflow may publish to (see RESERVED_TOPIC_PREFIXES). */
+  kafkaTopic<O extends Common<string>>(opts: O) {
+    const schema = z.string().superRefine((value, ctx) => {
+      const problem = kafkaTopicProblem(value);
+      if (problem) fail(ctx, problem.code, problem.message);
+    });
+    return field(schema, 'text', opts);
   },
 
   enum<const V extends readonly [string, ...string[]], O extends Common<V[number]>>(values: V, opts: O) {

@@ -10,6 +10,8 @@ export interface ExecutorDeps {
   webhook: ReturnType<typeof createWebhookExecutor>;
   producer: MessageProducer;
   logger: Logger;
+  /** Topics the engine consumes or dead-letters to: never an action's destination. */
+  ownTopics: readonly string[];
   /** Active Standard Webhooks secrets of a tenant (two during a rotation). */
   signingSecrets(tenantId: string): Promise<string[]>;
 }
@@ -21,7 +23,7 @@ export type Executor = (job: ActionJob, signal: AbortSignal) => Promise<Executio
  * One executor per action type, each in its own file. `satisfies Record<ActionType, Executor>`
  * makes an action type added to packages/rules without its executor here a compile error.
  */
-export function createExecutors({ webhook, producer, logger, signingSecrets }: ExecutorDeps) {
+export function createExecutors({ webhook, producer, logger, ownTopics, signingSecrets }: ExecutorDeps) {
   return {
     'action.webhook': async (job, signal) => {
       const c = job.config;
@@ -36,7 +38,7 @@ export function createExecutors({ webhook, producer, logger, signingSecrets }: E
       );
       return { status: result.status, durationMs: result.durationMs };
     },
-    'action.kafka': createKafkaExecutor(producer),
+    'action.kafka': createKafkaExecutor(producer, ownTopics),
     'action.log': createLogExecutor(logger),
   } satisfies Record<ActionType, Executor>;
 }

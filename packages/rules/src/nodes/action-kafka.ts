@@ -10,7 +10,7 @@ export const actionKafka = defineNodeType({
   icon: 'send',
   outputs: ['next'],
   config: {
-    topic: f.string({ label: 'Topic', maxLength: 249 }),
+    topic: f.kafkaTopic({ label: 'Topic', help: 'Topics starting with tripwire. or __ are reserved' }),
     key: f.template({ label: 'Key', optional: true, placeholder: '{{ event.userId }}' }),
     value: f.template({ label: 'Value', json: true, optional: true }),
   },

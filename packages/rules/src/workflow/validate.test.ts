@@ -56,6 +56,27 @@ describe('validateWorkflow', () => {
     ]);
   });
 
+  it.each([
+    ['tripwire.events', 'topic.reserved'],
+    ['Tripwire.Events.DLQ', 'topic.reserved'],
+    ['__consumer_offsets', 'topic.reserved'],
+    ['orders out', 'topic.invalid'],
+    ['..', 'topic.invalid'],
+    ['x'.repeat(250), 'topic.invalid'],
+  ])('refuses to publish to the Kafka topic %s (%s)', (topic, code) => {
+    const errors = validateWorkflow(
+      doc([trigger, { id: 'k', type: 'action.kafka', config: { topic } }], [{ source: 't', target: 'k' }]),
+    );
+    expect(errors.map((e) => [e.nodeId, e.path.join('.'), e.code])).toEqual([['k', 'nodes.1.config.topic', code]]);
+  });
+
+  it('accepts ordinary Kafka topics', () => {
+    for (const topic of ['orders', 'crm.abandoned-carts', 'team_a.tripwire.out', 'x'.repeat(249)]) {
+      const k = { id: 'k', type: 'action.kafka', config: { topic } };
+      expect(validateWorkflow(doc([trigger, k], [{ source: 't', target: 'k' }]))).toEqual([]);
+    }
+  });
+
   it('reports unknown operators in rules', () => {
     const t = { ...trigger, config: { event: 'x', filter: { or: [{ method: ['a', 'toUpperCase'] }] } } };
     expect(validateWorkflow(doc([t]))).toEqual([
