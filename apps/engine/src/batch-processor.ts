@@ -1,4 +1,4 @@
-import type { Database } from '@tripwire/db';
+import { type Database, withoutQueryValues } from '@tripwire/db';
 import { sql } from 'drizzle-orm';
 import { type EventEnvelope, parseEnvelope } from './envelope.ts';
 import type { EventEvaluator } from './event-evaluator.ts';
@@ -143,7 +143,7 @@ export function createBatchProcessor(deps: BatchProcessorDeps) {
           );
           dead.push({
             message,
-            reason: `evaluation failed: ${(error as Error).message}`,
+            reason: `evaluation failed: ${(withoutQueryValues(error) as Error).message}`,
             tenantId: envelope.tenantId,
           });
         }

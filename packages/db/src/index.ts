@@ -1,5 +1,6 @@
 export { createDb, type Database, type DbHandle, type DbOptions } from './client.ts';
 export { migrationsFolder, runMigrations } from './migrate.ts';
+export { withoutQueryValues } from './query-error.ts';
 export * from './schema/index.ts';
 export { schemaExists } from './schema-exists.ts';
 export { actAsTenant, type TenantTx, withTenant } from './tenant.ts';

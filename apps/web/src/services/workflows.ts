@@ -2,11 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { type TenantTx, users, workflows, workflowVersions } from '@tripwire/db';
 import { compileWorkflow, type RuleValidationError, validateWorkflow, type WorkflowDocument } from '@tripwire/rules';
 import { and, desc, eq, max, sql } from 'drizzle-orm';
+import { z } from 'zod';
 
 // Every function runs in the caller's tenant transaction (`withTenant`, or a tRPC procedure's
 // `ctx.tx`), so a request holds one pooled connection: a service that opened its own transaction
 // inside a procedure's would need a second one, and a batch of such calls could take the whole
 // pool and wait on itself forever.
+
+/** A published version number (a Postgres integer: larger ones could only fail in the query). */
+export const versionNumber = z.number().int().min(1).max(2_147_483_647);
 
 export type WorkflowStatus = 'draft' | 'published' | 'changed';
 

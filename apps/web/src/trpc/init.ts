@@ -7,21 +7,35 @@ import { MemberError, ROLE_RANK, type Role } from '../services/members.ts';
 import type { Context } from './context.ts';
 import { roleIn } from './tenant-access.ts';
 
+/** The one place errors become what the UI shows: a readable message, and field errors for forms. */
+export function formatError<S extends { message: string; data: object }>({
+  shape,
+  error,
+}: {
+  shape: S;
+  error: TRPCError;
+}) {
+  const zod = error.cause instanceof ZodError ? error.cause : null;
+  // A crash's own message (a failed query's SQL and values, a stack frame) is for the logs only.
+  const internal = error.code === 'INTERNAL_SERVER_ERROR';
+  return {
+    ...shape,
+    message: zod
+      ? 'Please check the highlighted fields'
+      : internal
+        ? 'Something went wrong on our side'
+        : shape.message,
+    data: {
+      ...shape.data,
+      stack: undefined,
+      fieldErrors: zod ? Object.fromEntries(zod.issues.map((i) => [i.path.join('.'), i.message])) : undefined,
+    },
+  };
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
-  // The one place errors become what the UI shows: a readable message, and field errors for forms.
-  errorFormatter({ shape, error }) {
-    const zod = error.cause instanceof ZodError ? error.cause : null;
-    return {
-      ...shape,
-      message: zod ? 'Please check the highlighted fields' : shape.message,
-      data: {
-        ...shape.data,
-        stack: undefined,
-        fieldErrors: zod ? Object.fromEntries(zod.issues.map((i) => [i.path.join('.'), i.message])) : undefined,
-      },
-    };
-  },
+  errorFormatter: formatError,
 });
 
 /** Expected failures of the services become 4xx with their own message; anything else stays a 500. */

@@ -132,6 +132,14 @@ describe('tRPC role checks (real Postgres, row-level security)', () => {
     expect(await refused.text()).toContain('Batch call exceeds maximum size');
   });
 
+  it('answers a version number beyond a Postgres integer with a 400, not a failed query', async () => {
+    const caller = await (await signedUp()).b.caller();
+    const { id } = await caller.workflows.create({ name: 'Big' });
+    expect(await code(caller.workflows.version({ id, version: 3_000_000_000 }))).toBe('BAD_REQUEST');
+    expect(await code(caller.workflows.rollback({ id, version: 3_000_000_000 }))).toBe('BAD_REQUEST');
+    expect(await code(caller.workflows.version({ id, version: 2_147_483_647 }))).toBe('NOT_FOUND');
+  });
+
   it('refuses weak passwords and taken emails with readable reasons', async () => {
     const b = browser();
     await expect(

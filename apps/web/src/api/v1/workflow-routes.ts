@@ -14,12 +14,13 @@ import {
   rollbackWorkflow,
   unpublishWorkflow,
   updateDraft,
+  versionNumber,
 } from '../../services/workflows.ts';
 import { authenticated, requireKey } from '../auth.ts';
 import { HttpError, invalid } from '../http-error.ts';
 import type { KeyResolver } from '../key-resolver.ts';
 
-export const RollbackRequest = z.object({ version: z.number().int().min(1) }).meta({ id: 'RollbackRequest' });
+export const RollbackRequest = z.object({ version: versionNumber }).meta({ id: 'RollbackRequest' });
 const WorkflowId = z.uuid();
 export const MAX_DOCUMENT_BYTES = 1024 * 1024;
 

@@ -11,6 +11,7 @@ import {
   rollbackWorkflow,
   unpublishWorkflow,
   updateDraft,
+  versionNumber,
 } from '../../services/workflows.ts';
 import { router, tenantProcedure } from '../init.ts';
 
@@ -147,7 +148,7 @@ export const workflowsRouter = router({
     })),
 
   version: tenantProcedure('viewer')
-    .input(z.object({ id, version: z.number().int().min(1) }))
+    .input(z.object({ id, version: versionNumber }))
     .query(async ({ ctx, input }) => {
       const [row] = await ctx.tx
         .select({ document: workflowVersions.document, publishedAt: workflowVersions.publishedAt })
@@ -164,7 +165,7 @@ export const workflowsRouter = router({
     }),
 
   rollback: tenantProcedure('editor')
-    .input(z.object({ id, version: z.number().int().min(1) }))
+    .input(z.object({ id, version: versionNumber }))
     .mutation(async ({ ctx, input }) => {
       const done = await rollbackWorkflow(ctx.tx, {
         tenantId: ctx.tenantId,
