@@ -26,15 +26,30 @@ export interface KeyResolverOptions {
   connectionString: string;
   ttlMs?: number;
   touchEveryMs?: number;
+  /** Cached lookups, valid and invalid keys alike; the oldest goes first when it is full. */
+  maxEntries?: number;
 }
 
 /**
  * Finds the tenant behind an API key. Lookups are cached briefly (the hot ingestion path would
  * otherwise pay a query per request); revocations evict immediately through NOTIFY.
  */
-export function createKeyResolver({ db, connectionString, ttlMs = 30_000, touchEveryMs = 60_000 }: KeyResolverOptions) {
+export function createKeyResolver({
+  db,
+  connectionString,
+  ttlMs = 30_000,
+  touchEveryMs = 60_000,
+  maxEntries = 10_000,
+}: KeyResolverOptions) {
   const cache = new Map<string, { value: ResolvedKey | null; expires: number }>();
   const touched = new Map<string, number>();
+  // Bumped by every eviction: a lookup that was in flight meanwhile may have read the key before
+  // its revocation, so its answer is used but not cached.
+  let evictions = 0;
+  const evict = (hash: string) => {
+    evictions++;
+    cache.delete(hash);
+  };
   let listener: pg.Client | undefined;
   let stopped = false;
 
@@ -42,10 +57,11 @@ export function createKeyResolver({ db, connectionString, ttlMs = 30_000, touchE
     if (stopped) return;
     const client = new pg.Client({ connectionString });
     client.on('notification', (msg) => {
-      if (msg.payload) cache.delete(msg.payload);
+      if (msg.payload) evict(msg.payload);
     });
     client.on('error', () => {
       // Lost notifications could hide a revocation: forget everything and reconnect.
+      evictions++;
       cache.clear();
       listener = undefined;
       setTimeout(() => void listen().catch(() => {}), 1000).unref();
@@ -93,15 +109,23 @@ export function createKeyResolver({ db, connectionString, ttlMs = 30_000, touchE
       let value: ResolvedKey | null;
       if (hit && hit.expires > now && listener) value = hit.value;
       else {
+        const before = evictions;
         value = await lookup(hash);
-        cache.set(hash, { value, expires: now + ttlMs });
+        if (before === evictions) {
+          // Re-inserted at the end; random keys from a scanner push out the oldest, never grow the map.
+          cache.delete(hash);
+          if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+          cache.set(hash, { value, expires: Date.now() + ttlMs });
+        }
       }
       if (value) touch(value);
       return value;
     },
     /** For revocations made by this process: no need to wait for the notification. */
-    evict(hash: string) {
-      cache.delete(hash);
+    evict,
+    /** Cached lookups (for tests and metrics). */
+    get size() {
+      return cache.size;
     },
   };
 }

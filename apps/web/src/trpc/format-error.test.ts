@@ -7,7 +7,12 @@ import { formatError } from './init.ts';
 const shape = (message: string, code: string) => ({
   message,
   code: -32603,
-  data: { code, httpStatus: 500, path: 'workflows.version', stack: 'Error: …\n    at secret.ts:1:1' as string | undefined },
+  data: {
+    code,
+    httpStatus: 500,
+    path: 'workflows.version',
+    stack: 'Error: …\n    at secret.ts:1:1' as string | undefined,
+  },
 });
 
 describe('tRPC error formatting', () => {
