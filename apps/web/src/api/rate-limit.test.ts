@@ -26,4 +26,22 @@ describe('ingestion rate limiter', () => {
     expect(() => limiter.take('a', 1, 1, 10)).toThrow(HttpError);
     expect(() => limiter.take('b', 10, 1, 10)).not.toThrow();
   });
+
+  it('paces a stream: it waits for tokens instead of refusing, and pays back a cost over the burst', async () => {
+    let clock = 0;
+    const waits: number[] = [];
+    const limiter = createRateLimiter(
+      () => clock,
+      async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
+    );
+    await limiter.pace('t:import', 10, 5, 10); // the burst
+    await limiter.pace('t:import', 5, 5, 10); // 5 more at 5/s: one second
+    await limiter.pace('t:import', 20, 5, 10); // twice the burst: four seconds
+    expect(waits).toEqual([1000, 4000]);
+    // Live ingestion has its own bucket.
+    expect(() => limiter.take('t', 10, 5, 10)).not.toThrow();
+  });
 });

@@ -10,19 +10,26 @@ export interface Bucket {
  * with N processes behind a load balancer a tenant gets up to N times its rate, the usual trade-off
  * for keeping a shared store off the hot path.
  */
-export function createRateLimiter(now: () => number = () => performance.now()) {
+export function createRateLimiter(
+  now: () => number = () => performance.now(),
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+) {
   const buckets = new Map<string, Bucket>();
+  const refill = (key: string, ratePerSecond: number, burst: number): Bucket => {
+    const t = now();
+    let bucket = buckets.get(key);
+    if (!bucket) {
+      bucket = { tokens: burst, updatedAt: t };
+      buckets.set(key, bucket);
+    }
+    bucket.tokens = Math.min(burst, bucket.tokens + ((t - bucket.updatedAt) / 1000) * ratePerSecond);
+    bucket.updatedAt = t;
+    return bucket;
+  };
   return {
     /** Takes `cost` tokens or throws 429 with Retry-After (seconds until enough tokens exist). */
     take(tenantId: string, cost: number, ratePerSecond: number, burst: number): void {
-      const t = now();
-      let bucket = buckets.get(tenantId);
-      if (!bucket) {
-        bucket = { tokens: burst, updatedAt: t };
-        buckets.set(tenantId, bucket);
-      }
-      bucket.tokens = Math.min(burst, bucket.tokens + ((t - bucket.updatedAt) / 1000) * ratePerSecond);
-      bucket.updatedAt = t;
+      const bucket = refill(tenantId, ratePerSecond, burst);
       if (cost <= bucket.tokens) {
         bucket.tokens -= cost;
         return;
@@ -32,6 +39,17 @@ export function createRateLimiter(now: () => number = () => performance.now()) {
       throw new HttpError(429, 'rate_limited', `Over this workspace's ingestion rate of ${ratePerSecond} events/s`, {
         headers: { 'retry-after': String(Math.max(1, waitSeconds)) },
       });
+    },
+
+    /**
+     * Takes `cost` tokens, waiting until the bucket has refilled enough instead of refusing: for
+     * streams (imports), which are slowed to the rate rather than cut off. The bucket may go into
+     * debt by a cost larger than its burst; the wait pays it back.
+     */
+    async pace(key: string, cost: number, ratePerSecond: number, burst: number): Promise<void> {
+      const bucket = refill(key, ratePerSecond, burst);
+      bucket.tokens -= cost;
+      if (bucket.tokens < 0) await sleep((-bucket.tokens / ratePerSecond) * 1000);
     },
   };
 }

@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import express, { type Request, type Response, Router } from 'express';
 import type { IngestService } from '../../ingest/ingest-service.ts';
 import {
@@ -9,6 +8,7 @@ import {
   MAX_MESSAGE_BYTES,
   type ValidMessage,
 } from '../../ingest/messages.ts';
+import { ndjsonLines } from '../../ingest/ndjson.ts';
 import { KafkaUnavailable } from '../../kafka/producer.ts';
 import { authenticated, requireKey } from '../auth.ts';
 import { HttpError, invalid } from '../http-error.ts';
@@ -84,7 +84,6 @@ export function ingestRoutes({ resolver, limiter, ingest }: IngestRoutesOptions)
   // Back-filling: NDJSON streamed line by line, stored in chunks as it arrives.
   router.post('/import', ingestKey, async (req: Request, res: Response) => {
     const auth = authenticated(res);
-    const lines = createInterface({ input: req.setEncoding('utf8'), crlfDelay: Number.POSITIVE_INFINITY });
     let lineNo = 0;
     let accepted = 0;
     let rejected = 0;
@@ -98,6 +97,9 @@ export function ingestRoutes({ resolver, limiter, ingest }: IngestRoutesOptions)
       if (chunk.length === 0) return;
       const batch = chunk;
       chunk = [];
+      // Paced at the workspace's ingestion rate, in a bucket of its own so a back-fill slows
+      // itself down instead of taking live traffic's budget (or refusing half-way through).
+      await limiter.pace(`${auth.tenantId}:import`, batch.length, auth.ratePerSecond, auth.burst);
       try {
         await store(
           ingest,
@@ -111,18 +113,18 @@ export function ingestRoutes({ resolver, limiter, ingest }: IngestRoutesOptions)
       }
       accepted += batch.length;
     };
-    for await (const text of lines) {
+    for await (const line of ndjsonLines(req, MAX_MESSAGE_BYTES)) {
       lineNo++;
       if (lineNo > IMPORT_MAX_LINES)
         throw new HttpError(413, 'payload_too_large', `At most ${IMPORT_MAX_LINES} lines per import`);
-      if (text.trim() === '') continue;
-      if (text.length > MAX_MESSAGE_BYTES) {
+      if ('oversized' in line) {
         reject(lineNo, `line is over ${MAX_MESSAGE_BYTES / 1024} KB`);
         continue;
       }
+      if (line.text.trim() === '') continue;
       let raw: unknown;
       try {
-        raw = JSON.parse(text);
+        raw = JSON.parse(line.text);
       } catch {
         reject(lineNo, 'not valid JSON');
         continue;

@@ -189,6 +189,24 @@ describe('POST /v1/track, /v1/identify, /v1/batch (real Kafka and Postgres)', ()
     expect((await call(`${api.url}/profiles/i1`, { key: tenant.adminKey })).body.traits).toEqual({ imported: true });
   });
 
+  it('rejects an oversized import line on its own, and paces an import at the workspace rate', async () => {
+    const slow = await newTenant(api, { ingestRatePerSecond: 400, ingestBurst: 400 });
+    const track = (i: number) => JSON.stringify({ type: 'track', userId: `p${i}`, event: 'Paced' });
+    const lines = [track(0), JSON.stringify({ type: 'track', userId: 'big', event: 'x'.repeat(200_000) })];
+    for (let i = 1; i <= 1000; i++) lines.push(track(i));
+    const started = Date.now();
+    const res = await call(`${api.url}/import`, {
+      key: slow.writeKey,
+      raw: lines.join('\n'),
+      contentType: 'application/x-ndjson',
+    });
+    expect(res.body).toMatchObject({ accepted: 1001, rejected: 1, errors: [{ line: 2, reason: 'line is over 32 KB' }] });
+    // 1,001 events at 400/s with a burst of 400: at least 1.5 s.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    // Live ingestion keeps its own budget meanwhile.
+    expect((await call(`${api.url}/track`, { key: slow.writeKey, body: JSON.parse(track(9)) })).status).toBe(200);
+  });
+
   it('serves an OpenAPI 3.1 document describing every endpoint', async () => {
     const doc = await call(`${api.url}/openapi.json`);
     expect(doc.body.openapi).toBe('3.1.0');
