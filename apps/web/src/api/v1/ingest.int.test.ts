@@ -200,7 +200,11 @@ describe('POST /v1/track, /v1/identify, /v1/batch (real Kafka and Postgres)', ()
       raw: lines.join('\n'),
       contentType: 'application/x-ndjson',
     });
-    expect(res.body).toMatchObject({ accepted: 1001, rejected: 1, errors: [{ line: 2, reason: 'line is over 32 KB' }] });
+    expect(res.body).toMatchObject({
+      accepted: 1001,
+      rejected: 1,
+      errors: [{ line: 2, reason: 'line is over 32 KB' }],
+    });
     // 1,001 events at 400/s with a burst of 400: at least 1.5 s.
     expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
     // Live ingestion keeps its own budget meanwhile.
