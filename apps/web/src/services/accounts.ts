@@ -3,7 +3,7 @@ import { type Database, users } from '@tripwire/db';
 import { eq, sql } from 'drizzle-orm';
 import { hashPassword, verifyPassword } from '../auth/password.ts';
 import { invalidateUserSessions } from '../auth/session.ts';
-import { clearFailures, recordFailure, throttledFor } from '../auth/throttle.ts';
+import { beginAttempt, clearFailures, forgetOldFailures } from '../auth/throttle.ts';
 import { createTenant } from './tenants.ts';
 
 export class AccountError extends Error {
@@ -42,7 +42,8 @@ export async function authenticate(
   input: { email: string; password: string; ip: string; maxFailuresPerIp?: number },
 ) {
   const account = input.email.trim().toLowerCase();
-  const wait = await throttledFor(db, { account, ip: input.ip }, input.maxFailuresPerIp);
+  const attempt = await beginAttempt(db, { account, ip: input.ip }, input.maxFailuresPerIp);
+  const wait = attempt.wait;
   if (wait > 0) {
     const minutes = Math.ceil(wait / 60);
     throw new AccountError(
@@ -60,9 +61,10 @@ export async function authenticate(
     ? await verifyPassword(input.password, user.passwordHash)
     : await verifyPassword(input.password, DUMMY_HASH);
   if (!user || !ok) {
-    await recordFailure(db, { account, ip: input.ip });
+    await forgetOldFailures(db);
     throw new AccountError('invalid_credentials', 'Wrong email or password');
   }
+  await attempt.release();
   await clearFailures(db, account);
   return { userId: user.id };
 }

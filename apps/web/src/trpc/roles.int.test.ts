@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import type { Request, Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFixture, startApi } from '../../tests/support/api-fixture.ts';
@@ -194,6 +195,46 @@ describe('tRPC role checks (real Postgres, row-level security)', () => {
     expect((await (await second.b.caller()).auth.me())?.user.email).toBe(second.email);
     await (await second.b.caller()).auth.signOut();
     expect(await (await second.b.caller()).auth.me()).toBeNull();
+  });
+});
+
+describe('sign-in throttling under parallel guesses', () => {
+  it('lets at most five of twenty simultaneous wrong passwords be tried', async () => {
+    const victim = await signedUp();
+    const attempts = Array.from({ length: 20 }, () =>
+      browser()
+        .caller()
+        .then((c) => c.auth.signIn({ email: victim.email, password: 'guess-guess-guess' }))
+        .catch((e: Error) => e.message),
+    );
+    const answers = await Promise.all(attempts);
+    expect(answers.filter((a) => a === 'Wrong email or password').length).toBeLessThanOrEqual(5);
+    expect(answers.filter((a) => /Too many failed attempts/.test(String(a))).length).toBeGreaterThanOrEqual(15);
+    // Refused attempts leave no rows: only the tried ones count as failures.
+    const { rows } = await api.web.db.execute<{ n: number }>(
+      sql`select count(*)::int as n from sign_in_failures where key = ${`account:${victim.email.toLowerCase()}`}`,
+    );
+    expect(rows[0]?.n).toBe(answers.filter((a) => a === 'Wrong email or password').length);
+  });
+
+  it('does not count a successful sign-in as a failure', async () => {
+    const user = await signedUp();
+    const laptop = browser();
+    for (let i = 0; i < 4; i++) {
+      await expect(
+        (await laptop.caller()).auth.signIn({ email: user.email, password: 'guess-guess-guess' }),
+      ).rejects.toThrow('Wrong email or password');
+    }
+    // The 5th try succeeds and clears the account's failures: five more wrong ones are tried.
+    await (await laptop.caller()).auth.signIn({ email: user.email, password });
+    for (let i = 0; i < 5; i++) {
+      await expect(
+        (await browser().caller()).auth.signIn({ email: user.email, password: 'guess-guess-guess' }),
+      ).rejects.toThrow('Wrong email or password');
+    }
+    await expect((await browser().caller()).auth.signIn({ email: user.email, password })).rejects.toThrow(
+      /Too many failed attempts/,
+    );
   });
 });
 
