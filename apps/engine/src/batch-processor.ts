@@ -39,11 +39,13 @@ const MAX_DLQ_VALUE = 64 * 1024;
 
 /**
  * Postgres failed itself, not on this event's data (data exception 22, constraint 23, syntax or
- * access 42): the batch is aborted and redelivered.
+ * access 42, a program limit such as the stack depth of a deeply nested value 54): the batch is
+ * aborted and redelivered. An error caused by the event's data dead-letters that event only, or
+ * it would stop the partition for every tenant on it.
  */
 const isBatchFatal = (error: unknown) => {
   const state = sqlState(error);
-  return state !== undefined && !/^(22|23|42)/.test(state);
+  return state !== undefined && !/^(22|23|42|54)/.test(state);
 };
 
 class Revoked extends Error {

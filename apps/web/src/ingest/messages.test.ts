@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kafkaKey, toEnvelope } from './envelope.ts';
-import { checkMessage, MAX_MESSAGE_BYTES } from './messages.ts';
+import { checkMessage, MAX_MESSAGE_BYTES, MAX_MESSAGE_DEPTH } from './messages.ts';
 
 describe('Segment message validation', () => {
   it('accepts a track call and normalises its timestamp and ids', () => {
@@ -29,6 +29,23 @@ describe('Segment message validation', () => {
     expect(checkMessage([1], 'track')).toMatchObject({ ok: false, reason: /JSON object/ });
     const big = { userId: 'u', event: 'e', properties: { blob: 'x'.repeat(MAX_MESSAGE_BYTES) }, messageId: 'm1' };
     expect(checkMessage(big, 'track')).toEqual({ ok: false, reason: 'message is over 32 KB', messageId: 'm1' });
+  });
+
+  it('refuses deep nesting with a reason (a 5,000-deep value would overflow JSON.stringify)', () => {
+    const nest = (depth: number) => {
+      let v: unknown = 1;
+      for (let i = 0; i < depth; i++) v = [v];
+      return v;
+    };
+    // The message is level 1 and properties level 2, so properties may hold 30 more levels.
+    const ok = checkMessage({ userId: 'u', event: 'e', properties: { deep: nest(MAX_MESSAGE_DEPTH - 2) } }, 'track');
+    expect(ok.ok).toBe(true);
+    for (const depth of [MAX_MESSAGE_DEPTH - 1, 5000]) {
+      expect(checkMessage({ userId: 'u', event: 'e', properties: { deep: nest(depth) } }, 'track')).toMatchObject({
+        ok: false,
+        reason: `message is nested deeper than ${MAX_MESSAGE_DEPTH} levels`,
+      });
+    }
   });
 
   it('keys the Kafka message by tenant and user, anonymous users by anonymousId', () => {

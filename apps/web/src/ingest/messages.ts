@@ -2,6 +2,20 @@
 import { z } from 'zod';
 
 export const MAX_MESSAGE_BYTES = 32 * 1024;
+/** Objects and arrays nested in a message (properties, traits, context), the message itself being 1. */
+export const MAX_MESSAGE_DEPTH = 32;
+
+/** Checked with an explicit stack: a deeply nested value would overflow a recursive walk (or JSON.stringify). */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [v, depth] = item;
+    if (!v || typeof v !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(v)) if (child && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
 export const MAX_BATCH_MESSAGES = 500;
 export const MAX_BATCH_BYTES = 500 * 1024;
 
@@ -83,6 +97,9 @@ export function checkMessage(
       : undefined;
   if (!raw || typeof raw !== 'object' || Array.isArray(raw))
     return { ok: false, reason: 'message must be a JSON object' };
+  if (nestedDeeperThan(raw, MAX_MESSAGE_DEPTH)) {
+    return { ok: false, reason: `message is nested deeper than ${MAX_MESSAGE_DEPTH} levels`, messageId };
+  }
   if (JSON.stringify(raw).length > MAX_MESSAGE_BYTES) {
     return { ok: false, reason: `message is over ${MAX_MESSAGE_BYTES / 1024} KB`, messageId };
   }
