@@ -43,7 +43,7 @@ const MAX_DLQ_VALUE = 64 * 1024;
  * aborted and redelivered. An error caused by the event's data dead-letters that event only, or
  * it would stop the partition for every tenant on it.
  */
-const isBatchFatal = (error: unknown) => {
+export const isBatchFatal = (error: unknown) => {
   const state = sqlState(error);
   return state !== undefined && !/^(22|23|42|54)/.test(state);
 };
