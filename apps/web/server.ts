@@ -2,6 +2,7 @@
 import { createRequestHandler } from '@react-router/express';
 import compression from 'compression';
 import express from 'express';
+import helmet from 'helmet';
 import type { ServerBuild } from 'react-router';
 import { sameOrigin } from './src/api/csrf.ts';
 import { loadEnv } from './src/env.ts';
@@ -23,6 +24,34 @@ const getLoadContext = (req: express.Request, res: express.Response) => ({
 });
 
 const pages = express.Router();
+pages.use(
+  helmet({
+    // Everything the pages load comes from this origin; no page may be framed (clickjacking of
+    // "reveal secret", "delete workspace"…). React Router inlines its hydration scripts and React
+    // Flow positions nodes with inline styles, hence 'unsafe-inline' for those two; Vite's dev
+    // server also needs its websocket.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: dev ? ["'self'", 'ws:'] : ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    xFrameOptions: { action: 'deny' },
+    // The browser's default: same-origin form posts keep their Origin header, which the CSRF check reads.
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    strictTransportSecurity: env.PUBLIC_URL.startsWith('https:')
+      ? { maxAge: 15_552_000, includeSubDomains: false }
+      : false,
+  }),
+);
 pages.use(sameOriginForms);
 pages.use(compression());
 if (dev) {

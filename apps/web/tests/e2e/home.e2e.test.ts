@@ -23,6 +23,12 @@ describe('web app in Chromium', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     const response = await page.goto(web.url);
     expect(response?.status()).toBe(200);
+    // Pages may not be framed by any site.
+    const headers = response?.headers() ?? {};
+    expect(headers['x-frame-options']).toBe('DENY');
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['content-security-policy']).toContain("default-src 'self'");
+    expect(headers['x-content-type-options']).toBe('nosniff');
     await expect(page.title()).resolves.toBe('Tripwire');
     const steps = await page.getByRole('region', { name: 'How a flow runs' }).innerText();
     expect(steps.replace(/\s+/g, ' ')).toContain('Source → Condition → Wait → Action');
