@@ -1,3 +1,5 @@
+import { waiters, withTenant } from '@tripwire/db';
+import { count } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { engineSuite } from '../test/engine-suite.ts';
 import { kafka, publish, track, unpublish, until } from '../test/fixtures.ts';
@@ -52,6 +54,69 @@ describe('engine process (real Kafka and Postgres)', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(hits('/v1')).toEqual([1]);
     expect(hits('/v2')).toEqual([3]);
+  });
+
+  it('a run waiting on an older version still gets its event after a republish, also for a wait it reaches later', async () => {
+    const hook = (id: string, path: string) => ({
+      id,
+      type: 'action.webhook',
+      config: { url: `${s.receiver.url}${path}`, body: { n: '{{ event.properties.n }}' } },
+    });
+    const waitFor = (id: string, event: string) => ({ id, type: 'wait.event', config: { event, timeout: 'P1D' } });
+    // W1 waits at once; W2 waits only after a delay, so its waiter appears after the republish.
+    const w1 = await publish(db, s.tenant.tenantId, {
+      name: 'W1 v1',
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'made1' } },
+        waitFor('w', 'paid1'),
+        hook('h', '/paid1'),
+      ],
+      edges: [
+        { source: 'start', target: 'w' },
+        { source: 'w', sourceHandle: 'received', target: 'h' },
+      ],
+    });
+    const w2 = await publish(db, s.tenant.tenantId, {
+      name: 'W2 v1',
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'made2' } },
+        { id: 'd', type: 'wait.delay', config: { duration: 'PT2S' } },
+        waitFor('w', 'paid2'),
+        hook('h', '/paid2'),
+      ],
+      edges: [
+        { source: 'start', target: 'd' },
+        { source: 'd', target: 'w' },
+        { source: 'w', sourceHandle: 'received', target: 'h' },
+      ],
+    });
+    await until(() => s.t.engine.cache.route(s.tenant.tenantId, 'made2'), 5000, 'v1 loaded');
+    await s.t.produce([track(s.tenant.tenantId, 'olga', 'made1'), track(s.tenant.tenantId, 'olga', 'made2')]);
+    const pending = async () =>
+      (await withTenant(db, s.tenant.tenantId, (tx) => tx.select({ n: count() }).from(waiters)))[0]?.n ?? 0;
+    await until(async () => (await pending()) === 1 || undefined, 10_000, "W1's waiter");
+
+    // Version 2 of both waits for nothing.
+    for (const { workflowId } of [w1, w2]) {
+      await publish(
+        db,
+        s.tenant.tenantId,
+        {
+          name: 'v2',
+          nodes: [{ id: 'start', type: 'trigger.event', config: { event: 'made3' } }, hook('h', '/v2')],
+          edges: [{ source: 'start', target: 'h' }],
+        },
+        workflowId,
+      );
+    }
+    await until(() => s.t.engine.cache.route(s.tenant.tenantId, 'made3'), 5000, 'v2 loaded');
+    await until(async () => (await pending()) === 2 || undefined, 10_000, "W2's waiter, after its delay");
+    await s.t.produce([
+      track(s.tenant.tenantId, 'olga', 'paid1', { n: 1 }),
+      track(s.tenant.tenantId, 'olga', 'paid2', { n: 2 }),
+    ]);
+    await until(() => hits('/paid1').length === 1 && hits('/paid2').length === 1, 10_000, 'both runs received');
+    expect([hits('/paid1'), hits('/paid2')]).toEqual([[1], [2]]);
   });
 
   it('dead-letters malformed messages with a reason and keeps the partition moving', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TenantTx } from '@tripwire/db';
 import { truthy } from '@tripwire/rules';
+import { sql } from 'drizzle-orm';
 import type { LoadedNode, LoadedPlan } from './compiled-plan.ts';
 import { type EventData, type EventEnvelope, eventData } from './envelope.ts';
 import { createDecider, type Decision } from './event-decision.ts';
@@ -82,6 +83,15 @@ export function createEventEvaluator({ cache, profiles, metrics, now = () => new
       data,
       now: now(),
       jobs: c.jobs,
+      awaiting: async (eventName) => {
+        // The active version's route already looks for its own waits.
+        if (cache.isActive(c.plan)) return;
+        cache.noteAwaited(c.tenantId, eventName);
+        // Other engines (the one consuming this user's partition) reload the workflow when this
+        // commits, and with it the names its pending waiters await.
+        const payload = JSON.stringify({ tenantId: c.tenantId, workflowId: c.plan.workflowId });
+        await c.tx.execute(sql`select pg_notify('tripwire_workflows', ${payload})`);
+      },
     };
     const result = await walk(ctx, c.start);
     const step: Step = {

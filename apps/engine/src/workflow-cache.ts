@@ -13,7 +13,10 @@ export interface Interest {
 export interface Route {
   triggers: Interest[];
   counts: Interest[];
-  /** Some active workflow of the tenant waits for this event name: look up pending waiters. */
+  /**
+   * Look up pending waiters: an active workflow of the tenant waits for this event name, or a
+   * pending waiter does (a run on an older version, which must finish on the version it started on).
+   */
   waits: boolean;
 }
 
@@ -43,6 +46,7 @@ export function createWorkflowCache({ db, connectionString, logger, resyncInterv
   const active = new Map<string, LoadedPlan>(); // `${tenantId}:${workflowId}`
   const byTenant = new Map<string, Map<string, Route>>();
   const history = new Map<string, LoadedPlan>(); // `${tenantId}:${workflowId}@${version}`
+  const awaited = new Map<string, Set<string>>(); // tenantId -> event names pending waiters await
   let listener: pg.Client | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
@@ -62,6 +66,11 @@ export function createWorkflowCache({ db, connectionString, logger, resyncInterv
         index.set(eventName, route);
       }
     }
+    for (const eventName of awaited.get(tenantId) ?? []) {
+      const route = index.get(eventName) ?? { triggers: [], counts: [], waits: false };
+      route.waits = true;
+      index.set(eventName, route);
+    }
     if (index.size === 0) byTenant.delete(tenantId);
     else byTenant.set(tenantId, index);
   }
@@ -77,9 +86,31 @@ export function createWorkflowCache({ db, connectionString, logger, resyncInterv
     }
   }
 
+  async function loadAwaited(tenantId?: string) {
+    const { rows } = await db.execute<{ tenant_id: string; event_name: string }>(
+      tenantId === undefined
+        ? sql`select * from tripwire_awaited_events()`
+        : sql`select * from tripwire_awaited_events(${tenantId}::uuid)`,
+    );
+    if (tenantId === undefined) awaited.clear();
+    else awaited.delete(tenantId);
+    for (const row of rows) noteAwaited(row.tenant_id, row.event_name);
+  }
+
+  function noteAwaited(tenantId: string, eventName: string): boolean {
+    const names = awaited.get(tenantId) ?? new Set<string>();
+    awaited.set(tenantId, names);
+    if (names.has(eventName)) return false;
+    names.add(eventName);
+    return true;
+  }
+
   async function loadAll() {
     const { rows } = await db.execute<ActiveRow>(sql`select * from tripwire_active_workflow_versions()`);
     const tenants = new Set<string>([...active.values()].map((p) => p.tenantId));
+    const awaitedBefore = [...awaited.keys()];
+    await loadAwaited();
+    for (const tenantId of [...awaitedBefore, ...awaited.keys()]) tenants.add(tenantId);
     active.clear();
     for (const row of rows) install(row);
     for (const row of rows) tenants.add(row.tenant_id);
@@ -92,6 +123,7 @@ export function createWorkflowCache({ db, connectionString, logger, resyncInterv
     const { rows } = await db.execute<ActiveRow>(
       sql`select * from tripwire_active_workflow_versions(${tenantId}::uuid, ${workflowId}::uuid)`,
     );
+    await loadAwaited(tenantId);
     active.delete(`${tenantId}:${workflowId}`);
     for (const row of rows) install(row);
     reindex(tenantId);
@@ -141,6 +173,17 @@ export function createWorkflowCache({ db, connectionString, logger, resyncInterv
     },
     route(tenantId: string, eventName: string): Route | undefined {
       return byTenant.get(tenantId)?.get(eventName);
+    },
+    /** Whether `plan` is the version its workflow runs now (runs on older ones finish on theirs). */
+    isActive(plan: LoadedPlan): boolean {
+      return active.get(`${plan.tenantId}:${plan.workflowId}`)?.version === plan.version;
+    },
+    /**
+     * A waiter for `eventName` was registered in this process: route that name to waiters from now
+     * on, even if no active workflow waits for it (other engines learn it from the caller's NOTIFY).
+     */
+    noteAwaited(tenantId: string, eventName: string) {
+      if (noteAwaited(tenantId, eventName)) reindex(tenantId);
     },
     /** The plan a run started on, active or not. */
     async plan(tenantId: string, workflowId: string, version: number): Promise<LoadedPlan | undefined> {

@@ -19,6 +19,8 @@ export interface StepContext {
   data: RuleData;
   now: Date;
   jobs: Pick<JobSink, 'send'>;
+  /** A wait.event registered a waiter for this event name (routes it even off the active version). */
+  awaiting?(eventName: string): Promise<void>;
 }
 
 export interface NodeOutcome {

@@ -28,7 +28,7 @@ export const waitDelay: NodeHandler = async ({ node }, { tx, tenantId, runId, no
   return { waiting: true, detail: { until: resumeAt.toISOString() } };
 };
 
-export const waitEvent: NodeHandler = async ({ node }, { tx, tenantId, userId, runId, now, jobs }) => {
+export const waitEvent: NodeHandler = async ({ node }, { tx, tenantId, userId, runId, now, jobs, awaiting }) => {
   const expiresAt = new Date(now.getTime() + (node.durations.timeout as number));
   const job: ResumeJob = {
     tenantId,
@@ -48,5 +48,6 @@ export const waitEvent: NodeHandler = async ({ node }, { tx, tenantId, userId, r
     expiresAt,
     timeoutJobId,
   });
+  await awaiting?.(node.config.event as string);
   return { waiting: true, detail: { event: node.config.event, until: expiresAt.toISOString() } };
 };
