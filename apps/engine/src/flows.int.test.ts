@@ -220,6 +220,48 @@ describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => 
     expect(at('/timeout').map((h) => h.json.user)).toEqual(['ivan']);
   });
 
+  it('two branches joining at a wait.event register one wait, and the run completes', async () => {
+    const { workflowId } = await publish(db, s.tenant.tenantId, {
+      name: 'Join at a wait',
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'join_started' } },
+        { id: 'a', type: 'action.log', config: { message: 'a' } },
+        { id: 'b', type: 'action.log', config: { message: 'b' } },
+        { id: 'w', type: 'wait.event', config: { event: 'join_paid', timeout: 'PT3S' } },
+        hook('paid', '/joined'),
+        hook('late', '/join-timeout'),
+      ],
+      edges: [
+        { source: 'start', target: 'a' },
+        { source: 'start', target: 'b' },
+        { source: 'a', target: 'w' },
+        { source: 'b', target: 'w' },
+        { source: 'w', sourceHandle: 'received', target: 'paid' },
+        { source: 'w', sourceHandle: 'timeout', target: 'late' },
+      ],
+    });
+    await until(() => s.t.engine.cache.route(s.tenant.tenantId, 'join_started'), 5000, 'workflow loaded');
+    await s.t.produce([track(s.tenant.tenantId, 'kim', 'join_started')]);
+    await until(
+      async () => ((await runsOf(workflowId))[0]?.status === 'waiting' ? true : undefined),
+      10_000,
+      'waiting',
+    );
+    await s.t.produce([track(s.tenant.tenantId, 'kim', 'join_paid')]);
+    const [run] = await until(
+      async () => {
+        const r = await runsOf(workflowId);
+        return r[0]?.status === 'completed' ? r : undefined;
+      },
+      10_000,
+      'the run completed',
+    );
+    expect(run?.pending).toBe(0);
+    await new Promise((r) => setTimeout(r, 3500));
+    // Received once; no second timeout fired for a wait that was never registered.
+    expect([at('/joined').length, at('/join-timeout').length]).toEqual([1, 0]);
+  });
+
   it('processes a redelivered event (same messageId) once', async () => {
     await publish(db, s.tenant.tenantId, {
       name: 'Once only',

@@ -30,16 +30,8 @@ export const waitDelay: NodeHandler = async ({ node }, { tx, tenantId, runId, no
 
 export const waitEvent: NodeHandler = async ({ node }, { tx, tenantId, userId, runId, now, jobs, awaiting }) => {
   const expiresAt = new Date(now.getTime() + (node.durations.timeout as number));
-  const job: ResumeJob = {
-    tenantId,
-    runId,
-    nodeId: node.id,
-    kind: 'timeout',
-    output: 'timeout',
-    key: `resume:${randomUUID()}`,
-  };
-  const timeoutJobId = await jobs.send(tx, RESUME_QUEUE, job, { startAfter: expiresAt });
-  await addWaiter(tx, {
+  const timeoutJobId = randomUUID();
+  const registered = await addWaiter(tx, {
     tenantId,
     runId,
     nodeId: node.id,
@@ -48,6 +40,18 @@ export const waitEvent: NodeHandler = async ({ node }, { tx, tenantId, userId, r
     expiresAt,
     timeoutJobId,
   });
+  // A second branch of the run reaching the same wait joins the one already registered: it adds
+  // no wait (and no timeout) of its own, or the run would count a wait that can never end.
+  if (!registered) return { detail: { event: node.config.event, joined: true } };
+  const job: ResumeJob = {
+    tenantId,
+    runId,
+    nodeId: node.id,
+    kind: 'timeout',
+    output: 'timeout',
+    key: `resume:${randomUUID()}`,
+  };
+  await jobs.send(tx, RESUME_QUEUE, job, { startAfter: expiresAt, id: timeoutJobId });
   await awaiting?.(node.config.event as string);
   return { waiting: true, detail: { event: node.config.event, until: expiresAt.toISOString() } };
 };

@@ -7,6 +7,7 @@ export interface Waiter {
   timeoutJobId: string | null;
 }
 
+/** Registers the waiter; false when this run already waits at this node (two branches joined). */
 export async function addWaiter(
   tx: TenantTx,
   w: {
@@ -19,7 +20,8 @@ export async function addWaiter(
     timeoutJobId: string | null;
   },
 ) {
-  await tx.insert(waiters).values(w).onConflictDoNothing();
+  const inserted = await tx.insert(waiters).values(w).onConflictDoNothing().returning({ runId: waiters.runId });
+  return inserted.length > 0;
 }
 
 /** Live waiters of this user for this event, oldest first, locked (others skip them, not wait). */
