@@ -85,6 +85,38 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
 const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
 
 /**
+ * Headers a webhook action may not set (compared lower-cased): signature headers would let a tenant
+ * forge or confuse verification, framing headers could smuggle a second request through a
+ * keep-alive connection, Host must match the vetted URL. The engine drops them whatever the plan says.
+ */
+export const RESERVED_WEBHOOK_HEADERS: ReadonlySet<string> = new Set([
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'expect',
+  'te',
+  'trailer',
+  'proxy-authorization',
+  'proxy-connection',
+  'user-agent',
+]);
+
+/** Line breaks and NUL would break HTTP framing; above U+00FF a header value cannot be sent at all. */
+function unsendableHeaderValue(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d || c === 0 || c > 0xff) return true;
+  }
+  return false;
+}
+
+/**
  * Topic prefixes no workflow may publish to: the platform's own topics (`tripwire.events`, whose
  * messages the engines trust to name their tenant, and its dead-letter topic) and Kafka's
  * internal ones (`__consumer_offsets`). Compared case-insensitively.
@@ -214,6 +246,24 @@ export const f = {
   /** String-to-string map, e.g. HTTP headers. */
   keyValue<O extends Common<Record<string, string>>>(opts: O) {
     const schema = z.record(z.string().regex(HEADER_NAME, 'Invalid name'), z.string().max(4000));
+    return field(schema as z.ZodType<Record<string, string>>, 'key-value', opts);
+  },
+
+  /** HTTP request headers a webhook may send: the ones every delivery would refuse are errors now. */
+  httpHeaders<O extends Common<Record<string, string>>>(opts: O) {
+    const schema = z
+      .record(z.string().regex(HEADER_NAME, 'Invalid name'), z.string().max(4000))
+      .superRefine((headers, ctx) => {
+        for (const [name, value] of Object.entries(headers)) {
+          if (RESERVED_WEBHOOK_HEADERS.has(name.toLowerCase())) {
+            fail(ctx, 'header.reserved', `${name} is set by Tripwire, not by the workflow`, [name]);
+          } else if (unsendableHeaderValue(value)) {
+            fail(ctx, 'header.invalid_value', 'Header values cannot contain line breaks or characters beyond Latin-1', [
+              name,
+            ]);
+          }
+        }
+      });
     return field(schema as z.ZodType<Record<string, string>>, 'key-value', opts);
   },
 };

@@ -1,3 +1,4 @@
+import { RESERVED_WEBHOOK_HEADERS } from '@tripwire/rules';
 import { PermanentError } from '../errors.ts';
 
 /**
@@ -7,26 +8,6 @@ import { PermanentError } from '../errors.ts';
 
 export type WebhookMethod = 'POST' | 'PUT' | 'PATCH';
 export type WireMethod = WebhookMethod | 'GET';
-
-// Signature headers would let a tenant forge or confuse verification; the framing headers would let one
-// smuggle a second request through a keep-alive connection; Host must match the vetted URL.
-const RESERVED_HEADERS = new Set([
-  'webhook-id',
-  'webhook-timestamp',
-  'webhook-signature',
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'expect',
-  'te',
-  'trailer',
-  'proxy-authorization',
-  'proxy-connection',
-  'user-agent',
-]);
 
 /** Dropped on a redirect to another origin, as browsers do, so a tenant's token does not follow it. */
 const CREDENTIAL_HEADERS = ['authorization', 'cookie'];
@@ -59,7 +40,7 @@ export function tenantHeaders(headers: Readonly<Record<string, string>>): Record
     if (!TOKEN.test(name) || typeof value !== 'string' || UNSAFE_VALUE.test(value)) {
       throw new PermanentError('webhook.invalid_header', `header ${JSON.stringify(rawName).slice(0, 80)} is not valid`);
     }
-    if (!RESERVED_HEADERS.has(name)) result[name] = value;
+    if (!RESERVED_WEBHOOK_HEADERS.has(name)) result[name] = value;
   }
   return result;
 }

@@ -12,7 +12,7 @@ export const actionWebhook = defineNodeType({
   config: {
     url: f.url({ label: 'URL' }),
     method: f.enum(['POST', 'PUT', 'PATCH'], { label: 'Method', default: 'POST' }),
-    headers: f.keyValue({ label: 'Headers', optional: true }),
+    headers: f.httpHeaders({ label: 'Headers', optional: true }),
     body: f.template({
       label: 'Body',
       json: true,

@@ -77,6 +77,25 @@ describe('validateWorkflow', () => {
     }
   });
 
+  it('refuses webhook headers every delivery would refuse, at the header', () => {
+    const hook = (headers: Record<string, string>) =>
+      doc(
+        [trigger, { id: 'w', type: 'action.webhook', config: { url: 'https://example.com/h', headers } }],
+        [{ source: 't', target: 'w' }],
+      );
+    const found = (headers: Record<string, string>) =>
+      validateWorkflow(hook(headers)).map((e) => [e.nodeId, e.path.join('.'), e.code]);
+    expect(found({ 'X-Token': 'a\r\nX-Injected: 1' })).toEqual([
+      ['w', 'nodes.1.config.headers.X-Token', 'header.invalid_value'],
+    ]);
+    expect(found({ 'X-Price': '5 €' })).toEqual([['w', 'nodes.1.config.headers.X-Price', 'header.invalid_value']]);
+    expect(found({ Host: 'internal', 'Webhook-Signature': 'v1,x' })).toEqual([
+      ['w', 'nodes.1.config.headers.Host', 'header.reserved'],
+      ['w', 'nodes.1.config.headers.Webhook-Signature', 'header.reserved'],
+    ]);
+    expect(found({ Authorization: 'Bearer t0k3n', 'X-Name': 'Zoë' })).toEqual([]);
+  });
+
   it('reports unknown operators in rules', () => {
     const t = { ...trigger, config: { event: 'x', filter: { or: [{ method: ['a', 'toUpperCase'] }] } } };
     expect(validateWorkflow(doc([t]))).toEqual([
