@@ -142,6 +142,30 @@ describe('engine process (real Kafka and Postgres)', () => {
     expect(metrics).toMatch(/tripwire_events_dead_lettered_total\{reason="unknown tenant"\} 1/);
   });
 
+  it("keeps a filter that throws on an event to its own workflow: the tenant's others still run", async () => {
+    await publish(db, s.tenant.tenantId, {
+      name: 'throws',
+      nodes: [
+        // json-logic-js's `in` calls the haystack's indexOf: a property named indexOf makes it throw.
+        {
+          id: 'start',
+          type: 'trigger.event',
+          config: { event: 'tagged', filter: { in: ['x', { var: 'event.properties.tags' }] } },
+        },
+        { id: 'hook', type: 'action.webhook', config: { url: `${s.receiver.url}/throws`, body: {} } },
+      ],
+      edges: [{ source: 'start', target: 'hook' }],
+    });
+    await publish(db, s.tenant.tenantId, flow('tagged', '/tagged-fine'));
+    await until(() => (s.t.engine.cache.route(s.tenant.tenantId, 'tagged')?.triggers.length === 2 ? true : undefined));
+    await s.t.produce([track(s.tenant.tenantId, 'una', 'tagged', { n: 7, tags: { indexOf: 1 } })]);
+    await until(() => hits('/tagged-fine').length === 1, 10_000, 'the other workflow ran');
+    expect(hits('/tagged-fine')).toEqual([7]);
+    expect(s.at('/throws')).toEqual([]);
+    const metrics = await (await fetch(`${s.t.url}/metrics`)).text();
+    expect(metrics).toMatch(/tripwire_rule_errors_total\{node="trigger.event"\} 1/);
+  });
+
   it('exposes Prometheus metrics for events, runs and jobs', async () => {
     const text = await (await fetch(`${s.t.url}/metrics`)).text();
     for (const name of [

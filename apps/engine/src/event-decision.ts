@@ -22,7 +22,24 @@ const NO_USER: Record<string, unknown> = Object.freeze({});
  * user's traits, so this can run before the event is claimed; the profile is loaded only for a
  * filter that reads `user.*` (and then from the cache when it can).
  */
-export function createDecider(profiles: ProfileCache) {
+/**
+ * Runs a rule on an event. A rule that throws on this event's data (a value whose conversion
+ * fails, say) does not match: it must not take the event away from the tenant's other workflows.
+ */
+export function ruleMatches(
+  rule: (data: unknown) => unknown,
+  data: unknown,
+  onError: (error: unknown) => void,
+): boolean {
+  try {
+    return truthy(rule(data));
+  } catch (error) {
+    onError(error);
+    return false;
+  }
+}
+
+export function createDecider(profiles: ProfileCache, onRuleError: (node: LoadedNode, error: unknown) => void) {
   async function passes(unit: UnitOfWork, loaded: LoadedNode, e: EventEnvelope, data: EventData, d: Decision) {
     const filter = loaded.rules.filter;
     if (!filter) return true;
@@ -32,7 +49,7 @@ export function createDecider(profiles: ProfileCache) {
       user =
         profiles.peek(e.tenantId, e.userId) ?? (await profiles.get(await unit.enter(e.tenantId), e.tenantId, e.userId));
     }
-    return truthy(filter({ event: data, trigger: data, user }));
+    return ruleMatches(filter, { event: data, trigger: data, user }, (error) => onRuleError(loaded, error));
   }
 
   return async function decide(unit: UnitOfWork, e: EventEnvelope, route: Route, data: EventData): Promise<Decision> {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { TenantTx } from '@tripwire/db';
-import { truthy } from '@tripwire/rules';
 import { sql } from 'drizzle-orm';
 import type { LoadedNode, LoadedPlan } from './compiled-plan.ts';
 import { type EventData, type EventEnvelope, eventData } from './envelope.ts';
-import { createDecider, type Decision } from './event-decision.ts';
+import { createDecider, type Decision, ruleMatches } from './event-decision.ts';
 import type { JobSink } from './jobs/job-buffer.ts';
 import type { Metrics } from './metrics.ts';
 import type { RuleData, StepContext } from './nodes/node-handler.ts';
@@ -55,7 +54,8 @@ export interface Continuation {
  * it, start runs it triggers. Only the nodes routed to this event name are looked at.
  */
 export function createEventEvaluator({ cache, profiles, metrics, now = () => new Date() }: EvaluatorDeps) {
-  const decide = createDecider(profiles);
+  const onRuleError = (loaded: LoadedNode, _error: unknown) => metrics.ruleErrors.inc({ node: loaded.node.type });
+  const decide = createDecider(profiles, onRuleError);
 
   async function ruleData(
     tx: TenantTx,
@@ -120,7 +120,10 @@ export function createEventEvaluator({ cache, profiles, metrics, now = () => new
       const loaded = plan?.nodes.get(w.nodeId);
       if (!plan || !loaded) continue;
       const match = loaded.rules.match;
-      if (match && !truthy(match(await ruleData(tx, plan, e.tenantId, e.userId, data, run.triggerEvent)))) continue;
+      if (match) {
+        const ruleInput = await ruleData(tx, plan, e.tenantId, e.userId, data, run.triggerEvent);
+        if (!ruleMatches(match, ruleInput, (error) => onRuleError(loaded, error))) continue;
+      }
       if (!(await takeWaiter(tx, e.tenantId, w.runId, w.nodeId))) continue;
       if (w.timeoutJobId) await jobs.cancel(tx, 'tripwire.resume', w.timeoutJobId);
       metrics.runsResumed.inc();

@@ -29,6 +29,11 @@ export function createMetrics() {
     runsCompleted: counter('tripwire_runs_completed_total', 'Runs that finished without a pending wait'),
     runsResumed: counter('tripwire_runs_resumed_total', 'Waits resumed (event received, delay elapsed or timeout)'),
     runsFailed: counter('tripwire_runs_failed_total', 'Runs stopped by a node that could not run'),
+    ruleErrors: counter(
+      'tripwire_rule_errors_total',
+      'Filters and wait matches that threw on an event (taken as not matching)',
+      ['node'],
+    ),
     jobsEnqueued: counter('tripwire_jobs_enqueued_total', 'pg-boss jobs enqueued', ['queue']),
     jobsCompleted: counter('tripwire_jobs_completed_total', 'Action jobs that succeeded', ['queue']),
     jobsFailed: counter('tripwire_jobs_failed_total', 'Action job attempts that failed', ['queue', 'retriable']),
