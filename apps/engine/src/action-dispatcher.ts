@@ -62,10 +62,11 @@ export function createSecretLookup(db: Database, ttlMs = 60_000) {
 export function createActionDispatcher({ db, jobs, executors, metrics, logger, concurrency }: DispatcherOptions) {
   const { boss } = jobs;
 
-  async function recordFailure(job: ActionJob, error: EngineError | Error) {
+  /** Records a failed attempt; returns how many attempts of this action have failed, this one included. */
+  async function recordFailure(job: ActionJob, error: EngineError | Error): Promise<number> {
     const status = error instanceof EngineError ? (error.status ?? null) : null;
     const message = error instanceof EngineError ? `${error.code}: ${error.message}` : `crash: ${error.message}`;
-    await withTenant(db, job.tenantId, (tx) =>
+    const [row] = await withTenant(db, job.tenantId, (tx) =>
       tx
         .insert(actionAttempts)
         .values({ tenantId: job.tenantId, actionId: job.actionId, attempts: 1, lastError: message, lastStatus: status })
@@ -77,8 +78,10 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
             lastStatus: status,
             updatedAt: sql`now()`,
           },
-        }),
+        })
+        .returning({ attempts: actionAttempts.attempts }),
     );
+    return row?.attempts ?? 1;
   }
 
   async function runOne(queue: string, executor: Executor, job: JobWithMetadata<ActionJob>) {
@@ -104,17 +107,24 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
           'action attempt failed',
         );
       else log.error({ err: error, queue }, 'action executor crashed');
-      await recordFailure(job.data, error);
+      const failed = await recordFailure(job.data, error);
       const output = { error: error.message, code: expected ? error.code : 'crash' };
       if (!retriable) return { id: job.id, status: 'deadletter' as const, output };
       const retryAfterMs = expected ? (error as EngineError & { retryAfterMs?: number }).retryAfterMs : undefined;
       const reschedules = job.data.reschedules ?? 0;
-      if (retryAfterMs && job.retryCount + reschedules < job.retryLimit) {
-        // pg-boss cannot take a delay per failure; a fresh job at the requested time keeps the same actionId.
+      // Attempts in all, across the reschedules: the first job's retries plus its first try,
+      // counted from the failures recorded before that job (a replay starts a new budget).
+      const budget = job.data.attemptBudget ?? job.retryLimit + 1;
+      const base = job.data.attemptBase ?? failed - (job.retryCount + 1);
+      const used = failed - base;
+      if (retryAfterMs && used < budget) {
+        // pg-boss cannot take a delay per failure; a fresh job at the requested time keeps the same
+        // actionId, and only the attempts this action has left (a copy would otherwise start with
+        // a whole new retry limit, and a receiver alternating 429 and 500 would get many times it).
         await boss.send(
           queue,
-          { ...job.data, reschedules: reschedules + 1 },
-          { startAfter: new Date(Date.now() + retryAfterMs) },
+          { ...job.data, reschedules: reschedules + 1, attemptBudget: budget, attemptBase: base },
+          { startAfter: new Date(Date.now() + retryAfterMs), retryLimit: budget - used - 1 },
         );
         return { id: job.id, status: 'completed' as const, output: { ...output, rescheduledInMs: retryAfterMs } };
       }

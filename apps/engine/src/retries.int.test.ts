@@ -5,6 +5,7 @@ import { engineSuite } from '../test/engine-suite.ts';
 import { publish, track, until } from '../test/fixtures.ts';
 
 // ACTION_RETRY_LIMIT=3 in the test engine: four attempts in all, with backoff between them.
+let alternatingHits = 0;
 const s = engineSuite('retries', {
   onReceiver: (receiver) =>
     receiver.respondWith((req, attempt) => {
@@ -12,11 +13,16 @@ const s = engineSuite('retries', {
       if (req.path === '/busy') return attempt === 1 ? 429 : 200;
       if (req.path === '/gone') return 404;
       if (req.path === '/down') return 503;
+      // Always failing, every other time with a Retry-After: rescheduled, but within the same budget.
+      if (req.path === '/alternating') {
+        alternatingHits++;
+        return attempt % 2 ? { status: 429, headers: { 'retry-after': '1' } } : 500;
+      }
       return 200;
     }),
 });
 const { db } = s;
-const PATHS = ['flaky', 'busy', 'gone', 'down'] as const;
+const PATHS = ['flaky', 'busy', 'gone', 'down', 'alternating'] as const;
 
 beforeAll(async () => {
   for (const path of PATHS) {
@@ -68,10 +74,10 @@ describe('action retries and dead letters (real pg-boss)', () => {
     const rows = await until(
       async () => {
         const r = await deadLettersNow();
-        return r.length === 2 ? r : undefined;
+        return r.length === 3 ? r : undefined;
       },
-      40_000,
-      'two dead letters',
+      60_000,
+      'three dead letters',
     );
     const byPath = Object.fromEntries(
       rows.map((r) => [(r.data as { config: { url: string } }).config.url.split('/').pop(), r]),
@@ -89,5 +95,9 @@ describe('action retries and dead letters (real pg-boss)', () => {
     expect(byPath.down?.error).toMatch(/503/);
     expect(delivered('gone')).toHaveLength(0);
     expect(delivered('down')).toHaveLength(0);
+    // 429 with Retry-After reschedules the action, but it still gets four attempts in all, not
+    // four per reschedule.
+    expect(byPath.alternating).toMatchObject({ attempts: 4 });
+    expect(alternatingHits).toBe(4);
   });
 });

@@ -125,10 +125,13 @@ export interface ReceivedWebhook {
   at: number;
 }
 
+/** A status, or a status with response headers (a 429's Retry-After). */
+export type ReceiverAnswer = number | { status: number; headers: Record<string, string> };
+
 /** A local HTTP receiver; `respond` decides each answer (default 200). */
 export async function startReceiver(secret: () => string | undefined = () => undefined) {
   const received: ReceivedWebhook[] = [];
-  let respond: (req: ReceivedWebhook, attempt: number) => number = () => 200;
+  let respond: (req: ReceivedWebhook, attempt: number) => ReceiverAnswer = () => 200;
   const attempts = new Map<string, number>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -148,9 +151,10 @@ export async function startReceiver(secret: () => string | undefined = () => und
       const id = String(req.headers['webhook-id']);
       const attempt = (attempts.get(id) ?? 0) + 1;
       attempts.set(id, attempt);
-      const status = respond(hook, attempt);
+      const answer = respond(hook, attempt);
+      const { status, headers } = typeof answer === 'number' ? { status: answer, headers: {} } : answer;
       if (status < 300) received.push(hook);
-      res.writeHead(status, { 'content-type': 'application/json' });
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end('{}');
     });
   });
@@ -160,7 +164,7 @@ export async function startReceiver(secret: () => string | undefined = () => und
     url: `http://127.0.0.1:${port}`,
     received,
     attempts,
-    respondWith(fn: (req: ReceivedWebhook, attempt: number) => number) {
+    respondWith(fn: (req: ReceivedWebhook, attempt: number) => ReceiverAnswer) {
       respond = fn;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -14,6 +14,10 @@ export interface ActionJob {
   config: Record<string, unknown>;
   /** Times this action was rescheduled for a Retry-After; pg-boss counts ordinary retries. */
   reschedules?: number;
+  /** Set on a rescheduled copy: the attempts the action has in all (the first job's retries + 1)… */
+  attemptBudget?: number;
+  /** …counted from this many failures recorded before the first job (earlier runs of a replay). */
+  attemptBase?: number;
 }
 
 export function actionIdFor(runId: string, nodeId: string): string {

@@ -74,7 +74,9 @@ export function replayDeadLetter(
       .for('update');
     if (!row) return { status: 'not_found' };
     if (row.replayedAt) return { status: 'already_replayed', jobId: row.replayJobId };
-    const data = { ...(row.data as Record<string, unknown>), reschedules: 0, tenantId };
+    // A replay is a new chain of attempts: a fresh retry budget for Retry-After reschedules too.
+    const { attemptBudget: _budget, attemptBase: _base, ...original } = row.data as Record<string, unknown>;
+    const data = { ...original, reschedules: 0, tenantId };
     const jobId = await boss.send(row.queue, data, { db: fromDrizzle(tx, sql) });
     await tx
       .update(deadLetters)
