@@ -45,6 +45,11 @@ export interface Continuation {
   event: EventData;
   trigger: EventData;
   resumed: boolean;
+  /**
+   * Where condition.count windows end when not at the current event: a delay or timeout resumed
+   * the run, so "3 logins within a day" after a one-day wait counts the day of the wait.
+   */
+  countsUntil?: Date;
   /** The user's traits when the caller already has them (else loaded if the plan reads `user.*`). */
   user?: Record<string, unknown>;
 }
@@ -83,6 +88,7 @@ export function createEventEvaluator({ cache, profiles, metrics, now = () => new
       data,
       now: now(),
       jobs: c.jobs,
+      ...(c.countsUntil ? { countsUntil: c.countsUntil } : {}),
       awaiting: async (eventName) => {
         // The active version's route already looks for its own waits.
         if (cache.isActive(c.plan)) return;

@@ -262,6 +262,36 @@ describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => 
     expect([at('/joined').length, at('/join-timeout').length]).toEqual([1, 0]);
   });
 
+  it('condition.count after a wait.delay counts the events of the wait (the window ends at the resume)', async () => {
+    await publish(db, s.tenant.tenantId, {
+      name: 'Engaged after signup',
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'count_signup' } },
+        { id: 'd', type: 'wait.delay', config: { duration: 'PT2S' } },
+        { id: 'c', type: 'condition.count', config: { event: 'count_login', atLeast: 2, within: 'PT1M' } },
+        hook('yes', '/engaged'),
+        hook('no', '/not-engaged'),
+      ],
+      edges: [
+        { source: 'start', target: 'd' },
+        { source: 'd', target: 'c' },
+        { source: 'c', sourceHandle: 'true', target: 'yes' },
+        { source: 'c', sourceHandle: 'false', target: 'no' },
+      ],
+    });
+    await until(() => s.t.engine.cache.route(s.tenant.tenantId, 'count_login'), 5000, 'workflow loaded');
+    await s.t.produce([track(s.tenant.tenantId, 'lea', 'count_signup')]);
+    await new Promise((r) => setTimeout(r, 300));
+    // Both logins come after the signup, during the delay.
+    await s.t.produce([track(s.tenant.tenantId, 'lea', 'count_login'), track(s.tenant.tenantId, 'lea', 'count_login')]);
+    await until(
+      () => at('/engaged').length + at('/not-engaged').length === 1 || undefined,
+      15_000,
+      'the count decided',
+    );
+    expect([at('/engaged').length, at('/not-engaged').length]).toEqual([1, 0]);
+  });
+
   it('processes a redelivered event (same messageId) once', async () => {
     await publish(db, s.tenant.tenantId, {
       name: 'Once only',

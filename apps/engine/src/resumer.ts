@@ -50,6 +50,7 @@ export function createResumer(deps: {
       event: run.triggerEvent,
       trigger: run.triggerEvent,
       resumed: true,
+      countsUntil: new Date(),
     } satisfies Continuation;
   }
 

@@ -9,15 +9,16 @@ export const conditionIf: NodeHandler = async ({ rules }, { data }) => {
 
 /**
  * condition.count: the matching events were recorded as they arrived (the current one included,
- * see event-evaluator), so this only counts them inside the window ending at the current event.
+ * see event-evaluator), so this only counts them inside the window ending at the current event,
+ * or, after a wait.delay or a wait.event timeout, at the moment the run resumed.
  */
-export const conditionCount: NodeHandler = async ({ node }, { tx, tenantId, userId, plan, data }) => {
+export const conditionCount: NodeHandler = async ({ node }, { tx, tenantId, userId, plan, data, countsUntil }) => {
   const atLeast = node.config.atLeast as number;
   const within = node.durations.within as number;
   const n = await countMarks(
     tx,
     { tenantId, userId, workflowId: plan.workflowId, nodeId: node.id },
-    new Date(data.event.timestamp),
+    countsUntil ?? new Date(data.event.timestamp),
     within,
   );
   return { output: n >= atLeast ? 'true' : 'false', detail: { count: n, atLeast } };

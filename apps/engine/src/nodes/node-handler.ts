@@ -19,6 +19,8 @@ export interface StepContext {
   data: RuleData;
   now: Date;
   jobs: Pick<JobSink, 'send'>;
+  /** condition.count windows end here instead of at the current event (a resumed delay or timeout). */
+  countsUntil?: Date;
   /** A wait.event registered a waiter for this event name (routes it even off the active version). */
   awaiting?(eventName: string): Promise<void>;
 }
