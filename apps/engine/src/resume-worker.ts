@@ -33,23 +33,35 @@ export function createResumeWorker(deps: {
   /**
    * A fetched batch in one transaction (see Resumer.resumeMany), with its webhook jobs inserted
    * together. If anything fails, nothing of it is kept and the batch is done again one transaction per
-   * job, as resume() always would.
+   * job, as resume() always would; each job's outcome is its own, so one that keeps failing is
+   * retried alone and never holds back the others.
    */
-  async function resumeBatch(batch: ResumeJob[]) {
+  async function resumeBatch(batch: { id: string; data: ResumeJob }[]) {
+    const completed = (id: string) => ({ id, status: 'completed' as const });
     try {
-      await db.transaction((tx) => withinUnit(tx, jobs, (unit) => resumer.resumeMany(unit, batch)));
-      return;
+      await db.transaction((tx) =>
+        withinUnit(tx, jobs, (unit) =>
+          resumer.resumeMany(
+            unit,
+            batch.map((j) => j.data),
+          ),
+        ),
+      );
+      return batch.map((j) => completed(j.id));
     } catch (err) {
       logger.warn({ err, jobs: batch.length }, 'batched resume failed; resuming one by one');
     }
-    for (const job of batch) {
+    const results = [];
+    for (const { id, data: job } of batch) {
       try {
         await resume(job);
+        results.push(completed(id));
       } catch (err) {
         logger.error({ err, tenantId: job.tenantId, runId: job.runId }, 'resume failed; pg-boss retries it');
-        throw err;
+        results.push({ id, status: 'failed' as const, output: { error: (err as Error).message } });
       }
     }
+    return results;
   }
 
   return {
@@ -65,8 +77,10 @@ export function createResumeWorker(deps: {
           notifyPollingIntervalSeconds: 0.5,
           // A full batch means more are due: fetch again at once instead of after the poll interval.
           burstWhenBatchFull: true,
+          includeMetadata: true,
+          perJobResults: true,
         },
-        (batch) => resumeBatch(batch.map((job) => job.data)),
+        (batch) => resumeBatch(batch),
       );
     },
     stop: () => jobs.boss.offWork(RESUME_QUEUE, { wait: true }).catch(() => {}),

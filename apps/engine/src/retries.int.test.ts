@@ -1,5 +1,7 @@
-import { deadLetters, withTenant } from '@tripwire/db';
-import { eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { deadLetters, runs, withTenant } from '@tripwire/db';
+import { and, eq } from 'drizzle-orm';
+import { PgBoss } from 'pg-boss';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { engineSuite } from '../test/engine-suite.ts';
 import { publish, track, until } from '../test/fixtures.ts';
@@ -99,5 +101,64 @@ describe('action retries and dead letters (real pg-boss)', () => {
     // four per reschedule.
     expect(byPath.alternating).toMatchObject({ attempts: 4 });
     expect(alternatingHits).toBe(4);
+  });
+
+  it('a resume job that keeps failing does not fail (or hold back) the jobs fetched with it', async () => {
+    // A run parked at a day-long delay; the test resumes it with a job of its own, fetched in one
+    // batch behind a job that fails every time (its tenant is not a UUID).
+    const { workflowId } = await publish(db, s.tenant.tenantId, {
+      name: 'After a delay',
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'resume_mix' } },
+        { id: 'd', type: 'wait.delay', config: { duration: 'P1D' } },
+        { id: 'hook', type: 'action.webhook', config: { url: `${s.receiver.url}/after-delay`, body: {} } },
+      ],
+      edges: [
+        { source: 'start', target: 'd' },
+        { source: 'd', target: 'hook' },
+      ],
+    });
+    await until(() => s.t.engine.cache.route(s.tenant.tenantId, 'resume_mix'), 5000, 'workflow loaded');
+    await s.t.produce([track(s.tenant.tenantId, 'vera', 'resume_mix')]);
+    const run = await until(async () => {
+      const rows = await withTenant(db, s.tenant.tenantId, (tx) =>
+        tx
+          .select()
+          .from(runs)
+          .where(and(eq(runs.tenantId, s.tenant.tenantId), eq(runs.workflowId, workflowId))),
+      );
+      return rows[0]?.status === 'waiting' ? rows[0] : undefined;
+    });
+    const boss = new PgBoss({
+      connectionString: process.env.DATABASE_URL as string,
+      schema: s.t.schema,
+      supervise: false,
+      schedule: false,
+      migrate: false,
+    });
+    await boss.start();
+    try {
+      const due = new Date(Date.now() + 1500);
+      const resume = (tenantId: string, runId: string) => ({
+        tenantId,
+        runId,
+        nodeId: 'd',
+        kind: 'delay',
+        output: 'next',
+        key: `resume:${randomUUID()}`,
+      });
+      // Due together, so fetched in one batch; the failing one first (higher priority).
+      await boss.send('tripwire.resume', resume('not-a-tenant', randomUUID()), { startAfter: due, priority: 10 });
+      const good = await boss.send('tripwire.resume', resume(s.tenant.tenantId, run.id), {
+        startAfter: due,
+        priority: 1,
+      });
+      await until(() => (delivered('after-delay').length === 1 ? true : undefined), 15_000, 'the good run resumed');
+      // It succeeded on its first attempt: the failure next to it did not fail it too.
+      const job = await boss.getJobById('tripwire.resume', good as string);
+      expect(job).toMatchObject({ state: 'completed', retryCount: 0 });
+    } finally {
+      await boss.stop({ graceful: false });
+    }
   });
 });
