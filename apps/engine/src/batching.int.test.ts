@@ -1,5 +1,4 @@
-import { profiles, runs, withTenant } from '@tripwire/db';
-import { and, eq } from 'drizzle-orm';
+import { profiles, withTenant } from '@tripwire/db';
 import { describe, expect, it } from 'vitest';
 import { engineSuite } from '../test/engine-suite.ts';
 import { createTestTenant, kafka, publish, track, until } from '../test/fixtures.ts';
@@ -10,20 +9,9 @@ import { createTestTenant, kafka, publish, track, until } from '../test/fixtures
 const s = engineSuite('batching');
 const { db, at } = s;
 
-const hook = (id: string, path: string) => ({
-  id,
-  type: 'action.webhook',
-  config: { url: `${s.receiver.url}${path}`, body: { user: '{{ event.userId }}', n: '{{ event.properties.n }}' } },
-});
-
-async function runsOf(workflowId: string) {
-  return withTenant(db, s.tenant.tenantId, (tx) =>
-    tx
-      .select()
-      .from(runs)
-      .where(and(eq(runs.tenantId, s.tenant.tenantId), eq(runs.workflowId, workflowId))),
-  );
-}
+const hook = (id: string, path: string) =>
+  s.webhook(id, path, { user: '{{ event.userId }}', n: '{{ event.properties.n }}' });
+const runsOf = s.runs;
 
 describe('batched evaluation and resumes', () => {
   it('dead-letters the one event Postgres rejects and commits the rest of its batch once', async () => {

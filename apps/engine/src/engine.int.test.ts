@@ -7,16 +7,10 @@ import { kafka, publish, track, unpublish, until } from '../test/fixtures.ts';
 const s = engineSuite('engine');
 const { db } = s;
 
+const hook = (id: string, path: string) => s.webhook(id, path, { n: '{{ event.properties.n }}' });
 const flow = (event: string, path: string) => ({
   name: `on ${event}`,
-  nodes: [
-    { id: 'start', type: 'trigger.event', config: { event } },
-    {
-      id: 'hook',
-      type: 'action.webhook',
-      config: { url: `${s.receiver.url}${path}`, body: { n: '{{ event.properties.n }}' } },
-    },
-  ],
+  nodes: [{ id: 'start', type: 'trigger.event', config: { event } }, hook('hook', path)],
   edges: [{ source: 'start', target: 'hook' }],
 });
 const hits = (path: string) => s.at(path).map((r) => r.json.n);
@@ -57,11 +51,6 @@ describe('engine process (real Kafka and Postgres)', () => {
   });
 
   it('a run waiting on an older version still gets its event after a republish, also for a wait it reaches later', async () => {
-    const hook = (id: string, path: string) => ({
-      id,
-      type: 'action.webhook',
-      config: { url: `${s.receiver.url}${path}`, body: { n: '{{ event.properties.n }}' } },
-    });
     const waitFor = (id: string, event: string) => ({ id, type: 'wait.event', config: { event, timeout: 'P1D' } });
     // W1 waits at once; W2 waits only after a delay, so its waiter appears after the republish.
     const w1 = await publish(db, s.tenant.tenantId, {
@@ -152,7 +141,7 @@ describe('engine process (real Kafka and Postgres)', () => {
           type: 'trigger.event',
           config: { event: 'tagged', filter: { in: ['x', { var: 'event.properties.tags' }] } },
         },
-        { id: 'hook', type: 'action.webhook', config: { url: `${s.receiver.url}/throws`, body: {} } },
+        s.webhook('hook', '/throws'),
       ],
       edges: [{ source: 'start', target: 'hook' }],
     });

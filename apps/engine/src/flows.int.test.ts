@@ -1,5 +1,4 @@
-import { runs, withTenant } from '@tripwire/db';
-import { and, eq } from 'drizzle-orm';
+import { withTenant } from '@tripwire/db';
 import { describe, expect, it } from 'vitest';
 import { engineSuite } from '../test/engine-suite.ts';
 import { identify, kafka, publish, track, until } from '../test/fixtures.ts';
@@ -7,23 +6,9 @@ import { identify, kafka, publish, track, until } from '../test/fixtures.ts';
 const s = engineSuite('flows');
 const { db, at } = s;
 
-const hook = (id: string, path: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  type: 'action.webhook',
-  config: {
-    url: `${s.receiver.url}${path}`,
-    body: { user: '{{ event.userId }}', event: '{{ event.name }}', ...extra },
-  },
-});
-
-async function runsOf(workflowId: string) {
-  return withTenant(db, s.tenant.tenantId, (tx) =>
-    tx
-      .select()
-      .from(runs)
-      .where(and(eq(runs.tenantId, s.tenant.tenantId), eq(runs.workflowId, workflowId))),
-  );
-}
+const hook = (id: string, path: string, extra: Record<string, unknown> = {}) =>
+  s.webhook(id, path, { user: '{{ event.userId }}', event: '{{ event.name }}', ...extra });
+const runsOf = s.runs;
 
 describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => {
   it('trigger (filter) -> condition on a profile trait -> signed webhook, kafka and log actions', async () => {

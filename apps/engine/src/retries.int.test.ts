@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { deadLetters, runs, withTenant } from '@tripwire/db';
-import { and, eq } from 'drizzle-orm';
+import { deadLetters, withTenant } from '@tripwire/db';
+import { eq } from 'drizzle-orm';
 import { PgBoss } from 'pg-boss';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { engineSuite } from '../test/engine-suite.ts';
@@ -32,7 +32,7 @@ beforeAll(async () => {
       name: `Deliver to ${path}`,
       nodes: [
         { id: 'start', type: 'trigger.event', config: { event: `deliver_${path}` } },
-        { id: 'hook', type: 'action.webhook', config: { url: `${s.receiver.url}/${path}`, body: { path } } },
+        s.webhook('hook', `/${path}`, { path }),
       ],
       edges: [{ source: 'start', target: 'hook' }],
     });
@@ -111,7 +111,7 @@ describe('action retries and dead letters (real pg-boss)', () => {
       nodes: [
         { id: 'start', type: 'trigger.event', config: { event: 'resume_mix' } },
         { id: 'd', type: 'wait.delay', config: { duration: 'P1D' } },
-        { id: 'hook', type: 'action.webhook', config: { url: `${s.receiver.url}/after-delay`, body: {} } },
+        s.webhook('hook', '/after-delay'),
       ],
       edges: [
         { source: 'start', target: 'd' },
@@ -121,13 +121,8 @@ describe('action retries and dead letters (real pg-boss)', () => {
     await until(() => s.t.engine.cache.route(s.tenant.tenantId, 'resume_mix'), 5000, 'workflow loaded');
     await s.t.produce([track(s.tenant.tenantId, 'vera', 'resume_mix')]);
     const run = await until(async () => {
-      const rows = await withTenant(db, s.tenant.tenantId, (tx) =>
-        tx
-          .select()
-          .from(runs)
-          .where(and(eq(runs.tenantId, s.tenant.tenantId), eq(runs.workflowId, workflowId))),
-      );
-      return rows[0]?.status === 'waiting' ? rows[0] : undefined;
+      const [row] = await s.runs(workflowId);
+      return row?.status === 'waiting' ? row : undefined;
     });
     const boss = new PgBoss({
       connectionString: process.env.DATABASE_URL as string,

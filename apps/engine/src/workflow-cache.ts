@@ -107,13 +107,11 @@ export function createWorkflowCache({ db, connectionString, logger, resyncInterv
 
   async function loadAll() {
     const { rows } = await db.execute<ActiveRow>(sql`select * from tripwire_active_workflow_versions()`);
-    const tenants = new Set<string>([...active.values()].map((p) => p.tenantId));
-    const awaitedBefore = [...awaited.keys()];
     await loadAwaited();
-    for (const tenantId of [...awaitedBefore, ...awaited.keys()]) tenants.add(tenantId);
     active.clear();
     for (const row of rows) install(row);
-    for (const row of rows) tenants.add(row.tenant_id);
+    // Tenants indexed before (whose routes may now go) and those with something to route now.
+    const tenants = new Set([...byTenant.keys(), ...awaited.keys(), ...rows.map((row) => row.tenant_id)]);
     for (const tenantId of tenants) reindex(tenantId);
     reloads++;
     logger.debug({ workflows: active.size }, 'workflows loaded');
