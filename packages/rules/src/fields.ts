@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration/duration.ts';
 import { validateLogic } from './logic/validate-logic.ts';
 import { validateTemplate } from './template/template.ts';
+import { HEADER_NAME, isSendableHeaderValue, kafkaTopicProblem, RESERVED_WEBHOOK_HEADERS } from './wire.ts';
 
 // Field helpers: each returns the zod schema that validates a config value AND the metadata the
 // editor renders a form control from. Nothing else describes a config field, so the form, the
@@ -81,61 +82,6 @@ function hasNoControlCharacters(text: string): boolean {
   return true;
 }
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
-const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
-
-/**
- * Headers a webhook action may not set (compared lower-cased): signature headers would let a tenant
- * forge or confuse verification, framing headers could smuggle a second request through a
- * keep-alive connection, Host must match the vetted URL. The engine drops them whatever the plan says.
- */
-export const RESERVED_WEBHOOK_HEADERS: ReadonlySet<string> = new Set([
-  'webhook-id',
-  'webhook-timestamp',
-  'webhook-signature',
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'expect',
-  'te',
-  'trailer',
-  'proxy-authorization',
-  'proxy-connection',
-  'user-agent',
-]);
-
-/** Line breaks and NUL would break HTTP framing; above U+00FF a header value cannot be sent at all. */
-function unsendableHeaderValue(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 0x0a || c === 0x0d || c === 0 || c > 0xff) return true;
-  }
-  return false;
-}
-
-/**
- * Topic prefixes no workflow may publish to: the platform's own topics (`tripwire.events`, whose
- * messages the engines trust to name their tenant, and its dead-letter topic) and Kafka's
- * internal ones (`__consumer_offsets`). Compared case-insensitively.
- */
-export const RESERVED_TOPIC_PREFIXES = ['tripwire.', '__'] as const;
-
-/** Why a workflow may not publish to `topic`, or undefined when it may. */
-export function kafkaTopicProblem(topic: string): { code: string; message: string } | undefined {
-  if (!TOPIC_NAME.test(topic) || topic === '.' || topic === '..') {
-    return {
-      code: 'topic.invalid',
-      message: 'A topic name is 1–249 letters, digits, dots, underscores or hyphens',
-    };
-  }
-  const lower = topic.toLowerCase();
-  const prefix = RESERVED_TOPIC_PREFIXES.find((p) => lower.startsWith(p));
-  if (prefix) return { code: 'topic.reserved', message: `Topics starting with "${prefix}" are reserved` };
-  return undefined;
-}
 const ALLOWED_SCHEMES = ['https:', 'http:'];
 
 export const f = {
@@ -257,7 +203,7 @@ export const f = {
         for (const [name, value] of Object.entries(headers)) {
           if (RESERVED_WEBHOOK_HEADERS.has(name.toLowerCase())) {
             fail(ctx, 'header.reserved', `${name} is set by Tripwire, not by the workflow`, [name]);
-          } else if (unsendableHeaderValue(value)) {
+          } else if (!isSendableHeaderValue(value)) {
             fail(ctx, 'header.invalid_value', 'Header values cannot contain line breaks or characters beyond Latin-1', [
               name,
             ]);

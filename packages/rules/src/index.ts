@@ -22,7 +22,7 @@ export { DurationError, fromHumanDuration, HUMAN_DURATION_UNITS, toHumanDuration
 export type { ErrorPath, RuleValidationError } from './errors.ts';
 export { WorkflowValidationError } from './errors.ts';
 export type { Field, FieldMeta, Widget } from './fields.ts';
-export { f, kafkaTopicProblem, RESERVED_TOPIC_PREFIXES, RESERVED_WEBHOOK_HEADERS } from './fields.ts';
+export { f } from './fields.ts';
 export type { CompiledLogic, LogicOptions } from './logic/compile.ts';
 export { applyLogic, canGenerateCode, compileLogic, LogicError } from './logic/compile.ts';
 export type { BuiltinOperator, CustomOperator, OperatorTable } from './logic/operators.ts';
@@ -57,6 +57,13 @@ export {
   templatePaths,
   validateTemplate,
 } from './template/template.ts';
+export {
+  isHeaderName,
+  isSendableHeaderValue,
+  kafkaTopicProblem,
+  RESERVED_TOPIC_PREFIXES,
+  RESERVED_WEBHOOK_HEADERS,
+} from './wire.ts';
 export type { ConnectionAttempt } from './workflow/connection-problem.ts';
 export { connectionProblem } from './workflow/connection-problem.ts';
 export type { WorkflowDiff } from './workflow/diff-workflows.ts';

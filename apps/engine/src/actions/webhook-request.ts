@@ -1,4 +1,4 @@
-import { RESERVED_WEBHOOK_HEADERS } from '@tripwire/rules';
+import { isHeaderName, isSendableHeaderValue, RESERVED_WEBHOOK_HEADERS } from '@tripwire/rules';
 import { PermanentError } from '../errors.ts';
 
 /**
@@ -11,9 +11,6 @@ export type WireMethod = WebhookMethod | 'GET';
 
 /** Dropped on a redirect to another origin, as browsers do, so a tenant's token does not follow it. */
 const CREDENTIAL_HEADERS = ['authorization', 'cookie'];
-
-const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
-const UNSAFE_VALUE = /[\r\n\0]/;
 
 /**
  * Every body is JSON: objects as usual, and a string becomes a JSON string (`"hi"` with quotes), so the
@@ -37,7 +34,7 @@ export function tenantHeaders(headers: Readonly<Record<string, string>>): Record
   const result: Record<string, string> = {};
   for (const [rawName, value] of Object.entries(headers)) {
     const name = rawName.toLowerCase();
-    if (!TOKEN.test(name) || typeof value !== 'string' || UNSAFE_VALUE.test(value)) {
+    if (!isHeaderName(rawName) || typeof value !== 'string' || !isSendableHeaderValue(value)) {
       throw new PermanentError('webhook.invalid_header', `header ${JSON.stringify(rawName).slice(0, 80)} is not valid`);
     }
     if (!RESERVED_WEBHOOK_HEADERS.has(name)) result[name] = value;

@@ -120,10 +120,8 @@ describe('tRPC role checks (real Postgres, row-level security)', () => {
           ? caller.workflows.saveDraft({ id, document })
           : caller.workflows.unpublish({ id }),
     );
-    const started = Date.now();
     const outcomes = await Promise.allSettled(calls);
     expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
-    expect(Date.now() - started).toBeLessThan(8_000);
     // Over HTTP, one batch may hold at most TRPC_MAX_BATCH calls (and so connections).
     const batch = (n: number) =>
       fetch(`${api.url.replace('/v1', '/trpc/')}${Array(n).fill('auth.me').join(',')}?batch=1&input={}`);
