@@ -94,10 +94,11 @@ export function createWorkflowCache({ db, connectionString, logger, resyncInterv
     );
     if (tenantId === undefined) awaited.clear();
     else awaited.delete(tenantId);
-    for (const row of rows) noteAwaited(row.tenant_id, row.event_name);
+    for (const row of rows) addAwaited(row.tenant_id, row.event_name);
   }
 
-  function noteAwaited(tenantId: string, eventName: string): boolean {
+  /** True when the name is new for the tenant. */
+  function addAwaited(tenantId: string, eventName: string): boolean {
     const names = awaited.get(tenantId) ?? new Set<string>();
     awaited.set(tenantId, names);
     if (names.has(eventName)) return false;
@@ -181,7 +182,7 @@ export function createWorkflowCache({ db, connectionString, logger, resyncInterv
      * on, even if no active workflow waits for it (other engines learn it from the caller's NOTIFY).
      */
     noteAwaited(tenantId: string, eventName: string) {
-      if (noteAwaited(tenantId, eventName)) reindex(tenantId);
+      if (addAwaited(tenantId, eventName)) reindex(tenantId);
     },
     /** The plan a run started on, active or not. */
     async plan(tenantId: string, workflowId: string, version: number): Promise<LoadedPlan | undefined> {

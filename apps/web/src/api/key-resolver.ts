@@ -123,7 +123,7 @@ export function createKeyResolver({
     },
     /** For revocations made by this process: no need to wait for the notification. */
     evict,
-    /** Cached lookups (for tests and metrics). */
+    /** Cached lookups (the tests check the bound). */
     get size() {
       return cache.size;
     },
