@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { BUILTIN_OPERATORS } from './operators.ts';
 
 // fast-check arbitraries for the differential test: JSON Logic rules (any operator, any nesting),
 // trigger-condition-like trees, and data — JSON values plus values only JavaScript callers can pass.
@@ -52,36 +53,10 @@ export const data = fc.letrec((tie) => ({
   object: fc.dictionary(fc.constantFrom(...KEYS), tie('value'), { maxKeys: 4 }),
 })).value;
 
-const OPS = [
-  '==',
-  '===',
-  '!=',
-  '!==',
-  '>',
-  '>=',
-  '<',
-  '<=',
-  '!',
-  '!!',
-  '%',
-  'in',
-  'cat',
-  'substr',
-  '+',
-  '*',
-  '-',
-  '/',
-  'min',
-  'max',
-  'merge',
-  'missing',
-  'missing_some',
-  'if',
-  '?:',
-  'and',
-  'or',
-];
 const SCOPED = ['filter', 'map', 'reduce', 'all', 'none', 'some'];
+// Every built-in operator, so a new one is compared with json-logic-js at once: `var` and the
+// scoped ones have generators of their own, and `log` only prints.
+const OPS = BUILTIN_OPERATORS.filter((op) => op !== 'var' && op !== 'log' && !SCOPED.includes(op));
 
 export const rule = fc.letrec((tie) => ({
   rule: fc.oneof(
