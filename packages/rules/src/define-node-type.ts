@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { ErrorPath } from './errors.ts';
 import type { Field, FieldMeta } from './fields.ts';
+import { defaultStep } from './runtime/default-steps.ts';
+import type { NodeRuntime, StepFn } from './runtime/types.ts';
 
 export const NODE_KINDS = ['trigger', 'condition', 'wait', 'action', 'control'] as const;
 export type NodeKind = (typeof NODE_KINDS)[number];
@@ -8,10 +10,23 @@ export type NodeKind = (typeof NODE_KINDS)[number];
 export type FieldShape = Record<string, Field<unknown>>;
 export type ConfigOf<F extends FieldShape> = { [K in keyof F]: F[K] extends Field<infer T> ? T : never };
 
+export type ListenRole = 'trigger' | 'wait' | 'count';
+
 /** Which events a node needs to see; the compiler turns these into the plan's event index. */
 export interface EventInterest {
   event: string;
-  as: 'trigger' | 'wait' | 'count';
+  as: ListenRole;
+  /**
+   * The JSON Logic field that decides whether an event applies (a trigger's filter, a counter's
+   * filter, a wait's match); none means every event of that name does.
+   */
+  rule?: string;
+}
+
+/** How the editor upgrades a node of an older version of the type to this one. */
+export interface NodeMigration {
+  from: number;
+  config: (previous: Record<string, unknown>) => Record<string, unknown>;
 }
 
 export interface ConfigIssue {
@@ -42,6 +57,18 @@ export interface NodeTypeSpec<
   events?: (config: ConfigOf<F>) => EventInterest[];
   /** Extra, JSON-serialisable data the engine needs in the plan, precomputed once. */
   compile?: (config: ConfigOf<F>) => Record<string, unknown>;
+  /** What the platform must know to run it (state it touches, waits); nothing by default. */
+  runtime?: NodeRuntime;
+  /**
+   * What the node decides for a run: the output to take, a wait to park at, an action to send.
+   * Defaults by kind: triggers pass on, actions render their templates (honouring `onlyIf`), a
+   * condition with one JSON Logic field evaluates it; waits and controls must declare one.
+   */
+  step?: StepFn<ConfigOf<F>, O[number]>;
+  /** One line under the node's title on the canvas; while editing, the config may be incomplete. */
+  summary?: (config: Partial<ConfigOf<F>>) => string;
+  /** How to turn a node of an older version into this one (the editor offers "Upgrade"). */
+  migrate?: NodeMigration;
 }
 
 export interface NodeType<
@@ -57,6 +84,11 @@ export interface NodeType<
   fields: (FieldMeta & { key: string })[];
   /** Values a freshly dropped node starts with. */
   defaults: Partial<ConfigOf<F>>;
+  runtime: Required<NodeRuntime>;
+  step: StepFn<ConfigOf<F>, O[number]>;
+  summary: (config: Partial<ConfigOf<F>>) => string;
+  /** Config fields whose values are secret: redacted in traces, dead letters, logs and exports. */
+  secrets: string[];
 }
 
 const TYPE_NAME = /^[a-z][a-z0-9]*(?:[.-][a-z0-9]+)+$/;
@@ -80,6 +112,10 @@ export function defineNodeType<
   const defaults = Object.fromEntries(
     fields.filter((fld) => fld.default !== undefined).map((fld) => [fld.key, fld.default]),
   ) as Partial<ConfigOf<F>>;
+  if (spec.migrate && !(spec.migrate.from >= 1 && spec.migrate.from < spec.version))
+    throw new Error(`${spec.type}@${spec.version}: migrate.from must be an older version`);
+  const step = spec.step ?? defaultStep(spec.kind, fields);
+  if (!step) throw new Error(`${spec.type}: a ${spec.kind} node type must declare its step`);
   return {
     ...spec,
     key: nodeKey(spec.type, spec.version),
@@ -87,5 +123,14 @@ export function defineNodeType<
     configSchema: z.strictObject(shape) as unknown as z.ZodType<ConfigOf<F>>,
     fields,
     defaults,
+    runtime: {
+      readsState: spec.runtime?.readsState ?? false,
+      writesState: spec.runtime?.writesState ?? false,
+      registersWaiter: spec.runtime?.registersWaiter ?? false,
+      resumes: spec.runtime?.resumes ?? spec.runtime?.registersWaiter ?? false,
+    },
+    step: step as StepFn<ConfigOf<F>, O[number]>,
+    summary: spec.summary ?? (() => ''),
+    secrets: fields.filter((fld) => fld.secret).map((fld) => fld.key),
   };
 }

@@ -31,6 +31,8 @@ export interface FieldMeta {
   options?: readonly string[];
   /** Templates only: the value may be any JSON whose strings are templates (a request body). */
   json?: boolean;
+  /** The value is a credential: redacted wherever config is shown (traces, dead letters, exports). */
+  secret?: boolean;
 }
 
 export interface Field<T> {
@@ -44,6 +46,8 @@ interface Common<T> {
   placeholder?: string;
   optional?: boolean;
   default?: T;
+  /** A credential (a token, a signed URL, auth headers): redacted in traces, dead letters, logs and exports. */
+  secret?: boolean;
 }
 
 type Out<T, O> = O extends { optional: true } ? T | undefined : T;
@@ -69,6 +73,7 @@ function field<T, O extends Common<T>>(
     ...(opts.help !== undefined ? { help: opts.help } : {}),
     ...(opts.placeholder !== undefined ? { placeholder: opts.placeholder } : {}),
     ...(opts.default !== undefined ? { default: opts.default } : {}),
+    ...(opts.secret ? { secret: true } : {}),
     ...extra,
   };
   return { schema: schema as z.ZodType<Out<T, O>>, meta };

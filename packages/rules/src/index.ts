@@ -10,7 +10,9 @@ export type {
   ConfigOf,
   EventInterest,
   FieldShape,
+  ListenRole,
   NodeKind,
+  NodeMigration,
   NodeType,
   NodeTypeSpec,
 } from './define-node-type.ts';
@@ -18,7 +20,13 @@ export { defineNodeType, NODE_KINDS, nodeKey } from './define-node-type.ts';
 export type { DurationResult } from './duration/duration.ts';
 export { durationMs, MAX_DURATION_MS, parseDuration } from './duration/duration.ts';
 export type { HumanDuration, HumanDurationUnit } from './duration/human-duration.ts';
-export { DurationError, fromHumanDuration, HUMAN_DURATION_UNITS, toHumanDuration } from './duration/human-duration.ts';
+export {
+  DurationError,
+  describeDuration,
+  fromHumanDuration,
+  HUMAN_DURATION_UNITS,
+  toHumanDuration,
+} from './duration/human-duration.ts';
 export type { ErrorPath, RuleValidationError } from './errors.ts';
 export { WorkflowValidationError } from './errors.ts';
 export type { Field, FieldMeta, Widget } from './fields.ts';
@@ -36,9 +44,46 @@ export type { ActionType } from './nodes/builtin.ts';
 export { builtinNodeTypes, builtinRegistry } from './nodes/builtin.ts';
 export type { AnyNodeType, Registry } from './registry.ts';
 export { createRegistry } from './registry.ts';
+export type {
+  EventOutcome,
+  EventRecord,
+  Replay,
+  ReplayAction,
+  ReplayEvent,
+  ReplayOptions,
+  ReplayRun,
+  ReplayWorkflow,
+} from './replay/replay.ts';
+export { createReplay } from './replay/replay.ts';
+export { passOn, ruleCondition, sendAction } from './runtime/default-steps.ts';
+export { resumeEntry, startEntry, targets } from './runtime/entries.ts';
+export { accepts, receivedData, resumedData, startData } from './runtime/listen.ts';
+export type { LoadedNode, LoadedPlan, LoadedRule, PlanProblem } from './runtime/loaded-plan.ts';
+export { loadPlan, PlanLoadError } from './runtime/loaded-plan.ts';
+export { REDACTED, redactConfig } from './runtime/redact.ts';
+export { evaluateRule, valuesRead } from './runtime/rule-values.ts';
+export type { RunStatus, Settled } from './runtime/run-status.ts';
+export { settleRun } from './runtime/run-status.ts';
+export type {
+  ActionRequest,
+  EventData,
+  NodeRuntime,
+  RuleData,
+  RuntimeRule,
+  StatePort,
+  StepContext,
+  StepFn,
+  StepNode,
+  StepOutcome,
+  TimeWindow,
+  WaitRequest,
+} from './runtime/types.ts';
+export type { PathEntry, WalkOptions, WalkPort, WalkResult } from './runtime/walk.ts';
+export { MAX_WALK_STEPS, walk } from './runtime/walk.ts';
 export { simulateRun } from './simulate/simulate-run.ts';
 export { simulateWorkflow } from './simulate/simulate-workflow.ts';
 export type {
+  SimAction,
   SimAwaitedEvent,
   SimEventData,
   SimEventInput,

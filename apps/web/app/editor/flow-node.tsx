@@ -4,7 +4,6 @@ import type { NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import type { FlowNode } from './document';
 import { useEditorStore } from './editor-context';
-import { summarize } from './summary';
 import { useNodeErrors } from './validation';
 
 /** Every node type renders through this one component; what differs comes from the registry. */
@@ -16,7 +15,7 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
     <NodeShell
       kind={nodeType?.kind ?? 'unknown'}
       label={nodeType?.label ?? `${data.type}@${data.version}`}
-      summary={summarize(data.type, data.config)}
+      summary={nodeType?.summary(data.config) ?? ''}
       outputs={nodeType?.outputs ?? []}
       hasInput={nodeType?.kind !== 'trigger'}
       selected={selected}

@@ -5,7 +5,7 @@ import { useEditorApi } from './editor-context';
 import type { Highlight } from './editor-store';
 import { useSuggestions } from './suggestions';
 
-type Result = ReturnType<typeof simulateWorkflow>;
+type Result = Awaited<ReturnType<typeof simulateWorkflow>>;
 
 const EXAMPLE = { name: 'order_completed', userId: 'user-1', properties: { total: 120 } };
 
@@ -21,7 +21,7 @@ export function TestRunPanel({ onClose }: { onClose(): void }) {
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<Result | null>(null);
 
-  function run() {
+  async function run() {
     let input: { name: string; userId: string; properties: Record<string, unknown> };
     let user: Record<string, unknown>;
     try {
@@ -32,7 +32,7 @@ export function TestRunPanel({ onClose }: { onClose(): void }) {
       return;
     }
     setError(null);
-    const r = simulateWorkflow(api.getState().document(), {
+    const r = await simulateWorkflow(api.getState().document(), {
       event: { ...input, properties: input.properties ?? {} },
       user,
     });
@@ -40,8 +40,8 @@ export function TestRunPanel({ onClose }: { onClose(): void }) {
     const highlight: Record<string, Highlight> = {};
     if ('steps' in r) {
       for (const step of r.steps) {
-        highlight[step.nodeId] =
-          step.detail && 'error' in step.detail ? 'error' : step.type.startsWith('wait.') ? 'waiting' : 'taken';
+        // A wait's first entry parks the run there; its second entry (with an output) resumes it.
+        highlight[step.nodeId] = 'error' in step.detail ? 'error' : step.output ? 'taken' : 'waiting';
       }
     }
     api.getState().setHighlight(highlight);
@@ -91,7 +91,7 @@ export function TestRunPanel({ onClose }: { onClose(): void }) {
       </label>
       {error ? <Alert>{error}</Alert> : null}
       <div className="actions">
-        <Button variant="primary" onClick={run}>
+        <Button variant="primary" onClick={() => void run()}>
           Run test
         </Button>
         <Button

@@ -62,3 +62,14 @@ export function fromHumanDuration({ value, unit }: HumanDuration): string {
   if (!parsed.ok) throw new DurationError(parsed.code, parsed.message);
   return iso;
 }
+
+/** "10 minutes", "1 hour"; what the canvas and traces say. Anything that is not a duration: "?". */
+export function describeDuration(iso: unknown): string {
+  if (typeof iso !== 'string') return '?';
+  try {
+    const { value, unit } = toHumanDuration(iso);
+    return `${value} ${value === 1 ? unit.slice(0, -1) : unit}`;
+  } catch {
+    return '?';
+  }
+}

@@ -14,4 +14,5 @@ export const actionKafka = defineNodeType({
     key: f.template({ label: 'Key', optional: true, placeholder: '{{ event.userId }}' }),
     value: f.template({ label: 'Value', json: true, optional: true }),
   },
+  summary: (c) => `to topic ${c.topic ?? '?'}`,
 });

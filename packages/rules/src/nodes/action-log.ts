@@ -12,4 +12,5 @@ export const actionLog = defineNodeType({
   config: {
     message: f.template({ label: 'Message', optional: true, placeholder: 'Reached {{ event.name }}' }),
   },
+  summary: () => 'log a line',
 });

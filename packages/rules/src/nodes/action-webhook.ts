@@ -12,7 +12,7 @@ export const actionWebhook = defineNodeType({
   config: {
     url: f.url({ label: 'URL' }),
     method: f.enum(['POST', 'PUT', 'PATCH'], { label: 'Method', default: 'POST' }),
-    headers: f.httpHeaders({ label: 'Headers', optional: true }),
+    headers: f.httpHeaders({ label: 'Headers', optional: true, secret: true }),
     body: f.template({
       label: 'Body',
       json: true,
@@ -20,4 +20,5 @@ export const actionWebhook = defineNodeType({
       help: 'JSON; strings may contain {{ placeholders }}',
     }),
   },
+  summary: (c) => `${c.method ?? 'POST'} ${c.url ?? 'set a URL'}`,
 });

@@ -1,4 +1,5 @@
 import { defineNodeType } from '../define-node-type.ts';
+import { describeDuration } from '../duration/human-duration.ts';
 import { f } from '../fields.ts';
 
 export const conditionCount = defineNodeType({
@@ -15,6 +16,23 @@ export const conditionCount = defineNodeType({
     within: f.duration({ label: 'Within', default: 'PT10M' }),
     filter: f.jsonLogic({ label: 'Only count events where', optional: true }),
   },
-  // The engine keeps per-user counts, so it must see every such event, not only triggering ones.
-  events: (config) => [{ event: config.event, as: 'count' }],
+  runtime: { readsState: true },
+  // Every such event is counted as it arrives (not only triggering ones), so the node listens to it.
+  events: (config) => [{ event: config.event, as: 'count', rule: 'filter' }],
+  async step(node, { countsUntil, state }) {
+    const { atLeast } = node.config;
+    const window = { from: countsUntil - (node.durations.within as number), to: countsUntil };
+    const count = await state.countEvents(node.id, window);
+    const result = count >= atLeast;
+    return {
+      output: result ? 'true' : 'false',
+      detail: {
+        count,
+        atLeast,
+        result,
+        window: { from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString() },
+      },
+    };
+  },
+  summary: (c) => `${c.atLeast ?? '?'}× “${c.event ?? '?'}” within ${describeDuration(c.within)}`,
 });

@@ -1,5 +1,6 @@
 import { defineNodeType } from '../define-node-type.ts';
 import { f } from '../fields.ts';
+import { ruleCondition } from '../runtime/default-steps.ts';
 
 export const conditionIf = defineNodeType({
   type: 'condition.if',
@@ -12,4 +13,6 @@ export const conditionIf = defineNodeType({
   config: {
     logic: f.jsonLogic({ label: 'Condition' }),
   },
+  step: ruleCondition('logic'),
+  summary: (c) => (c.logic === undefined ? 'add a condition' : 'if the condition holds'),
 });

@@ -1,4 +1,5 @@
 import { defineNodeType } from '../define-node-type.ts';
+import { describeDuration } from '../duration/human-duration.ts';
 import { f } from '../fields.ts';
 
 export const limitFrequency = defineNodeType({
@@ -13,4 +14,15 @@ export const limitFrequency = defineNodeType({
     max: f.integer({ label: 'At most', min: 1, max: 10_000, default: 1 }),
     per: f.duration({ label: 'Per', default: 'P1D' }),
   },
+  runtime: { readsState: true, writesState: true },
+  async step(node, { now, state }) {
+    const { max } = node.config;
+    const window = { from: now - (node.durations.per as number), to: now };
+    const { passes, oldest } = await state.reservePass(node.id, window, max);
+    if (passes < max) return { output: 'pass', detail: { passes: passes + 1, max } };
+    // The cap frees a slot when the oldest pass in the window leaves it.
+    const until = oldest === null ? undefined : new Date(oldest + (node.durations.per as number)).toISOString();
+    return { output: 'limited', detail: { passes, max, ...(until ? { until } : {}) } };
+  },
+  summary: (c) => `at most ${c.max ?? '?'} per ${describeDuration(c.per)}`,
 });

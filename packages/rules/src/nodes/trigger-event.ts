@@ -13,5 +13,6 @@ export const triggerEvent = defineNodeType({
     event: f.eventName({ label: 'Event', placeholder: 'order_completed' }),
     filter: f.jsonLogic({ label: 'Only when', help: 'Optional condition on the event and the user', optional: true }),
   },
-  events: (config) => [{ event: config.event, as: 'trigger' }],
+  events: (config) => [{ event: config.event, as: 'trigger', rule: 'filter' }],
+  summary: (c) => (c.event ? `on “${c.event}”${c.filter ? ' (filtered)' : ''}` : 'choose an event'),
 });

@@ -1,4 +1,5 @@
 import { defineNodeType } from '../define-node-type.ts';
+import { describeDuration } from '../duration/human-duration.ts';
 import { f } from '../fields.ts';
 
 export const waitDelay = defineNodeType({
@@ -12,4 +13,10 @@ export const waitDelay = defineNodeType({
   config: {
     duration: f.duration({ label: 'Wait for', default: 'PT1H' }),
   },
+  runtime: { resumes: true },
+  step(node, { now }) {
+    const until = now + (node.durations.duration as number);
+    return { wait: { kind: 'delay', until, output: 'next' }, detail: { until: new Date(until).toISOString() } };
+  },
+  summary: (c) => `wait ${describeDuration(c.duration)}`,
 });

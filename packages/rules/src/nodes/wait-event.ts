@@ -1,4 +1,5 @@
 import { defineNodeType } from '../define-node-type.ts';
+import { describeDuration } from '../duration/human-duration.ts';
 import { f } from '../fields.ts';
 
 export const waitEvent = defineNodeType({
@@ -18,5 +19,15 @@ export const waitEvent = defineNodeType({
     }),
     timeout: f.duration({ label: 'Give up after', default: 'P1D' }),
   },
-  events: (config) => [{ event: config.event, as: 'wait' }],
+  runtime: { registersWaiter: true, resumes: true },
+  events: (config) => [{ event: config.event, as: 'wait', rule: 'match' }],
+  step(node, { now }) {
+    const until = now + (node.durations.timeout as number);
+    const { event } = node.config;
+    return {
+      wait: { kind: 'event', event, until, received: 'received', timeout: 'timeout' },
+      detail: { event, until: new Date(until).toISOString() },
+    };
+  },
+  summary: (c) => `until “${c.event ?? '?'}”, give up after ${describeDuration(c.timeout)}`,
 });

@@ -1,4 +1,3 @@
-import type { ExecutionPlan } from '../compiler/plan.ts';
 import type { SimEventData, SimEventInput } from './types.ts';
 
 /** Own properties only: test input and plans are keyed by user-chosen node ids ("__proto__"). */
@@ -21,11 +20,6 @@ export function eventData(input: SimEventInput, now: number, messageId = 'simula
     timestamp: input.timestamp ?? new Date(now).toISOString(),
     messageId: input.messageId ?? messageId,
   };
-}
-
-/** The engine loads the profile only when the plan reads `user.*`; otherwise rules see `{}`. */
-export function userData(plan: ExecutionPlan, user: Record<string, unknown> | undefined): Record<string, unknown> {
-  return plan.userFields.length > 0 && user !== undefined ? user : {};
 }
 
 export const iso = (ms: number): string => new Date(ms).toISOString();

@@ -1,58 +1,115 @@
-import { type ExecutionPlan, routeEvent } from '../compiler/plan.ts';
-import { truthy } from '../logic/runtime.ts';
-import { errorMessage, eventData, iso, own, userData } from './input.ts';
-import { loadNode } from './loaded-node.ts';
-import type { SimInput, SimResult, SimRuleData, SimStep } from './types.ts';
-import { MAX_TOTAL_STEPS, type Walk, walk } from './walk.ts';
+import type { ExecutionPlan } from '../compiler/plan.ts';
+import { routeEvent } from '../compiler/plan.ts';
+import type { Registry } from '../registry.ts';
+import { createReplay, type EventRecord, type ReplayRun } from '../replay/replay.ts';
+import { type LoadedPlan, loadPlan, PlanLoadError } from '../runtime/loaded-plan.ts';
+import { redactConfig } from '../runtime/redact.ts';
+import { errorMessage, eventData, iso, own, ownCount } from './input.ts';
+import type { SimInput, SimResult } from './types.ts';
+
+const DRAFT = 'draft';
+/** Past every wait (waits are at most 90 days): the test run shows where each branch ends. */
+const THE_END = Date.UTC(9999, 0);
 
 /**
- * What the engine would do with one event for a published plan, without touching anything:
- * state the engine would read (counts, frequency, awaited events) comes from `input`, waits are
- * skipped over, and actions are rendered but not sent.
+ * What the engine would do with one event, without touching anything: the draft runs on the
+ * in-memory engine (the same steps and walk as apps/engine). State the engine would have (prior
+ * counts, frequency passes) and awaited events come from `input`; waits pass in simulated time;
+ * actions are rendered, not sent.
  */
-export function simulateRun(plan: ExecutionPlan, input: SimInput): SimResult {
+export async function simulateRun(
+  plan: ExecutionPlan,
+  input: SimInput,
+  options: { registry?: Registry } = {},
+): Promise<SimResult> {
+  const none = { steps: [], actions: [], notes: [] };
+  let loaded: LoadedPlan;
+  try {
+    loaded = loadPlan(plan, options.registry);
+  } catch (error) {
+    const message = error instanceof PlanLoadError ? error.message : errorMessage(error);
+    return { started: false, reason: `This draft cannot run: ${message}`, error: message, ...none };
+  }
   const now = (input.now ?? new Date()).getTime();
   const event = eventData(input.event, now);
-  const trigger = own(plan.nodes, plan.trigger);
-  if (!trigger) return { started: false, reason: 'The plan has no trigger node', steps: [] };
+  const trigger = loaded.trigger;
   if (!routeEvent(plan, event.name)?.triggers.includes(trigger.id)) {
-    const expected = typeof trigger.config.event === 'string' ? `; it starts on "${trigger.config.event}"` : '';
-    return { started: false, reason: `Event "${event.name}" does not start this workflow${expected}`, steps: [] };
+    const expected =
+      typeof trigger.step.config.event === 'string' ? `; it starts on "${trigger.step.config.event}"` : '';
+    return { started: false, reason: `Event "${event.name}" does not start this workflow${expected}`, ...none };
   }
-
-  const data: SimRuleData = { event, trigger: event, user: userData(plan, input.user) };
-  const step = { nodeId: trigger.id, type: trigger.type, at: iso(now) };
-  let filter: boolean | undefined;
-  try {
-    const rule = loadNode(trigger).rules.filter;
-    filter = rule ? truthy(rule(data)) : undefined;
-  } catch (error) {
-    const message = errorMessage(error);
+  const records: EventRecord[] = [];
+  const replay = createReplay({
+    workflows: [{ workflowId: DRAFT, version: 0, plan: loaded }],
+    traits: () => input.user ?? {},
+    onRecord: (r) => records.push(r),
+    prior: (nodeId) => {
+      const node = loaded.nodes.get(nodeId);
+      return node?.def.runtime.writesState ? ownCount(input.frequency, nodeId) : ownCount(input.counts, nodeId);
+    },
+  });
+  await replay.event({ ...event, at: now });
+  const outcome = records.find((r) => r.messageId === event.messageId && r.outcome.kind !== 'counted')?.outcome;
+  if (outcome?.kind === 'filtered') {
+    const failed = outcome.error !== undefined;
     return {
       started: false,
-      reason: `The trigger filter failed: ${message}`,
-      steps: [{ ...step, detail: { error: message } }],
-      error: message,
+      reason: failed ? `The trigger filter failed: ${outcome.error}` : 'The trigger filter is false for this event',
+      steps: [
+        {
+          nodeId: trigger.id,
+          type: trigger.def.type,
+          at: iso(now),
+          detail: failed ? { error: outcome.error } : { messageId: event.messageId, filter: false, read: outcome.read },
+        },
+      ],
+      actions: [],
+      notes: [],
+      ...(failed ? { error: outcome.error } : {}),
     };
   }
-  const detail = { messageId: event.messageId, ...(filter !== undefined ? { filter } : {}) };
-  if (filter === false) {
-    return { started: false, reason: 'The trigger filter is false for this event', steps: [{ ...step, detail }] };
-  }
+  const run = replay.runs[0] as ReplayRun;
+  const notes = await deliverAwaited(replay, run, input);
+  await replay.advanceTo(THE_END);
+  return {
+    started: true,
+    steps: run.path.map((p) => ({ ...p, detail: p.detail ?? {} })),
+    actions: run.actions.map((a) => {
+      const node = loaded.nodes.get(a.nodeId);
+      return {
+        nodeId: a.nodeId,
+        type: node?.def.type ?? '',
+        at: iso(a.at),
+        payload: node ? redactConfig(node.def, a.payload) : a.payload,
+      };
+    }),
+    notes,
+    ...(run.error !== undefined ? { error: run.error } : {}),
+  };
+}
 
-  const steps: SimStep[] = [{ ...step, output: 'next', detail }];
-  const run = { plan, input, marks: new Map<string, number[]>() };
-  const parked: Walk[] = [{ at: now, data, start: own(trigger.next, 'next') ?? [] }];
-  let error: string | undefined;
-  while (parked.length > 0) {
-    if (steps.length >= MAX_TOTAL_STEPS) {
-      error ??= `The simulation stopped after ${MAX_TOTAL_STEPS} steps`;
-      break;
-    }
-    // Parked branches resume in time order; ties keep the order in which they parked.
-    const earliest = parked.reduce((best, w, i) => (w.at < (parked[best] as Walk).at ? i : best), 0);
-    const [next] = parked.splice(earliest, 1);
-    error ??= walk(run, next as Walk, steps, parked);
+/** Sends each awaited event given in the input when its wait is reached, in time order. */
+async function deliverAwaited(replay: ReturnType<typeof createReplay>, run: ReplayRun, input: SimInput) {
+  const notes: string[] = [];
+  const delivered = new Set<string>();
+  for (;;) {
+    const waits = replay.waitsOf(run).filter((w) => !delivered.has(w.nodeId) && own(input.awaited, w.nodeId));
+    const wait = waits.sort((a, b) => a.parkedAt - b.parkedAt)[0];
+    if (!wait) return notes;
+    delivered.add(wait.nodeId);
+    const given = own(input.awaited, wait.nodeId);
+    if (!given) continue;
+    const stamped = given.timestamp === undefined ? Number.NaN : Date.parse(given.timestamp);
+    const at = Number.isNaN(stamped) || stamped < wait.parkedAt ? wait.parkedAt : stamped;
+    const awaited = eventData(
+      { ...given, name: given.name ?? wait.event, userId: given.userId ?? run.userId },
+      at,
+      `simulated-${wait.nodeId}`,
+    );
+    if (awaited.name !== wait.event)
+      notes.push(`${wait.nodeId}: the event given is ${awaited.name}, not ${wait.event}`);
+    else if (awaited.userId !== run.userId) notes.push(`${wait.nodeId}: the event given is for another user`);
+    else if (at >= wait.until) notes.push(`${wait.nodeId}: the event given arrives after the wait gives up`);
+    await replay.event({ ...awaited, at });
   }
-  return { started: true, steps, ...(error !== undefined ? { error } : {}) };
 }

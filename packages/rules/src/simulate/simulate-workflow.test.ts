@@ -12,13 +12,13 @@ const fixture = JSON.parse(
 ) as { nodes: { config: Record<string, unknown> }[] };
 
 describe('simulateWorkflow', () => {
-  it('returns the validation errors of an invalid draft', () => {
-    const result = simulateWorkflow({ name: 'x', nodes: [], edges: [] }, { event: { name: 'a', userId: 'u' } });
+  it('returns the validation errors of an invalid draft', async () => {
+    const result = await simulateWorkflow({ name: 'x', nodes: [], edges: [] }, { event: { name: 'a', userId: 'u' } });
     expect(result).toEqual({ errors: [expect.objectContaining({ code: 'workflow.trigger_count' })] });
   });
 
-  it('simulates a valid document end to end', () => {
-    const result = simulateWorkflow(fixture, {
+  it('simulates a valid document end to end', async () => {
+    const result = await simulateWorkflow(fixture, {
       event: { name: 'cart_viewed', userId: 'u1', properties: { total: 80, cartId: 'c9' } },
       user: { plan: 'pro', country: 'DE' },
       now,
@@ -27,18 +27,29 @@ describe('simulateWorkflow', () => {
     if ('errors' in result) return;
     expect(result.steps.map((s) => [s.nodeId, s.output])).toEqual([
       ['viewed', 'next'],
+      ['ordered', undefined],
       ['ordered', 'timeout'],
       ['eligible', 'false'],
+      ['later', undefined],
       ['later', 'next'],
       ['remind', 'next'],
     ]);
     expect(result.steps.at(-1)?.detail).toMatchObject({
       rendered: { body: { name: 'cart_viewed', userId: 'u1', properties: { total: 80, cartId: 'c9' } } },
-      config: { url: 'https://api.example.com/remind', method: 'PUT' },
     });
+    expect(result.actions).toMatchObject([
+      {
+        nodeId: 'remind',
+        payload: {
+          url: 'https://api.example.com/remind',
+          method: 'PUT',
+          body: { name: 'cart_viewed', userId: 'u1', properties: { total: 80, cartId: 'c9' } },
+        },
+      },
+    ]);
   });
 
-  it('runs custom node types the way the engine does: generic actions and one-rule conditions', () => {
+  it('runs custom node types the way the engine does: generic actions and one-rule conditions', async () => {
     const slack = defineNodeType({
       type: 'action.slack',
       version: 1,
@@ -72,7 +83,7 @@ describe('simulateWorkflow', () => {
         { source: 'big', sourceHandle: 'true', target: 's' },
       ],
     };
-    const result = simulateWorkflow(
+    const result = await simulateWorkflow(
       doc,
       { event: { name: 'paid', userId: 'u', properties: { total: 150 } }, now },
       { registry },
@@ -81,13 +92,10 @@ describe('simulateWorkflow', () => {
       started: true,
       steps: [
         { nodeId: 't' },
-        { nodeId: 'big', output: 'true', detail: { result: true } },
-        {
-          nodeId: 's',
-          output: 'next',
-          detail: { rendered: { text: 'Paid 150' }, sent: false, config: { channel: '#sales' } },
-        },
+        { nodeId: 'big', output: 'true', detail: { result: true, read: { 'event.properties.total': 150 } } },
+        { nodeId: 's', output: 'next', detail: { rendered: { text: 'Paid 150' } } },
       ],
+      actions: [{ nodeId: 's', type: 'action.slack', payload: { channel: '#sales', text: 'Paid 150' } }],
     });
   });
 });

@@ -5,11 +5,11 @@ import { simulateRun } from './simulate-run.ts';
 import type { SimInput, SimResult } from './types.ts';
 
 /** The editor's "test run" on a draft: the draft's problems, or what a run would do. */
-export function simulateWorkflow(
+export async function simulateWorkflow(
   doc: unknown,
   input: SimInput,
   options: CompileOptions = {},
-): SimResult | { errors: RuleValidationError[] } {
+): Promise<SimResult | { errors: RuleValidationError[] }> {
   let plan: ExecutionPlan;
   try {
     plan = compileWorkflow(doc, options);
@@ -17,5 +17,5 @@ export function simulateWorkflow(
     if (error instanceof WorkflowValidationError) return { errors: error.errors };
     throw error;
   }
-  return simulateRun(plan, input);
+  return simulateRun(plan, input, options.registry ? { registry: options.registry } : {});
 }

@@ -1,20 +1,10 @@
-import type { ExecutionPlan } from '../compiler/plan.ts';
+import type { EventData, RuleData } from '../runtime/types.ts';
 
 /** The rule context's `event`/`trigger` shape, as the engine builds it from a Kafka envelope. */
-export interface SimEventData {
-  name: string;
-  userId: string;
-  properties: Record<string, unknown>;
-  timestamp: string;
-  messageId: string;
-}
+export type SimEventData = EventData;
 
 /** `{ event, trigger, user }`: what rules and templates see. */
-export interface SimRuleData {
-  event: SimEventData;
-  trigger: SimEventData;
-  user: Record<string, unknown>;
-}
+export type SimRuleData = RuleData;
 
 export interface SimEventInput {
   name: string;
@@ -63,12 +53,15 @@ export interface SimResult {
   steps: SimStep[];
   /** The first node error; the engine marks such a run failed. */
   error?: string;
+  /** What the actions would have sent (secret fields redacted); nothing is sent. */
+  actions: SimAction[];
+  /** Input that was given but could not take effect, and why (an awaited event for another user). */
+  notes: string[];
 }
 
-/** State of one simulated run, shared by the node handlers. */
-export interface SimRun {
-  plan: ExecutionPlan;
-  input: SimInput;
-  /** limit.frequency passes recorded by this run: node id -> times (ms). */
-  marks: Map<string, number[]>;
+export interface SimAction {
+  nodeId: string;
+  type: string;
+  at: string;
+  payload: Record<string, unknown>;
 }

@@ -11,6 +11,8 @@ export const workflowNodeSchema = z.object({
   id,
   type: z.string().min(1).max(100),
   version: z.number().int().min(1).default(1),
+  /** What the canvas calls this node ("Remind about the cart"); the type's label when absent. */
+  label: z.string().max(80).optional(),
   config: z.record(z.string(), z.unknown()),
   position: z.object({ x: z.number(), y: z.number() }).optional(),
 });

@@ -1,0 +1,106 @@
+import type { CompiledLogic } from '../logic/compile.ts';
+import type { CompiledTemplate } from '../template/template.ts';
+
+// The contract between a node type's step logic and whoever runs it: the engine (Postgres and
+// pg-boss behind the port), the editor's test run and the replays (in memory behind the port).
+
+/** The rule context's `event` (and `trigger`): what ingestion put on the wire, as rules see it. */
+export interface EventData {
+  name: string;
+  userId: string;
+  properties: Record<string, unknown>;
+  timestamp: string;
+  messageId: string;
+}
+
+/** `{ event, trigger, user }`: what rules and templates read. */
+export interface RuleData {
+  event: EventData;
+  trigger: EventData;
+  user: Record<string, unknown>;
+}
+
+/** A JSON Logic field of a node, compiled, with the context paths it reads (for "values read"). */
+export interface RuntimeRule {
+  run: CompiledLogic;
+  paths: readonly string[];
+}
+
+/** A node as its step sees it: typed config, compiled rules and templates, durations in ms. */
+export interface StepNode<C = Record<string, unknown>> {
+  id: string;
+  config: C;
+  rules: Readonly<Record<string, RuntimeRule>>;
+  templates: Readonly<Record<string, CompiledTemplate>>;
+  durations: Readonly<Record<string, number>>;
+}
+
+/**
+ * Per-user state a step may read or reserve, scoped by the caller to this tenant, user, workflow
+ * and node. The engine answers from Postgres; test runs and replays from memory.
+ */
+export interface StatePort {
+  /** Events counted for this node (condition.count) with `from < at <= to` (ms). */
+  countEvents(nodeId: string, window: TimeWindow): Promise<number>;
+  /**
+   * Passes of this node (limit.frequency) in the window; when fewer than `max`, records one more at
+   * `window.to`, atomically. Returns the count before, and when the oldest of them was (ms).
+   */
+  reservePass(nodeId: string, window: TimeWindow, max: number): Promise<{ passes: number; oldest: number | null }>;
+}
+
+export interface TimeWindow {
+  from: number;
+  to: number;
+}
+
+export interface StepContext {
+  data: RuleData;
+  /** The clock of this walk (ms): wall time in the engine, simulated time in replays. */
+  now: number;
+  /**
+   * Where count windows end (ms): the current event's time, or the moment the run resumed after a
+   * wait.delay or a wait.event timeout (so "3 logins within a day" after a day's wait counts the day).
+   */
+  countsUntil: number;
+  state: StatePort;
+}
+
+/** A wait the run parks at; the platform schedules it and resumes the node's output later. */
+export type WaitRequest =
+  | { kind: 'delay'; until: number; output: string }
+  | { kind: 'event'; event: string; until: number; received: string; timeout: string };
+
+/** An action to perform: the node's config with its templates rendered. */
+export interface ActionRequest {
+  payload: Record<string, unknown>;
+}
+
+export interface StepOutcome<O extends string = string> {
+  /** The output to follow now; none ends this branch here (a wait parks it, a skip stops it). */
+  output?: O;
+  /** Why the run went this way: results, values read, counts with their windows. Shown in traces. */
+  detail: Record<string, unknown>;
+  wait?: WaitRequest;
+  action?: ActionRequest;
+}
+
+export type StepFn<C = Record<string, unknown>, O extends string = string> = (
+  node: StepNode<C>,
+  ctx: StepContext,
+) => StepOutcome<O> | Promise<StepOutcome<O>>;
+
+/**
+ * What running a node needs to know beyond its step. Derived defaults: nothing touches state.
+ * The engine walks runs of workflows whose nodes touch no state before it claims their event.
+ */
+export interface NodeRuntime {
+  /** Reads per-user state through the port (counters). */
+  readsState?: boolean;
+  /** Writes per-user state through the port (frequency passes). */
+  writesState?: boolean;
+  /** Parks the run on a waiter that an event can take (wait.event); the run row must exist first. */
+  registersWaiter?: boolean;
+  /** Parks the run and resumes it later (any wait). */
+  resumes?: boolean;
+}

@@ -1,0 +1,85 @@
+import type { LoadedNode, LoadedPlan } from './loaded-plan.ts';
+import { redactConfig } from './redact.ts';
+import type { ActionRequest, RuleData, StatePort, WaitRequest } from './types.ts';
+
+/** One node a run passed: what it decided and why. */
+export interface PathEntry {
+  nodeId: string;
+  type: string;
+  at: string;
+  output?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** Where a walk's effects go: Postgres and pg-boss in the engine, memory in test runs and replays. */
+export interface WalkPort extends StatePort {
+  /** Parks the branch at a wait; false when this run already waits there (two branches joined). */
+  park(node: LoadedNode, wait: WaitRequest): Promise<boolean>;
+  /** Sends (or, in a replay, records) an action; returns its id. */
+  send(node: LoadedNode, action: ActionRequest): Promise<string>;
+}
+
+export interface WalkOptions {
+  data: RuleData;
+  now: number;
+  countsUntil: number;
+  port: WalkPort;
+  /** Errors that are the platform's, not the node's (a failed query): they abort, not fail the run. */
+  isFatal?: (error: unknown) => boolean;
+}
+
+export interface WalkResult {
+  path: PathEntry[];
+  /** Waits parked by this walk. */
+  waits: number;
+  lastNode: string | null;
+  /** A node could not run: the run fails with this reason (other runs go on). */
+  error?: string;
+}
+
+/** Per walk; plans are acyclic (validated at publish), so this only guards against a bad plan. */
+export const MAX_WALK_STEPS = 1000;
+
+/**
+ * Runs nodes breadth-first from `start` until every branch ended or parked at a wait, with each
+ * node's own step deciding. The same walk runs in the engine, the editor's test run and replays;
+ * only the port differs.
+ */
+export async function walk(plan: LoadedPlan, start: readonly string[], o: WalkOptions): Promise<WalkResult> {
+  const path: PathEntry[] = [];
+  const queue = [...start];
+  let waits = 0;
+  let lastNode: string | null = null;
+  const at = new Date(o.now).toISOString();
+  const ctx = { data: o.data, now: o.now, countsUntil: o.countsUntil, state: o.port };
+  for (let steps = 0; queue.length > 0; steps++) {
+    const id = queue.shift() as string;
+    const node = plan.nodes.get(id);
+    if (!node) return { path, waits, lastNode, error: `The run stopped at a node that does not exist (${id})` };
+    if (steps >= MAX_WALK_STEPS)
+      return { path, waits, lastNode, error: `The run stopped after ${steps} steps at ${id}` };
+    try {
+      const outcome = await node.def.step(node.step, ctx);
+      const detail = { ...outcome.detail };
+      let output = outcome.output;
+      if (outcome.wait) {
+        if (await o.port.park(node, outcome.wait)) waits++;
+        else detail.joined = true;
+        output = undefined;
+      }
+      if (outcome.action) detail.actionId = await o.port.send(node, outcome.action);
+      if (detail.rendered && typeof detail.rendered === 'object') {
+        detail.rendered = redactConfig(node.def, detail.rendered as Record<string, unknown>);
+      }
+      path.push({ nodeId: id, type: node.def.type, at, ...(output ? { output } : {}), detail });
+      lastNode = id;
+      if (output) queue.push(...(Object.hasOwn(node.plan.next, output) ? (node.plan.next[output] ?? []) : []));
+    } catch (error) {
+      if (o.isFatal?.(error)) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      path.push({ nodeId: id, type: node.def.type, at, detail: { error: message } });
+      return { path, waits, lastNode: id, error: message };
+    }
+  }
+  return { path, waits, lastNode };
+}
