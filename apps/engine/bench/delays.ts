@@ -2,7 +2,7 @@
 // measure how late each one's webhook arrives against the time its wait was scheduled to end.
 import { type Database, runs, withTenant } from '@tripwire/db';
 import { and, eq, sql } from 'drizzle-orm';
-import { actionIdFor } from '../src/nodes/actions.ts';
+import { actionIdFor } from '../src/action-id.ts';
 import { track } from '../test/fixtures.ts';
 import type { BenchKafka } from './kafka-tools.ts';
 import type { BenchReceiver } from './receiver.ts';

@@ -2,7 +2,7 @@
 // event was handed to the producer; open loop, so a stalled engine shows up as latency, not as a lower rate.
 import { type Database, runs, withTenant } from '@tripwire/db';
 import { and, eq } from 'drizzle-orm';
-import { actionIdFor } from '../src/nodes/actions.ts';
+import { actionIdFor } from '../src/action-id.ts';
 import { track } from '../test/fixtures.ts';
 import type { BenchKafka } from './kafka-tools.ts';
 import type { BenchReceiver } from './receiver.ts';

@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { actionAttempts, type Database, deadLetters, signingSecrets, withTenant } from '@tripwire/db';
+import { type ActionJob, actionQueue, DEAD_LETTER_QUEUE, queueOf, splitNodeKey } from '@tripwire/rules';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { JobWithMetadata } from 'pg-boss';
-import type { Executor, Executors } from './actions/executors.ts';
+import type { Executor } from './actions/executors.ts';
 import { EngineError } from './errors.ts';
-import { DEAD_LETTER_QUEUE, type JobQueues } from './jobs/job-queues.ts';
+import type { JobQueues } from './jobs/job-queues.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
-import type { ActionJob } from './nodes/actions.ts';
 
 export interface DispatcherOptions {
   db: Database;
   jobs: JobQueues;
-  executors: Executors;
+  /** By `type@version`. */
+  executors: ReadonlyMap<string, Executor>;
   metrics: Metrics;
   logger: Logger;
   concurrency: number;
@@ -132,38 +133,46 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
     }
   }
 
-  const workerIds: string[] = [];
+  const queues: string[] = [];
+  /** The queue of each executor, and the unversioned queue its version 1 had before (drained). */
+  async function queuesOf(key: string): Promise<string[]> {
+    const { type, version } = splitNodeKey(key);
+    const legacy = version === 1 && (await jobs.exists(type)) ? [type] : [];
+    return [actionQueue(type, version), ...legacy];
+  }
   return {
     async start() {
-      for (const [queue, executor] of Object.entries(executors) as [string, Executor][]) {
-        const id = await boss.work(
-          queue,
-          {
-            // Up to concurrency x batchSize deliveries in flight; a full batch fetches again at once,
-            // so a backlog drains without waiting out the poll interval between fetches.
-            batchSize: 50,
-            burstWhenBatchFull: true,
-            localConcurrency: concurrency,
-            includeMetadata: true,
-            perJobResults: true,
-            pollingIntervalSeconds: 1,
-            notifyPollingIntervalSeconds: 1,
-          },
-          (batch: JobWithMetadata<ActionJob>[]) => Promise.all(batch.map((job) => runOne(queue, executor, job))),
-        );
-        workerIds.push(id);
+      for (const [key, executor] of executors) {
+        for (const queue of await queuesOf(key)) await work(queue, executor);
       }
-      workerIds.push(
-        await boss.work<ActionJob>(DEAD_LETTER_QUEUE, { batchSize: 10, pollingIntervalSeconds: 2 }, async (batch) => {
-          for (const job of batch) await fileDeadLetter(job.id, job.data);
-        }),
-      );
+      await boss.work<ActionJob>(DEAD_LETTER_QUEUE, { batchSize: 10, pollingIntervalSeconds: 2 }, async (batch) => {
+        for (const job of batch) await fileDeadLetter(job.id, job.data);
+      });
+      queues.push(DEAD_LETTER_QUEUE);
     },
     async stop() {
-      for (const queue of [...Object.keys(executors), DEAD_LETTER_QUEUE])
-        await boss.offWork(queue, { wait: true }).catch(() => {});
+      for (const queue of queues) await boss.offWork(queue, { wait: true }).catch(() => {});
     },
   };
+
+  async function work(queue: string, executor: Executor) {
+    queues.push(queue);
+    await boss.work(
+      queue,
+      {
+        // Up to concurrency x batchSize deliveries in flight; a full batch fetches again at once,
+        // so a backlog drains without waiting out the poll interval between fetches.
+        batchSize: 50,
+        burstWhenBatchFull: true,
+        localConcurrency: concurrency,
+        includeMetadata: true,
+        perJobResults: true,
+        pollingIntervalSeconds: 1,
+        notifyPollingIntervalSeconds: 1,
+      },
+      (batch: JobWithMetadata<ActionJob>[]) => Promise.all(batch.map((job) => runOne(queue, executor, job))),
+    );
+  }
 
   async function fileDeadLetter(jobId: string, job: ActionJob) {
     await withTenant(db, job.tenantId, async (tx) => {
@@ -176,7 +185,7 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
         .values({
           tenantId: job.tenantId,
           id: isUuid(jobId) ? jobId : randomUUID(),
-          queue: job.type,
+          queue: queueOf(job),
           actionId: job.actionId,
           runId: job.runId,
           workflowId: job.workflowId,

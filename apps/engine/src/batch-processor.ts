@@ -1,12 +1,12 @@
 import { type Database, withoutQueryValues } from '@tripwire/db';
+import { type EventEnvelope, parseEnvelope } from '@tripwire/rules';
 import { sql } from 'drizzle-orm';
-import { type EventEnvelope, parseEnvelope } from './envelope.ts';
+import { sqlState } from './db-errors.ts';
 import type { EventEvaluator } from './event-evaluator.ts';
 import type { JobQueues } from './jobs/job-queues.ts';
 import type { BatchControl, MessageProducer, RawMessage } from './kafka/kafka-client.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
-import { sqlState } from './run-walker.ts';
 import type { ProfileCache } from './state/profiles.ts';
 import { withinUnit } from './unit-of-work.ts';
 import type { Route, WorkflowCache } from './workflow-cache.ts';
@@ -162,7 +162,7 @@ export function createBatchProcessor(deps: BatchProcessorDeps) {
 
     const now = Date.now();
     for (const message of messages) {
-      const parsed = parseEnvelope(message.value);
+      const parsed = parseEnvelope(message.value?.toString('utf8'));
       if (!parsed.ok) {
         dead.push({ message, reason: `malformed: ${parsed.reason}` });
         continue;

@@ -1,11 +1,12 @@
 import { createDb } from '@tripwire/db';
-import { builtinNodeTypes } from '@tripwire/rules';
+import { actionQueue, builtinRegistry, type Registry, splitNodeKey } from '@tripwire/rules';
 import { sql } from 'drizzle-orm';
 import { createActionDispatcher, createSecretLookup } from './action-dispatcher.ts';
 import { createWebhookExecutor } from './actions/action-webhook.ts';
 import { createAddressPolicy } from './actions/address-policy.ts';
-import { createExecutors } from './actions/executors.ts';
+import { type ExecutorDefinition, loadExecutors } from './actions/executors.ts';
 import { createBatchProcessor } from './batch-processor.ts';
+import { type Clock, systemClock } from './clock.ts';
 import type { EngineEnv } from './env.ts';
 import { createEventEvaluator } from './event-evaluator.ts';
 import { createHealthServer, type HealthReport } from './health-server.ts';
@@ -15,16 +16,25 @@ import type { Logger } from './logger.ts';
 import { createMaintenance } from './maintenance.ts';
 import { createMetrics } from './metrics.ts';
 import { createResumeWorker } from './resume-worker.ts';
+import { createRunAdvancer } from './run-advancer.ts';
 import { createProfileCache } from './state/profiles.ts';
 import { createWorkflowCache } from './workflow-cache.ts';
 
-const ACTION_TYPES = builtinNodeTypes.filter((t) => t.kind === 'action').map((t) => t.type);
+export interface EngineOptions {
+  /** The node definitions this engine runs (by type@version); the built-ins by default. */
+  registry?: Registry;
+  /** Executors that are not files in src/actions (node types a test defines). */
+  executors?: readonly ExecutorDefinition[];
+  clock?: Clock;
+}
 
 /**
  * Wires the engine: Kafka in -> evaluate per user -> per-user state -> pg-boss jobs out.
  * Several engines in one consumer group share the partitions, and with them the users.
  */
-export function createEngine(env: EngineEnv, logger: Logger) {
+export function createEngine(env: EngineEnv, logger: Logger, options: EngineOptions = {}) {
+  const registry = options.registry ?? builtinRegistry;
+  const clock = options.clock ?? systemClock;
   const metrics = createMetrics();
   const { db, close: closeDb } = createDb({
     connectionString: env.DATABASE_URL,
@@ -36,6 +46,7 @@ export function createEngine(env: EngineEnv, logger: Logger) {
   const producer = kafka.producer();
   const cache = createWorkflowCache({
     db,
+    registry,
     connectionString: env.DATABASE_URL,
     logger,
     resyncIntervalMs: env.WORKFLOW_RESYNC_SECONDS * 1000,
@@ -81,11 +92,30 @@ export function createEngine(env: EngineEnv, logger: Logger) {
     async start() {
       const port = await health.listen();
       logger.info({ port }, 'health server listening');
+      const webhook = createWebhookExecutor({
+        policy: createAddressPolicy({ allow: env.WEBHOOK_ALLOWED_HOSTS }),
+        timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+        userAgent: 'Tripwire-Webhooks/1.0',
+      });
+      const executors = await loadExecutors(
+        registry,
+        {
+          webhook,
+          producer,
+          logger,
+          ownTopics: [env.EVENTS_TOPIC, env.DLQ_TOPIC],
+          signingSecrets: createSecretLookup(db),
+        },
+        options.executors,
+      );
       jobs = await createJobQueues({
         connectionString: env.DATABASE_URL,
         schema: env.JOBS_SCHEMA,
         logger,
-        actionTypes: ACTION_TYPES,
+        actionQueues: [...executors.keys()].map((key) => {
+          const { type, version } = splitNodeKey(key);
+          return actionQueue(type, version);
+        }),
         retryLimit: env.ACTION_RETRY_LIMIT,
         retryDelaySeconds: env.ACTION_RETRY_DELAY_SECONDS,
         retryDelayMaxSeconds: env.ACTION_RETRY_DELAY_MAX_SECONDS,
@@ -97,7 +127,8 @@ export function createEngine(env: EngineEnv, logger: Logger) {
       });
       await cache.start();
       metrics.workflowsLoaded.set(cache.size());
-      const evaluator = createEventEvaluator({ cache, profiles, metrics });
+      const advancer = createRunAdvancer({ cache, profiles, metrics, clock });
+      const evaluator = createEventEvaluator({ cache, profiles, metrics, advancer, clock });
       processBatch = createBatchProcessor({
         db,
         cache,
@@ -110,18 +141,6 @@ export function createEngine(env: EngineEnv, logger: Logger) {
         logger,
       });
 
-      const webhook = createWebhookExecutor({
-        policy: createAddressPolicy({ allow: env.WEBHOOK_ALLOWED_HOSTS }),
-        timeoutMs: env.WEBHOOK_TIMEOUT_MS,
-        userAgent: 'Tripwire-Webhooks/1.0',
-      });
-      const executors = createExecutors({
-        webhook,
-        producer,
-        logger,
-        ownTopics: [env.EVENTS_TOPIC, env.DLQ_TOPIC],
-        signingSecrets: createSecretLookup(db),
-      });
       const dispatcher = createActionDispatcher({
         db,
         jobs,
@@ -130,7 +149,7 @@ export function createEngine(env: EngineEnv, logger: Logger) {
         logger,
         concurrency: env.ACTION_CONCURRENCY,
       });
-      const resumer = createResumeWorker({ db, jobs, cache, evaluator, metrics, logger });
+      const resumer = createResumeWorker({ db, jobs, cache, advancer, metrics, logger, clock });
       await dispatcher.start();
       await resumer.start();
       stopWorkers = [() => dispatcher.stop(), () => resumer.stop(), () => webhook.close()];

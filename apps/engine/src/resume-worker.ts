@@ -1,10 +1,11 @@
 import type { Database } from '@tripwire/db';
-import type { EventEvaluator } from './event-evaluator.ts';
-import { type JobQueues, RESUME_QUEUE } from './jobs/job-queues.ts';
+import { RESUME_QUEUE, type ResumeJob } from '@tripwire/rules';
+import type { Clock } from './clock.ts';
+import type { JobQueues } from './jobs/job-queues.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
-import type { ResumeJob } from './nodes/waits.ts';
 import { createResumer } from './resumer.ts';
+import type { RunAdvancer } from './run-advancer.ts';
 import { withinUnit } from './unit-of-work.ts';
 import type { WorkflowCache } from './workflow-cache.ts';
 
@@ -17,13 +18,13 @@ export function createResumeWorker(deps: {
   db: Database;
   jobs: JobQueues;
   cache: WorkflowCache;
-  evaluator: EventEvaluator;
+  advancer: RunAdvancer;
   metrics: Metrics;
   logger: Logger;
+  clock: Clock;
 }) {
-  const { db, jobs, cache, evaluator, metrics, logger } = deps;
-
-  const resumer = createResumer({ cache, evaluator, metrics, logger });
+  const { db, jobs, cache, advancer, metrics, logger, clock } = deps;
+  const resumer = createResumer({ cache, advancer, metrics, logger, clock });
 
   /** Each resume in its own transaction, so one that fails is retried alone by pg-boss. */
   async function resume(job: ResumeJob) {

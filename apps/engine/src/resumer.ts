@@ -1,8 +1,8 @@
-import type { LoadedNode, LoadedPlan } from './compiled-plan.ts';
-import type { Continuation, EventEvaluator } from './event-evaluator.ts';
+import { PlanLoadError, type ResumeJob, resumedData, resumeEntry, targets } from '@tripwire/rules';
+import type { Clock } from './clock.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
-import type { ResumeJob } from './nodes/waits.ts';
+import type { Continuation, RunAdvancer } from './run-advancer.ts';
 import { lockRuns, recordSteps } from './state/run-batches.ts';
 import { lockRun, type RunRow, type Step } from './state/runs.ts';
 import { takeWaiter } from './state/waiters.ts';
@@ -16,42 +16,47 @@ import type { WorkflowCache } from './workflow-cache.ts';
  */
 export function createResumer(deps: {
   cache: WorkflowCache;
-  evaluator: EventEvaluator;
+  advancer: RunAdvancer;
   metrics: Metrics;
   logger: Logger;
+  clock: Clock;
 }) {
-  const { cache, evaluator, metrics, logger } = deps;
+  const { cache, advancer, metrics, logger, clock } = deps;
 
-  async function planOf(job: ResumeJob, run: RunRow) {
-    const plan = await cache.plan(job.tenantId, run.workflowId, run.version);
-    const loaded = plan?.nodes.get(job.nodeId);
-    if (plan && loaded) return { plan, loaded };
-    logger.warn({ tenantId: job.tenantId, runId: job.runId }, 'run resumed on a version that no longer exists');
-    return undefined;
-  }
-
-  function continuation(unit: UnitOfWork, job: ResumeJob, run: RunRow, plan: LoadedPlan, loaded: LoadedNode) {
+  /** The continuation of a resumed run, or undefined when it cannot go on (and was ended, if need be). */
+  async function continuation(unit: UnitOfWork, job: ResumeJob, run: RunRow): Promise<Continuation | undefined> {
+    // A failed run waits for nothing more.
+    if (run.status === 'failed') return undefined;
+    const now = clock();
+    let plan: Awaited<ReturnType<WorkflowCache['plan']>>;
+    try {
+      plan = await cache.plan(job.tenantId, run.workflowId, run.version);
+    } catch (error) {
+      if (!(error instanceof PlanLoadError)) throw error;
+      const at = { nodeId: job.nodeId, type: 'wait', at: new Date(now).toISOString() };
+      await advancer.fail(unit, job.tenantId, run.id, at, `This version can no longer run: ${error.message}`);
+      return undefined;
+    }
+    const node = plan?.nodes.get(job.nodeId);
+    if (!plan || !node) {
+      logger.warn({ tenantId: job.tenantId, runId: job.runId }, 'run resumed on a version that no longer exists');
+      return undefined;
+    }
     metrics.runsResumed.inc();
     return {
-      tx: unit.tx,
-      jobs: unit.jobs,
+      unit,
       tenantId: job.tenantId,
       runId: run.id,
-      plan,
       userId: run.userId,
-      entry: {
-        nodeId: job.nodeId,
-        type: loaded.node.type,
-        at: new Date().toISOString(),
-        output: job.output,
-        detail: { resumedBy: job.kind },
-      },
-      start: loaded.node.next[job.output] ?? [],
-      event: run.triggerEvent,
-      trigger: run.triggerEvent,
+      plan,
+      entry: resumeEntry(node, job.output, now, { resumedBy: job.kind }),
+      start: targets(node, job.output),
+      data: resumedData(run.triggerEvent, await advancer.user(unit, plan, job.tenantId, run.userId)),
+      // "3 logins within a day" after a day's wait counts the day of the wait.
+      countsUntil: now,
+      pendingBefore: run.pending,
       resumed: true,
-      countsUntil: new Date(),
-    } satisfies Continuation;
+    };
   }
 
   /** A job whose key this unit has claimed. */
@@ -59,9 +64,8 @@ export function createResumer(deps: {
     // A timeout loses to the awaited event if the event took the waiter first.
     if (job.kind === 'timeout' && !(await takeWaiter(unit.tx, job.tenantId, job.runId, job.nodeId))) return;
     const run = await lockRun(unit.tx, job.tenantId, job.runId);
-    const found = run && (await planOf(job, run));
-    if (!run || !found) return;
-    await evaluator.advance(continuation(unit, job, run, found.plan, found.loaded));
+    const c = run && (await continuation(unit, job, run));
+    if (c) await advancer.advance(c);
   }
 
   async function resumeTenant(unit: UnitOfWork, tenantId: string, jobs: ResumeJob[]) {
@@ -82,20 +86,19 @@ export function createResumer(deps: {
             tenantId,
             together.map((j) => j.runId),
           )
-        : new Map();
+        : new Map<string, RunRow>();
     const steps: { runId: string; step: Step }[] = [];
     for (const job of together) {
       const run = runs.get(job.runId);
-      const found = run && (await planOf(job, run));
-      if (!run || !found) continue;
-      const c = continuation(unit, job, run, found.plan, found.loaded);
-      if (!found.plan.walksWithoutState) {
-        await evaluator.advance(c);
+      const c = run && (await continuation(unit, job, run));
+      if (!c) continue;
+      if (!c.plan.walksWithoutState) {
+        await advancer.advance(c);
         continue;
       }
-      const { result, step } = await evaluator.walkOn(c);
+      const { result, step } = await advancer.walkOn(c);
       if (result.error) metrics.runsFailed.inc();
-      steps.push({ runId: run.id, step });
+      steps.push({ runId: c.runId, step });
     }
     await recordSteps(unit.tx, tenantId, steps);
     for (const job of oneByOne) await resumeClaimed(unit, job);
@@ -112,4 +115,5 @@ export function createResumer(deps: {
     },
   };
 }
+
 export type Resumer = ReturnType<typeof createResumer>;

@@ -85,12 +85,12 @@ describe('action retries and dead letters (real pg-boss)', () => {
       rows.map((r) => [(r.data as { config: { url: string } }).config.url.split('/').pop(), r]),
     );
     expect(byPath.gone).toMatchObject({
-      queue: 'action.webhook',
+      queue: 'action.webhook.v1',
       attempts: 1,
       error: expect.stringMatching(/^webhook\.client_error/),
     });
     expect(byPath.down).toMatchObject({
-      queue: 'action.webhook',
+      queue: 'action.webhook.v1',
       attempts: 4,
       error: expect.stringMatching(/^webhook\./),
     });

@@ -1,12 +1,13 @@
 import { type Database, withTenant, workflowVersions } from '@tripwire/db';
-import type { ExecutionPlan } from '@tripwire/rules';
+import { type ExecutionPlan, PlanLoadError, type Registry, routeEvent } from '@tripwire/rules';
 import { and, eq, sql } from 'drizzle-orm';
 import pg from 'pg';
-import { type LoadedPlan, loadPlan, routeEvent } from './compiled-plan.ts';
 import type { Logger } from './logger.ts';
+import { createVersionProblems } from './state/version-problems.ts';
+import { loadWorkflowPlan, type WorkflowPlan } from './workflow-plan.ts';
 
 export interface Interest {
-  plan: LoadedPlan;
+  plan: WorkflowPlan;
   nodeId: string;
 }
 
@@ -30,6 +31,8 @@ interface ActiveRow {
 
 export interface WorkflowCacheOptions {
   db: Database;
+  /** The node definitions of this release, by type@version. */
+  registry: Registry;
   /** For LISTEN tripwire_workflows (publish, unpublish, rollback, delete). */
   connectionString: string;
   logger: Logger;
@@ -42,10 +45,17 @@ export interface WorkflowCacheOptions {
  * everything on a timer (the backstop for a lost notification). Older versions are loaded on
  * demand for runs that started on them.
  */
-export function createWorkflowCache({ db, connectionString, logger, resyncIntervalMs = 60_000 }: WorkflowCacheOptions) {
-  const active = new Map<string, LoadedPlan>(); // `${tenantId}:${workflowId}`
+export function createWorkflowCache({
+  db,
+  registry,
+  connectionString,
+  logger,
+  resyncIntervalMs = 60_000,
+}: WorkflowCacheOptions) {
+  const active = new Map<string, WorkflowPlan>(); // `${tenantId}:${workflowId}`
   const byTenant = new Map<string, Map<string, Route>>();
-  const history = new Map<string, LoadedPlan>(); // `${tenantId}:${workflowId}@${version}`
+  const history = new Map<string, WorkflowPlan>(); // `${tenantId}:${workflowId}@${version}`
+  const problems = createVersionProblems(db, logger);
   const awaited = new Map<string, Set<string>>(); // tenantId -> event names pending waiters await
   let listener: pg.Client | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -76,13 +86,16 @@ export function createWorkflowCache({ db, connectionString, logger, resyncInterv
   }
 
   function install(row: ActiveRow) {
+    const key = { tenantId: row.tenant_id, workflowId: row.workflow_id, version: row.version };
     try {
-      const plan = loadPlan(row.tenant_id, row.workflow_id, row.version, row.plan);
+      const plan = loadWorkflowPlan(registry, row.tenant_id, row.workflow_id, row.version, row.plan);
       active.set(`${row.tenant_id}:${row.workflow_id}`, plan);
       history.set(`${row.tenant_id}:${row.workflow_id}@${row.version}`, plan);
+      problems.loaded(key);
     } catch (err) {
-      // A plan that no longer loads must not take the others down with it.
-      logger.error({ err, tenantId: row.tenant_id, workflowId: row.workflow_id }, 'could not load workflow plan');
+      // A version this release cannot run is not run, and says why; it never takes the others down.
+      if (err instanceof PlanLoadError) problems.broken(key, err.problems);
+      else logger.error({ err, ...key }, 'could not load workflow plan');
     }
   }
 
@@ -109,6 +122,7 @@ export function createWorkflowCache({ db, connectionString, logger, resyncInterv
   async function loadAll() {
     const { rows } = await db.execute<ActiveRow>(sql`select * from tripwire_active_workflow_versions()`);
     await loadAwaited();
+    await problems.sync();
     active.clear();
     for (const row of rows) install(row);
     // Tenants indexed before (whose routes may now go) and those with something to route now.
@@ -167,6 +181,7 @@ export function createWorkflowCache({ db, connectionString, logger, resyncInterv
     },
     async stop() {
       stopped = true;
+      await problems.flush();
       clearInterval(timer);
       await listener?.end().catch(() => {});
     },
@@ -174,7 +189,7 @@ export function createWorkflowCache({ db, connectionString, logger, resyncInterv
       return byTenant.get(tenantId)?.get(eventName);
     },
     /** Whether `plan` is the version its workflow runs now (runs on older ones finish on theirs). */
-    isActive(plan: LoadedPlan): boolean {
+    isActive(plan: WorkflowPlan): boolean {
       return active.get(`${plan.tenantId}:${plan.workflowId}`)?.version === plan.version;
     },
     /**
@@ -184,8 +199,11 @@ export function createWorkflowCache({ db, connectionString, logger, resyncInterv
     noteAwaited(tenantId: string, eventName: string) {
       if (addAwaited(tenantId, eventName)) reindex(tenantId);
     },
-    /** The plan a run started on, active or not. */
-    async plan(tenantId: string, workflowId: string, version: number): Promise<LoadedPlan | undefined> {
+    /**
+     * The plan a run started on, active or not; undefined when the version is gone. Throws
+     * PlanLoadError when this release cannot run it (the run must fail, saying why).
+     */
+    async plan(tenantId: string, workflowId: string, version: number): Promise<WorkflowPlan | undefined> {
       const key = `${tenantId}:${workflowId}@${version}`;
       const hit = history.get(key);
       if (hit) return hit;
@@ -202,7 +220,7 @@ export function createWorkflowCache({ db, connectionString, logger, resyncInterv
           ),
       );
       if (!row) return undefined;
-      const plan = loadPlan(tenantId, workflowId, version, row.plan as ExecutionPlan);
+      const plan = loadWorkflowPlan(registry, tenantId, workflowId, version, row.plan as ExecutionPlan);
       if (history.size > 5000) history.clear();
       history.set(key, plan);
       return plan;

@@ -97,6 +97,12 @@ export function nodeKey(type: string, version: number): string {
   return `${type}@${version}`;
 }
 
+/** `action.webhook@1` -> { type: 'action.webhook', version: 1 }. */
+export function splitNodeKey(key: string): { type: string; version: number } {
+  const at = key.lastIndexOf('@');
+  return { type: key.slice(0, at), version: Number(key.slice(at + 1)) };
+}
+
 export function defineNodeType<
   const F extends FieldShape,
   const O extends readonly [string, ...string[]],

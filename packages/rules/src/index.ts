@@ -16,7 +16,7 @@ export type {
   NodeType,
   NodeTypeSpec,
 } from './define-node-type.ts';
-export { defineNodeType, NODE_KINDS, nodeKey } from './define-node-type.ts';
+export { defineNodeType, NODE_KINDS, nodeKey, splitNodeKey } from './define-node-type.ts';
 export type { DurationResult } from './duration/duration.ts';
 export { durationMs, MAX_DURATION_MS, parseDuration } from './duration/duration.ts';
 export type { HumanDuration, HumanDurationUnit } from './duration/human-duration.ts';
@@ -40,8 +40,17 @@ export { logicReads, userFieldsOf } from './logic/reads.ts';
 export { truthy } from './logic/runtime.ts';
 export type { LogicIssue, LogicLimits, LogicPath } from './logic/validate-logic.ts';
 export { DEFAULT_LOGIC_LIMITS, isLogic, validateLogic } from './logic/validate-logic.ts';
+export { actionKafka } from './nodes/action-kafka.ts';
+export { actionLog } from './nodes/action-log.ts';
+export { actionWebhook } from './nodes/action-webhook.ts';
 export type { ActionType } from './nodes/builtin.ts';
 export { builtinNodeTypes, builtinRegistry } from './nodes/builtin.ts';
+export { conditionCount } from './nodes/condition-count.ts';
+export { conditionIf } from './nodes/condition-if.ts';
+export { limitFrequency } from './nodes/limit-frequency.ts';
+export { triggerEvent } from './nodes/trigger-event.ts';
+export { waitDelay } from './nodes/wait-delay.ts';
+export { waitEvent } from './nodes/wait-event.ts';
 export type { AnyNodeType, Registry } from './registry.ts';
 export { createRegistry } from './registry.ts';
 export type {
@@ -102,6 +111,7 @@ export {
   templatePaths,
   validateTemplate,
 } from './template/template.ts';
+export * from './wire/index.ts';
 export {
   isHeaderName,
   isSendableHeaderValue,

@@ -1,7 +1,7 @@
+import type { ActionJob } from '@tripwire/rules';
 import { describe, expect, it } from 'vitest';
 import { PermanentError } from '../errors.ts';
 import type { MessageProducer } from '../kafka/kafka-client.ts';
-import type { ActionJob } from '../nodes/actions.ts';
 import { createKafkaExecutor } from './action-kafka.ts';
 
 // The guard runs before anything is produced, so a recording producer shows what would be sent;

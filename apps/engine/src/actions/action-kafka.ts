@@ -1,7 +1,7 @@
+import type { ActionJob } from '@tripwire/rules';
 import { kafkaTopicProblem } from '@tripwire/rules';
 import { PermanentError, RetriableError } from '../errors.ts';
 import type { MessageProducer } from '../kafka/kafka-client.ts';
-import type { ActionJob } from '../nodes/actions.ts';
 
 const text = (value: unknown) =>
   value === undefined || value === null ? null : typeof value === 'string' ? value : JSON.stringify(value);

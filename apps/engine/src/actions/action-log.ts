@@ -1,5 +1,5 @@
+import type { ActionJob } from '@tripwire/rules';
 import type { Logger } from '../logger.ts';
-import type { ActionJob } from '../nodes/actions.ts';
 
 /** action.log: one structured log line, for debugging flows. */
 export function createLogExecutor(logger: Logger) {

@@ -1,19 +1,16 @@
 import { schemaExists, type TenantTx } from '@tripwire/db';
+import { DEAD_LETTER_QUEUE, RESUME_QUEUE } from '@tripwire/rules';
 import { sql } from 'drizzle-orm';
 import { fromDrizzle, PgBoss } from 'pg-boss';
 import type { Logger } from '../logger.ts';
 import { createJobBuffer } from './job-buffer.ts';
 
-/** Resumes of wait.delay and wait.event timeouts. */
-export const RESUME_QUEUE = 'tripwire.resume';
-/** Where action jobs go when they fail for good; a worker files them as tenant-visible dead letters. */
-export const DEAD_LETTER_QUEUE = 'tripwire.dead-letters';
-
 export interface JobQueueOptions {
   connectionString: string;
   schema: string;
   logger: Logger;
-  actionTypes: readonly string[];
+  /** One per action type@version (see actionQueue in @tripwire/rules). */
+  actionQueues: readonly string[];
   retryLimit: number;
   retryDelaySeconds: number;
   retryDelayMaxSeconds: number;
@@ -54,7 +51,7 @@ export async function createJobQueues(options: JobQueueOptions) {
   const resume = { retryLimit: 10, retryDelay: 1, retryBackoff: true, retryDelayMax: 300, notify: false };
   await boss.createQueue(RESUME_QUEUE, resume);
   await boss.updateQueue(RESUME_QUEUE, resume);
-  for (const type of options.actionTypes) {
+  for (const type of options.actionQueues) {
     const queue = {
       retryLimit: options.retryLimit,
       retryDelay: options.retryDelaySeconds,
@@ -77,6 +74,8 @@ export async function createJobQueues(options: JobQueueOptions) {
     cancel(tx: TenantTx, queue: string, id: string) {
       return boss.cancel(queue, id, { db: fromDrizzle(tx, sql) });
     },
+    /** Whether a queue exists (queues named before they were versioned are drained, not created). */
+    exists: async (name: string) => (await boss.getQueue(name)) !== null,
     /** Sends of one unit of work on `tx`, inserted together at `flush` (see unit-of-work.ts). */
     buffer: (tx: TenantTx) => createJobBuffer(boss, tx, options.onEnqueued ?? (() => {})),
     stop: () => boss.stop({ graceful: true, timeout: 20_000 }),

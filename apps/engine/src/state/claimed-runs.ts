@@ -20,14 +20,12 @@ export async function claimWithRuns(
   walked: WalkedRun[],
 ): Promise<boolean> {
   const values = sql.join(
-    walked.map(({ run, step }) => {
-      const failed = step.error !== undefined;
-      const waiting = !failed && step.pendingDelta > 0;
-      const status = failed ? 'failed' : waiting ? 'waiting' : 'completed';
-      return sql`(${run.id}::uuid, ${run.workflowId}::uuid, ${run.version}::int, ${JSON.stringify(run.triggerEvent)}::jsonb,
-        ${status}, ${step.pendingDelta}::int, ${JSON.stringify(step.path)}::jsonb, ${step.currentNode}::text,
-        ${step.error ?? null}::text, ${waiting}::boolean)`;
-    }),
+    walked.map(
+      ({ run, step }) =>
+        sql`(${run.id}::uuid, ${run.workflowId}::uuid, ${run.version}::int, ${JSON.stringify(run.triggerEvent)}::jsonb,
+        ${step.settled.status}, ${step.settled.pending}::int, ${JSON.stringify(step.path)}::jsonb, ${step.currentNode}::text,
+        ${step.error ?? null}::text, ${step.settled.finished}::boolean)`,
+    ),
     sql`, `,
   );
   const { rows } = await tx.execute(sql`
@@ -39,9 +37,9 @@ export async function claimWithRuns(
     insert into ${runs} (tenant_id, id, workflow_id, version, user_id, trigger_event, status, pending, path,
       current_node, error, finished_at)
     select claimed.tenant_id, r.id, r.workflow_id, r.version, ${userId}, r.trigger_event, r.status, r.pending, r.path,
-      r.current_node, r.error, case when r.waiting then null else now() end
+      r.current_node, r.error, case when r.finished then now() end
     from claimed, (values ${values}) as r(id, workflow_id, version, trigger_event, status, pending, path,
-      current_node, error, waiting)
+      current_node, error, finished)
     returning id`);
   return rows.length > 0;
 }

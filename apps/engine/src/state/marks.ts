@@ -1,4 +1,5 @@
 import { type TenantTx, userMarks } from '@tripwire/db';
+import type { TimeWindow } from '@tripwire/rules';
 import { and, count, eq, gt, lte, sql } from 'drizzle-orm';
 
 export interface MarkKey {
@@ -23,38 +24,35 @@ export async function addMark(tx: TenantTx, key: MarkKey, at: Date, ref: string)
     .onConflictDoNothing();
 }
 
-const inWindow = (key: MarkKey, end: Date, windowMs: number) =>
-  and(where(key), gt(userMarks.at, new Date(end.getTime() - windowMs)), lte(userMarks.at, end));
+const inWindow = (key: MarkKey, w: TimeWindow) =>
+  and(where(key), gt(userMarks.at, new Date(w.from)), lte(userMarks.at, new Date(w.to)));
 
-/** Marks in the window (end - windowMs, end]. */
-export async function countMarks(tx: TenantTx, key: MarkKey, end: Date, windowMs: number): Promise<number> {
-  const [row] = await tx
-    .select({ n: count() })
-    .from(userMarks)
-    .where(inWindow(key, end, windowMs));
+/** Marks in the window (from, to]. */
+export async function countMarks(tx: TenantTx, key: MarkKey, w: TimeWindow): Promise<number> {
+  const [row] = await tx.select({ n: count() }).from(userMarks).where(inWindow(key, w));
   return row?.n ?? 0;
 }
 
 /**
- * countMarks, then addMark at `at` when the count is below `max`, in one round trip. Returns the
- * count before the mark.
+ * countMarks, then a mark at the window's end when the count is below `max`, in one round trip
+ * (the StatePort's reservePass). Returns the count before the mark and the oldest mark's time.
  */
 export async function addMarkBelow(
   tx: TenantTx,
   key: MarkKey,
-  at: Date,
-  windowMs: number,
+  w: TimeWindow,
   max: number,
   ref: string,
-): Promise<number> {
-  const { rows } = await tx.execute<{ n: number }>(sql`
-    with counted as (select count(*)::int as n from ${userMarks} where ${inWindow(key, at, windowMs)}),
+): Promise<{ passes: number; oldest: number | null }> {
+  const { rows } = await tx.execute<{ n: number; oldest: string | null }>(sql`
+    with counted as (select count(*)::int as n, min(at) as oldest from ${userMarks} where ${inWindow(key, w)}),
     added as (
       insert into ${userMarks} (tenant_id, user_id, workflow_id, node_id, at, ref)
-      select ${key.tenantId}::uuid, ${key.userId}, ${key.workflowId}::uuid, ${key.nodeId}, ${at.toISOString()}::timestamptz, ${ref}
+      select ${key.tenantId}::uuid, ${key.userId}, ${key.workflowId}::uuid, ${key.nodeId}, ${new Date(w.to).toISOString()}::timestamptz, ${ref}
       from counted where n < ${max}
       on conflict do nothing
     )
-    select n from counted`);
-  return Number(rows[0]?.n ?? 0);
+    select n, oldest from counted`);
+  const row = rows[0];
+  return { passes: Number(row?.n ?? 0), oldest: row?.oldest ? new Date(row.oldest).getTime() : null };
 }

@@ -21,20 +21,19 @@ export async function recordSteps(tx: TenantTx, tenantId: string, steps: { runId
   const values = sql.join(
     steps.map(
       ({ runId, step }) =>
-        sql`(${runId}::uuid, ${JSON.stringify(step.path)}::jsonb, ${step.pendingDelta}::int, ${step.currentNode}::text, ${step.error ?? null}::text)`,
+        sql`(${runId}::uuid, ${JSON.stringify(step.path)}::jsonb, ${step.settled.pending}::int, ${step.settled.status}::text, ${step.settled.finished}::boolean, ${step.currentNode}::text, ${step.error ?? null}::text)`,
     ),
     sql`, `,
   );
-  const pending = sql`${runs.pending} + v.delta`;
   await tx.execute(sql`
     update ${runs} set
       path = ${runs.path} || v.path,
-      pending = ${pending},
-      status = case when v.error is not null then 'failed' when ${pending} > 0 then 'waiting' else 'completed' end,
+      pending = v.pending,
+      status = v.status,
       current_node = v.current_node,
       error = v.error,
       updated_at = now(),
-      finished_at = case when v.error is null and ${pending} > 0 then null else now() end
-    from (values ${values}) as v(id, path, delta, current_node, error)
+      finished_at = case when v.finished then now() end
+    from (values ${values}) as v(id, path, pending, status, finished, current_node, error)
     where ${runs.tenantId} = ${tenantId}::uuid and ${runs.id} = v.id`);
 }

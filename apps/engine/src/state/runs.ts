@@ -1,15 +1,6 @@
 import { runs, type TenantTx } from '@tripwire/db';
+import type { EventData, PathEntry, Settled } from '@tripwire/rules';
 import { and, eq, sql } from 'drizzle-orm';
-import type { EventData } from '../envelope.ts';
-
-export interface PathEntry {
-  nodeId: string;
-  type: string;
-  at: string;
-  output?: string;
-  /** Condition results, counts, what a wait will wait for, the action's id: why the run went this way. */
-  detail?: Record<string, unknown>;
-}
 
 export interface RunRow {
   id: string;
@@ -30,9 +21,10 @@ export interface NewRun {
   triggerEvent: EventData;
 }
 
+/** What one walk of a run did, settled (runtime/run-status.ts decides the status). */
 export interface Step {
   path: PathEntry[];
-  pendingDelta: number;
+  settled: Settled;
   currentNode: string | null;
   error?: string;
 }
@@ -43,16 +35,14 @@ export async function insertRun(tx: TenantTx, run: NewRun) {
 
 /** A run and its first step in one statement: the row insertRun + recordStep would leave. */
 export async function insertWalkedRun(tx: TenantTx, run: NewRun, step: Step) {
-  const failed = step.error !== undefined;
-  const waiting = !failed && step.pendingDelta > 0;
   await tx.insert(runs).values({
     ...run,
-    status: failed ? 'failed' : waiting ? 'waiting' : 'completed',
-    pending: step.pendingDelta,
+    status: step.settled.status,
+    pending: step.settled.pending,
     path: step.path,
     currentNode: step.currentNode,
     error: step.error ?? null,
-    finishedAt: waiting ? null : sql`now()`,
+    finishedAt: step.settled.finished ? sql`now()` : null,
   });
 }
 
@@ -82,23 +72,18 @@ export async function lockRun(tx: TenantTx, tenantId: string, runId: string): Pr
   return row ? toRunRow(row) : undefined;
 }
 
-/** Appends what this step did and settles the status: waiting while waits are pending, else done. */
+/** Appends what this step did and its settled status (the run is locked or new). */
 export async function recordStep(tx: TenantTx, tenantId: string, runId: string, step: Step) {
-  const failed = step.error !== undefined;
   await tx
     .update(runs)
     .set({
       path: sql`${runs.path} || ${JSON.stringify(step.path)}::jsonb`,
-      pending: sql`${runs.pending} + ${step.pendingDelta}`,
-      status: failed
-        ? 'failed'
-        : sql`case when ${runs.pending} + ${step.pendingDelta} > 0 then 'waiting' else 'completed' end`,
+      pending: step.settled.pending,
+      status: step.settled.status,
       currentNode: step.currentNode,
       error: step.error ?? null,
       updatedAt: sql`now()`,
-      finishedAt: failed
-        ? sql`now()`
-        : sql`case when ${runs.pending} + ${step.pendingDelta} > 0 then null else now() end`,
+      finishedAt: step.settled.finished ? sql`now()` : null,
     })
     .where(and(eq(runs.tenantId, tenantId), eq(runs.id, runId)));
 }

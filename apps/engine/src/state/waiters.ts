@@ -5,6 +5,8 @@ export interface Waiter {
   runId: string;
   nodeId: string;
   timeoutJobId: string | null;
+  /** The output an awaited event resumes the run on. */
+  resumeOutput: string | null;
 }
 
 /** Registers the waiter; false when this run already waits at this node (two branches joined). */
@@ -18,6 +20,7 @@ export async function addWaiter(
     eventName: string;
     expiresAt: Date;
     timeoutJobId: string | null;
+    resumeOutput: string;
   },
 ) {
   const inserted = await tx.insert(waiters).values(w).onConflictDoNothing().returning({ runId: waiters.runId });
@@ -33,7 +36,12 @@ export function waitersFor(
   now: Date,
 ): Promise<Waiter[]> {
   return tx
-    .select({ runId: waiters.runId, nodeId: waiters.nodeId, timeoutJobId: waiters.timeoutJobId })
+    .select({
+      runId: waiters.runId,
+      nodeId: waiters.nodeId,
+      timeoutJobId: waiters.timeoutJobId,
+      resumeOutput: waiters.resumeOutput,
+    })
     .from(waiters)
     .where(
       and(

@@ -1,25 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { type EventEnvelope, eventKey } from '@tripwire/rules';
 import type { ValidMessage } from './messages.ts';
 
-/**
- * What ingestion writes to Kafka (JSON value, key `tenantId:userId`) and the engine reads.
- * Versioned so the engine can tell formats apart as they evolve.
- */
-export interface EventEnvelope {
-  v: 1;
-  type: 'track' | 'identify';
-  tenantId: string;
-  messageId: string;
-  /** userId, or anonymousId for anonymous users: the key state is kept under. */
-  userId: string;
-  anonymousId?: string;
-  event?: string;
-  properties?: Record<string, unknown>;
-  traits?: Record<string, unknown>;
-  context?: Record<string, unknown>;
-  timestamp: string;
-  receivedAt: string;
-}
+// The envelope itself (its schema, limits and key) is the wire contract in @tripwire/rules, which
+// the engine parses with; this turns a validated Segment message into one.
+export type { EventEnvelope };
 
 export function toEnvelope(tenantId: string, message: ValidMessage, receivedAt: Date): EventEnvelope {
   const received = receivedAt.toISOString();
@@ -39,5 +24,5 @@ export function toEnvelope(tenantId: string, message: ValidMessage, receivedAt: 
 }
 
 export function kafkaKey(envelope: EventEnvelope): string {
-  return `${envelope.tenantId}:${envelope.userId}`;
+  return eventKey(envelope.tenantId, envelope.userId);
 }

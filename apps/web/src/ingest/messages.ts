@@ -1,9 +1,18 @@
 // Segment-compatible message schemas (HTTP tracking API), validated per message.
+
+import {
+  MAX_BATCH_BYTES,
+  MAX_BATCH_MESSAGES,
+  MAX_EVENT_NAME_LENGTH,
+  MAX_MESSAGE_BYTES,
+  MAX_MESSAGE_DEPTH,
+  MAX_MESSAGE_ID_LENGTH,
+  MAX_USER_ID_LENGTH,
+} from '@tripwire/rules';
 import { z } from 'zod';
 
-export const MAX_MESSAGE_BYTES = 32 * 1024;
-/** Objects and arrays nested in a message (properties, traits, context), the message itself being 1. */
-export const MAX_MESSAGE_DEPTH = 32;
+// The limits are the wire contract's (@tripwire/rules), shared with the engine.
+export { MAX_BATCH_BYTES, MAX_BATCH_MESSAGES, MAX_MESSAGE_BYTES, MAX_MESSAGE_DEPTH };
 
 /** Checked with an explicit stack: a deeply nested value would overflow a recursive walk (or JSON.stringify). */
 function nestedDeeperThan(value: unknown, max: number): boolean {
@@ -16,13 +25,13 @@ function nestedDeeperThan(value: unknown, max: number): boolean {
   }
   return false;
 }
-export const MAX_BATCH_MESSAGES = 500;
-export const MAX_BATCH_BYTES = 500 * 1024;
 
 const id = z
   .union([z.string(), z.number()])
   .transform((v) => String(v).trim())
-  .pipe(z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters'));
+  .pipe(
+    z.string().min(1, 'must not be empty').max(MAX_USER_ID_LENGTH, `must be at most ${MAX_USER_ID_LENGTH} characters`),
+  );
 
 const record = z.record(z.string(), z.unknown());
 
@@ -34,7 +43,7 @@ const timestamp = z
 const common = {
   userId: id.optional(),
   anonymousId: id.optional(),
-  messageId: z.string().min(1).max(200).optional(),
+  messageId: z.string().min(1).max(MAX_MESSAGE_ID_LENGTH).optional(),
   timestamp: timestamp.optional(),
   context: record.optional(),
 };
@@ -47,7 +56,7 @@ export const TrackMessage = z
   .object({
     type: z.literal('track').optional(),
     ...common,
-    event: z.string().trim().min(1, 'event is required').max(200),
+    event: z.string().trim().min(1, 'event is required').max(MAX_EVENT_NAME_LENGTH),
     properties: record.default({}),
   })
   .refine(needsUser, userMessage)

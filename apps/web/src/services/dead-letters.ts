@@ -1,4 +1,5 @@
 import { type Database, deadLetters, withTenant } from '@tripwire/db';
+import { type ActionJob, queueOf, replayOf } from '@tripwire/rules';
 import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import { fromDrizzle, type PgBoss } from 'pg-boss';
 
@@ -64,7 +65,6 @@ export function replayDeadLetter(
   return withTenant(db, tenantId, async (tx) => {
     const [row] = await tx
       .select({
-        queue: deadLetters.queue,
         data: deadLetters.data,
         replayedAt: deadLetters.replayedAt,
         replayJobId: deadLetters.replayJobId,
@@ -74,10 +74,11 @@ export function replayDeadLetter(
       .for('update');
     if (!row) return { status: 'not_found' };
     if (row.replayedAt) return { status: 'already_replayed', jobId: row.replayJobId };
-    // A replay is a new chain of attempts: a fresh retry budget for Retry-After reschedules too.
-    const { attemptBudget: _budget, attemptBase: _base, ...original } = row.data as Record<string, unknown>;
-    const data = { ...original, reschedules: 0, tenantId };
-    const jobId = await boss.send(row.queue, data, { db: fromDrizzle(tx, sql) });
+    // A replay is a new chain of attempts (a fresh retry budget for Retry-After reschedules too), on
+    // the queue of the action's type@version today (dead letters from before queues were versioned
+    // name the old queue).
+    const job = replayOf(row.data as ActionJob, tenantId);
+    const jobId = await boss.send(queueOf(job), job, { db: fromDrizzle(tx, sql) });
     await tx
       .update(deadLetters)
       .set({ replayedAt: new Date(), replayJobId: jobId })

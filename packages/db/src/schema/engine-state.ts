@@ -91,6 +91,8 @@ export const waiters = pgTable(
     eventName: text('event_name').notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     timeoutJobId: text('timeout_job_id'),
+    /** The node's output an awaited event resumes the run on (null: "received"). */
+    resumeOutput: text('resume_output'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -54,3 +54,29 @@ export const workflowVersions = pgTable(
     tenantIsolation(),
   ],
 );
+
+/**
+ * Why the engine refuses to run a published version: its node types, versions or settings are
+ * unknown to the running release. Written by the engine when it loads the version, removed when a
+ * later load succeeds; shown with the workflow so nobody wonders why a live flow does nothing.
+ */
+export const workflowVersionProblems = pgTable(
+  'workflow_version_problems',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    workflowId: uuid('workflow_id').notNull(),
+    version: integer('version').notNull(),
+    /** [{ nodeId?, code, message }] */
+    problems: jsonb('problems').notNull(),
+    detectedAt: timestamp('detected_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.workflowId, t.version] }),
+    foreignKey({
+      columns: [t.tenantId, t.workflowId],
+      foreignColumns: [workflows.tenantId, workflows.id],
+      name: 'workflow_version_problems_workflow_fk',
+    }).onDelete('cascade'),
+    tenantIsolation(),
+  ],
+);

@@ -105,7 +105,7 @@ describe('dead letters and replay (web API + engine process)', () => {
       45_000,
       'dead letter',
     );
-    expect(dead).toMatchObject({ queue: 'action.webhook', attempts: 2, nodeId: 'hook', replayedAt: null });
+    expect(dead).toMatchObject({ queue: 'action.webhook.v1', attempts: 2, nodeId: 'hook', replayedAt: null });
     expect(dead.error).toMatch(/503/);
     // Header values can be the receiver's credentials; the list shows names only.
     expect(dead.data.config.headers).toEqual({ 'x-api-token': '[redacted]' });

@@ -1,15 +1,21 @@
 import { z } from 'zod';
 import { regexes } from 'zod/v4/core';
+import type { EventData } from '../runtime/types.ts';
+import { MAX_EVENT_NAME_LENGTH, MAX_MESSAGE_ID_LENGTH, MAX_USER_ID_LENGTH } from './limits.ts';
 
-/** What ingestion writes to Kafka (see apps/web/src/ingest/envelope.ts): checked again here. */
+// The Kafka event envelope: what ingestion (apps/web) produces to the events topic and the engine
+// consumes. JSON value, key `tenantId:userId` (eventKey). Versioned (`v`) so both sides can tell
+// formats apart as they evolve.
+
 export const EventEnvelope = z.object({
   v: z.literal(1),
   type: z.enum(['track', 'identify']),
   tenantId: z.uuid(),
-  messageId: z.string().min(1).max(200),
-  userId: z.string().min(1).max(256),
+  messageId: z.string().min(1).max(MAX_MESSAGE_ID_LENGTH),
+  /** userId, or anonymousId for anonymous users: the key state is kept under. */
+  userId: z.string().min(1).max(MAX_USER_ID_LENGTH),
   anonymousId: z.string().optional(),
-  event: z.string().min(1).max(200).optional(),
+  event: z.string().min(1).max(MAX_EVENT_NAME_LENGTH).optional(),
   properties: z.record(z.string(), z.unknown()).optional(),
   traits: z.record(z.string(), z.unknown()).optional(),
   context: z.record(z.string(), z.unknown()).optional(),
@@ -18,7 +24,10 @@ export const EventEnvelope = z.object({
 });
 export type EventEnvelope = z.infer<typeof EventEnvelope>;
 
-export type Parsed = { ok: true; envelope: EventEnvelope } | { ok: false; reason: string };
+export type ParsedEnvelope = { ok: true; envelope: EventEnvelope } | { ok: false; reason: string };
+
+/** The Kafka key: one user's events stay ordered on one partition (the engine's keyBy). */
+export const eventKey = (tenantId: string, userId: string) => `${tenantId}:${userId}`;
 
 // zod's own patterns for z.uuid() and z.iso.datetime({ offset: true }), so both paths agree.
 const UUID = regexes.uuid();
@@ -33,7 +42,7 @@ const optionalRecord = (v: unknown) => v === undefined || isRecord(v);
  * The envelope when `raw` is plainly well-formed, checked field by field (about 10x cheaper than
  * the zod schema, which every message would otherwise pay); undefined sends it to the schema, which
  * decides and explains. Stricter than the schema, never looser: a property test holds the two
- * together (envelope.test.ts). Like the schema, it keeps only the envelope's own keys.
+ * together. Like the schema, it keeps only the envelope's own keys.
  */
 export function quickEnvelope(raw: unknown): EventEnvelope | undefined {
   if (!isRecord(raw) || raw.v !== 1) return undefined;
@@ -41,9 +50,9 @@ export function quickEnvelope(raw: unknown): EventEnvelope | undefined {
     raw;
   if (type !== 'track' && type !== 'identify') return undefined;
   if (typeof tenantId !== 'string' || !UUID.test(tenantId)) return undefined;
-  if (!text(messageId, 200) || !text(userId, 256)) return undefined;
+  if (!text(messageId, MAX_MESSAGE_ID_LENGTH) || !text(userId, MAX_USER_ID_LENGTH)) return undefined;
   if (anonymousId !== undefined && typeof anonymousId !== 'string') return undefined;
-  if (event !== undefined && !text(event, 200)) return undefined;
+  if (event !== undefined && !text(event, MAX_EVENT_NAME_LENGTH)) return undefined;
   if (!optionalRecord(properties) || !optionalRecord(traits) || !optionalRecord(context)) return undefined;
   if (typeof timestamp !== 'string' || !DATETIME.test(timestamp)) return undefined;
   if (typeof receivedAt !== 'string' || !DATETIME.test(receivedAt)) return undefined;
@@ -56,12 +65,12 @@ export function quickEnvelope(raw: unknown): EventEnvelope | undefined {
   return envelope;
 }
 
-/** Never throws: a malformed message becomes a reason for the dead-letter topic. */
-export function parseEnvelope(value: Buffer | null): Parsed {
-  if (!value || value.length === 0) return { ok: false, reason: 'empty message' };
+/** Never throws: a malformed message becomes a reason (the engine's dead-letter record). */
+export function parseEnvelope(json: string | undefined): ParsedEnvelope {
+  if (!json) return { ok: false, reason: 'empty message' };
   let raw: unknown;
   try {
-    raw = JSON.parse(value.toString('utf8'));
+    raw = JSON.parse(json);
   } catch {
     return { ok: false, reason: 'not valid JSON' };
   }
@@ -79,15 +88,7 @@ export function parseEnvelope(value: Buffer | null): Parsed {
   return { ok: true, envelope: parsed.data };
 }
 
-/** The rule data context's `event` (and `trigger`) shape. */
-export interface EventData {
-  name: string;
-  userId: string;
-  properties: Record<string, unknown>;
-  timestamp: string;
-  messageId: string;
-}
-
+/** The rule context's `event` (and `trigger`). */
 export function eventData(e: EventEnvelope): EventData {
   return {
     name: e.event ?? e.type,
