@@ -4,6 +4,7 @@
 import { type Database, runs, withTenant } from '@tripwire/db';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll } from 'vitest';
+import type { EngineOptions } from '../src/engine.ts';
 import {
   createTestTenant,
   type ReceivedWebhook,
@@ -34,7 +35,10 @@ export interface WebhookNode {
   config: { url: string; body: Record<string, unknown> };
 }
 
-export function engineSuite(name: string, { onReceiver }: { onReceiver?: (r: Receiver) => void } = {}) {
+export function engineSuite(
+  name: string,
+  { onReceiver, engine }: { onReceiver?: (r: Receiver) => void; engine?: EngineOptions } = {},
+) {
   const { db, close } = testDb();
   const suite = { db } as EngineSuite;
   suite.at = (path) => suite.receiver.received.filter((r) => r.path === path);
@@ -54,7 +58,7 @@ export function engineSuite(name: string, { onReceiver }: { onReceiver?: (r: Rec
     suite.tenant = await createTestTenant(db);
     suite.receiver = await startReceiver(() => suite.tenant.secret);
     onReceiver?.(suite.receiver);
-    suite.t = await startTestEngine(name);
+    suite.t = await startTestEngine(name, {}, engine);
   });
   afterAll(async () => {
     await suite.t?.stop();

@@ -12,10 +12,10 @@ import {
   workflows,
   workflowVersions,
 } from '@tripwire/db';
-import { compileWorkflow, type WorkflowDocumentInput } from '@tripwire/rules';
+import { builtinRegistry, compileWorkflow, type Registry, type WorkflowDocumentInput } from '@tripwire/rules';
 import { and, eq, sql } from 'drizzle-orm';
 import { verifyWebhook } from '../src/actions/webhook-signature.ts';
-import { createEngine } from '../src/engine.ts';
+import { createEngine, type EngineOptions } from '../src/engine.ts';
 import { EngineEnv } from '../src/env.ts';
 import { createLogger } from '../src/logger.ts';
 import { testKafka } from './kafka-admin.ts';
@@ -42,8 +42,14 @@ export async function createTestTenant(db: Database): Promise<TestTenant> {
 }
 
 /** Publishes a document as the next version of a (new or given) workflow, as the web app does. */
-export async function publish(db: Database, tenantId: string, doc: WorkflowDocumentInput, workflowId = randomUUID()) {
-  const plan = compileWorkflow(doc);
+export async function publish(
+  db: Database,
+  tenantId: string,
+  doc: WorkflowDocumentInput,
+  workflowId = randomUUID(),
+  registry: Registry = builtinRegistry,
+) {
+  const plan = compileWorkflow(doc, { registry });
   return withTenant(db, tenantId, async (tx) => {
     await tx.insert(workflows).values({ tenantId, id: workflowId, name: doc.name, draft: doc }).onConflictDoNothing();
     const [latest] = await tx
@@ -187,7 +193,11 @@ export async function until<T>(
 }
 
 /** An engine in this process on its own topic, DLQ topic, consumer group and pg-boss schema. */
-export async function startTestEngine(name: string, overrides: Record<string, string> = {}) {
+export async function startTestEngine(
+  name: string,
+  overrides: Record<string, string> = {},
+  options: EngineOptions = {},
+) {
   const topic = await kafka.createTopic(`${name}-events`, 3);
   const dlqTopic = await kafka.createTopic(`${name}-dlq`, 1);
   const schema = `pgboss_t_${randomBytes(5).toString('hex')}`;
@@ -206,7 +216,7 @@ export async function startTestEngine(name: string, overrides: Record<string, st
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
   });
-  const engine = createEngine(env, createLogger(env.LOG_LEVEL));
+  const engine = createEngine(env, createLogger(env.LOG_LEVEL), options);
   const { port } = await engine.start();
   const { db, close } = testDb();
   return {

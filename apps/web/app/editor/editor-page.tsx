@@ -116,6 +116,11 @@ function Editor({ workflowId, canEdit }: EditorPageProps) {
                   }[saveState]}
             </span>
             <span className="muted small">{live ? `Live: v${live.version}` : 'Not published'}</span>
+            {workflow.data?.problems ? (
+              <span className="tw-badge tw-badge--red" role="status">
+                The live version is not running: {workflow.data.problems.map((p) => p.message).join('; ')}
+              </span>
+            ) : null}
             <div className="topbar__spacer" />
             {canEdit && !readOnly ? (
               <>

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type TenantTx, users, workflows, workflowVersions } from '@tripwire/db';
-import { compileWorkflow, type RuleValidationError, validateWorkflow, type WorkflowDocument } from '@tripwire/rules';
+import { type TenantTx, users, workflows, workflowVersionProblems, workflowVersions } from '@tripwire/db';
+import {
+  compileWorkflow,
+  type PlanProblem,
+  type RuleValidationError,
+  validateWorkflow,
+  type WorkflowDocument,
+} from '@tripwire/rules';
 import { and, desc, eq, max, sql } from 'drizzle-orm';
 import { z } from 'zod';
 
@@ -42,7 +48,20 @@ const summary = {
   >`(select v.document = ${workflows.draft} from ${workflowVersions} v where v.tenant_id = ${workflows.tenantId} and v.workflow_id = ${workflows.id} and v.version = ${workflows.activeVersion})`,
   createdAt: workflows.createdAt,
   updatedAt: workflows.updatedAt,
+  ...activeVersionProblems(),
 };
+
+/**
+ * Why the engines refuse to run the live version (its node types or settings are unknown to the
+ * running release), as they recorded it; null when it runs.
+ */
+export function activeVersionProblems() {
+  return {
+    problems: sql<
+      PlanProblem[] | null
+    >`(select p.problems from ${workflowVersionProblems} p where p.tenant_id = ${workflows.tenantId} and p.workflow_id = ${workflows.id} and p.version = ${workflows.activeVersion})`,
+  };
+}
 
 type SummaryRow = { activeVersion: number | null; draftMatchesActive: boolean | null } & Record<string, unknown>;
 

@@ -134,6 +134,9 @@ export default function Workflows() {
                     <Badge tone={STATUS_TONE[w.status]}>
                       {w.status === 'changed' ? 'changed since publish' : w.status}
                     </Badge>
+                    {w.problems ? (
+                      <Badge tone="red">not running: {w.problems.map((p) => p.message).join('; ')}</Badge>
+                    ) : null}
                   </td>
                   <td>{w.activeVersion ? `v${w.activeVersion}` : '—'}</td>
                   <td>{w.runs24h}</td>

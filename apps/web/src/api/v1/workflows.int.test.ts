@@ -1,3 +1,4 @@
+import { withTenant, workflowVersionProblems } from '@tripwire/db';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFixture, call, newTenant, startApi } from '../../../tests/support/api-fixture.ts';
@@ -113,6 +114,24 @@ describe('workflows as code (admin key)', () => {
     const nodeIds = res.body.error.details.map((e: { nodeId?: string }) => e.nodeId);
     expect(nodeIds).toEqual(expect.arrayContaining(['hook', 'mystery']));
     expect((await call(`${api.url}/workflows/${created.body.id}/versions`, { key })).body.data).toEqual([]);
+  });
+
+  it('shows why the engines do not run the live version, as they recorded it', async () => {
+    const key = tenant.adminKey;
+    const id = (await call(`${api.url}/workflows`, { key, body: flow('Refused') })).body.id as string;
+    await call(`${api.url}/workflows/${id}/publish`, { method: 'POST', key });
+    expect((await call(`${api.url}/workflows/${id}`, { key })).body.problems).toBeNull();
+    const problems = [{ nodeId: 'log', code: 'node.unknown_version', message: 'action.log has no version 1' }];
+    // What an engine writes when this release cannot run the version (apps/engine state/version-problems.ts).
+    await withTenant(api.web.db, tenant.tenantId, (tx) =>
+      tx.insert(workflowVersionProblems).values({ tenantId: tenant.tenantId, workflowId: id, version: 1, problems }),
+    );
+    expect((await call(`${api.url}/workflows/${id}`, { key })).body.problems).toEqual(problems);
+    const listed = (await call(`${api.url}/workflows`, { key })).body.data.find((w: { id: string }) => w.id === id);
+    expect(listed.problems).toEqual(problems);
+    // Only the live version's problems count: after a new publish there are none.
+    await call(`${api.url}/workflows/${id}/publish`, { method: 'POST', key });
+    expect((await call(`${api.url}/workflows/${id}`, { key })).body.problems).toBeNull();
   });
 
   it('rejects a body that is not a workflow document with the reasons', async () => {

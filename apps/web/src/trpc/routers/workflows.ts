@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import {
+  activeVersionProblems,
   getWorkflow,
   listVersions,
   PublishRejected,
@@ -30,6 +31,7 @@ export const workflowsRouter = router({
           boolean | null
         >`(select v.document = ${workflows.draft} from workflow_versions v where v.tenant_id = ${workflows.tenantId} and v.workflow_id = ${workflows.id} and v.version = ${workflows.activeVersion})`,
         runs24h: sql<number>`(select count(*)::int from ${runs} r where r.tenant_id = ${workflows.tenantId} and r.workflow_id = ${workflows.id} and r.started_at > now() - interval '24 hours')`,
+        ...activeVersionProblems(),
       })
       .from(workflows)
       .where(eq(workflows.tenantId, ctx.tenantId))
