@@ -81,6 +81,33 @@ describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => 
     expect(at('/vip')).toHaveLength(1);
   });
 
+  it('action.slack (the docs worked example) posts the rendered message only when onlyIf holds', async () => {
+    await publish(db, s.tenant.tenantId, {
+      name: 'Slack on big orders',
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'big_order' } },
+        {
+          id: 'slack',
+          type: 'action.slack',
+          config: {
+            webhookUrl: `${s.receiver.url}/slack/T000/B000`,
+            text: 'Order of {{ event.properties.total }} by {{ event.userId }}',
+            onlyIf: { '>': [{ var: 'event.properties.total' }, 1000] },
+          },
+        },
+      ],
+      edges: [{ source: 'start', target: 'slack' }],
+    });
+    await until(() => s.t.engine.cache.route(s.tenant.tenantId, 'big_order'), 5000, 'workflow loaded');
+    await s.t.produce([
+      track(s.tenant.tenantId, 'u-small', 'big_order', { total: 10 }),
+      track(s.tenant.tenantId, 'u-big', 'big_order', { total: 5000 }),
+    ]);
+    await until(() => at('/slack/T000/B000').length === 1, 15_000, 'slack message');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(at('/slack/T000/B000').map((r) => r.json)).toEqual([{ text: 'Order of 5000 by u-big' }]);
+  });
+
   it('condition.count: fires on the 3rd failed payment within 10 minutes, not for older ones', async () => {
     await publish(db, s.tenant.tenantId, {
       name: '3 failed payments',

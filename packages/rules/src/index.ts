@@ -17,6 +17,7 @@ export type {
   NodeTypeSpec,
 } from './define-node-type.ts';
 export { defineNodeType, NODE_KINDS, nodeKey, splitNodeKey } from './define-node-type.ts';
+export { nodeReference } from './docs/node-reference.ts';
 export type { DurationResult } from './duration/duration.ts';
 export { durationMs, MAX_DURATION_MS, parseDuration } from './duration/duration.ts';
 export type { HumanDuration, HumanDurationUnit } from './duration/human-duration.ts';
@@ -40,17 +41,8 @@ export { logicReads, userFieldsOf } from './logic/reads.ts';
 export { truthy } from './logic/runtime.ts';
 export type { LogicIssue, LogicLimits, LogicPath } from './logic/validate-logic.ts';
 export { DEFAULT_LOGIC_LIMITS, isLogic, validateLogic } from './logic/validate-logic.ts';
-export { actionKafka } from './nodes/action-kafka.ts';
-export { actionLog } from './nodes/action-log.ts';
-export { actionWebhook } from './nodes/action-webhook.ts';
-export type { ActionType } from './nodes/builtin.ts';
 export { builtinNodeTypes, builtinRegistry } from './nodes/builtin.ts';
-export { conditionCount } from './nodes/condition-count.ts';
-export { conditionIf } from './nodes/condition-if.ts';
-export { limitFrequency } from './nodes/limit-frequency.ts';
-export { triggerEvent } from './nodes/trigger-event.ts';
-export { waitDelay } from './nodes/wait-delay.ts';
-export { waitEvent } from './nodes/wait-event.ts';
+export * from './nodes/index.ts';
 export type { AnyNodeType, Registry } from './registry.ts';
 export { createRegistry } from './registry.ts';
 export type {
@@ -126,5 +118,7 @@ export { diffWorkflows } from './workflow/diff-workflows.ts';
 export type { WorkflowDocument, WorkflowDocumentInput, WorkflowEdge, WorkflowNode } from './workflow/document.ts';
 export { workflowDocumentSchema } from './workflow/document.ts';
 export { WORKFLOW_LIMITS } from './workflow/limits.ts';
+export type { Upgrade } from './workflow/upgrade-node.ts';
+export { nodeUpgrade } from './workflow/upgrade-node.ts';
 export type { ValidateOptions } from './workflow/validate.ts';
 export { validateWorkflow } from './workflow/validate.ts';

@@ -12,7 +12,7 @@ export function createLogExecutor(logger: Logger) {
         nodeId: job.nodeId,
         message: job.config.message ?? null,
       },
-      'action.log',
+      job.type,
     );
     return {};
   };

@@ -38,7 +38,7 @@ export function defineExecutor<D extends AnyNodeType>(
   return { key: def.key, create };
 }
 
-/** `action.webhook` -> the module `./action-webhook.executor.ts`. */
+/** A type "category.name" is executed by the module `./category-name.executor.ts`. */
 const moduleName = (type: string) => type.replaceAll('.', '-');
 
 /**

@@ -1,4 +1,5 @@
-import { builtinRegistry } from '@tripwire/rules';
+import { builtinRegistry, nodeUpgrade } from '@tripwire/rules';
+import { Button } from '@tripwire/ui';
 import { useMemo } from 'react';
 import { ConditionBuilder } from './condition-builder';
 import { useEditorStore } from './editor-context';
@@ -19,15 +20,16 @@ import { useErrors } from './validation';
  */
 export function ConfigPanel() {
   // Select store slices that keep their identity between unrelated updates; derive the rest here.
-  const { nodes, readOnly, updateConfig } = useEditorStore((s) => ({
+  const { nodes, readOnly, updateConfig, upgrade } = useEditorStore((s) => ({
     nodes: s.nodes,
     readOnly: s.readOnly,
     updateConfig: s.updateConfig,
+    upgrade: s.upgrade,
   }));
   const selected = nodes.filter((n) => n.selected);
   const node = selected.length === 1 ? selected[0] : undefined;
   const triggerEvents = nodes
-    .filter((n) => n.data.type === 'trigger.event')
+    .filter((n) => builtinRegistry.get(n.data.type, n.data.version)?.kind === 'trigger')
     .map((n) => String(n.data.config.event ?? ''))
     .join('\u0000');
   const errors = useErrors();
@@ -63,6 +65,14 @@ export function ConfigPanel() {
       <p className="muted small">
         id <code>{node.id}</code>
       </p>
+      {!readOnly && nodeUpgrade(builtinRegistry, node.data) ? (
+        <p className="small">
+          A newer version of this node exists (v{builtinRegistry.latest(node.data.type)?.version}).{' '}
+          <Button variant="ghost" onClick={() => upgrade(node.id)}>
+            Upgrade
+          </Button>
+        </p>
+      ) : null}
       <datalist id="event-names">
         {suggestions.events.map((e) => (
           <option key={e.name} value={e.name} />

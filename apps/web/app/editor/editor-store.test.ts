@@ -1,4 +1,4 @@
-import { starterTemplates } from '@tripwire/rules';
+import { builtinNodeTypes, createRegistry, defineNodeType, f, starterTemplates } from '@tripwire/rules';
 import { describe, expect, it } from 'vitest';
 import { createEditorStore } from './editor-store';
 
@@ -55,5 +55,54 @@ describe('editor store', () => {
     store.getState().updateConfig('x', {});
     store.getState().autoLayout();
     expect(store.getState().revision).toBe(0);
+  });
+});
+
+describe('editor store: node versions', () => {
+  const greet = (version: number, extra: object = {}) =>
+    defineNodeType({
+      type: 'test.greet',
+      version,
+      kind: 'action',
+      label: 'Greet',
+      description: `Version ${version}.`,
+      icon: 'hand',
+      outputs: ['next'],
+      config: version === 1 ? { name: f.string({ label: 'Name' }) } : { greeting: f.template({ label: 'Greeting' }) },
+      ...extra,
+    });
+  const registry = createRegistry([
+    ...builtinNodeTypes,
+    greet(1),
+    greet(2, { migrate: { from: 1, config: (old: Record<string, unknown>) => ({ greeting: `Hi ${old.name}` }) } }),
+  ]);
+
+  it('adds new nodes at the latest version and upgrades an old one by its migration, undoably', () => {
+    const store = createEditorStore(
+      { name: 'v', nodes: [{ id: 'old', type: 'test.greet', version: 1, config: { name: 'Ada' } }], edges: [] },
+      { registry },
+    );
+    const added = store.getState().addNode('test.greet', { x: 0, y: 0 });
+    expect(store.getState().nodes.find((n) => n.id === added)?.data.version).toBe(2);
+    store.getState().upgrade('old');
+    expect(
+      store
+        .getState()
+        .document()
+        .nodes.find((n) => n.id === 'old'),
+    ).toMatchObject({
+      version: 2,
+      config: { greeting: 'Hi Ada' },
+    });
+    store.getState().undo();
+    expect(
+      store
+        .getState()
+        .document()
+        .nodes.find((n) => n.id === 'old'),
+    ).toMatchObject({
+      version: 1,
+      config: { name: 'Ada' },
+    });
   });
 });

@@ -1,4 +1,10 @@
-import { builtinRegistry, connectionProblem, type WorkflowDocumentInput } from '@tripwire/rules';
+import {
+  builtinRegistry,
+  connectionProblem,
+  nodeUpgrade,
+  type Registry,
+  type WorkflowDocumentInput,
+} from '@tripwire/rules';
 import {
   addEdge,
   applyEdgeChanges,
@@ -24,6 +30,8 @@ export interface EditorState {
   nodes: FlowNode[];
   edges: FlowEdge[];
   readOnly: boolean;
+  /** The node definitions this editor offers and validates against. */
+  registry: Registry;
   past: Snapshot[];
   future: Snapshot[];
   clipboard: Snapshot | null;
@@ -40,6 +48,8 @@ export interface EditorState {
   connect(connection: Connection): void;
   addNode(type: string, position: { x: number; y: number }): string;
   updateConfig(id: string, config: Record<string, unknown>): void;
+  /** Moves a node to the newer version its definition migrates it to (see nodeUpgrade). */
+  upgrade(id: string): void;
   select(id: string | null): void;
   deleteSelected(): void;
   copy(): void;
@@ -64,7 +74,11 @@ function nextId(nodes: FlowNode[], type: string): string {
 }
 
 /** One store per editor (created by the provider), so two editors never share state. */
-export function createEditorStore(initial: WorkflowDocumentInput, options: { readOnly?: boolean } = {}) {
+export function createEditorStore(
+  initial: WorkflowDocumentInput,
+  options: { readOnly?: boolean; registry?: Registry } = {},
+) {
+  const registry = options.registry ?? builtinRegistry;
   return createStore<EditorState>()((set, get) => {
     /** Records the current graph for undo, before a change. */
     const remember = () => {
@@ -78,6 +92,7 @@ export function createEditorStore(initial: WorkflowDocumentInput, options: { rea
       description: initial.description,
       ...fromDocument(initial),
       readOnly: options.readOnly ?? false,
+      registry,
       past: [],
       future: [],
       clipboard: null,
@@ -142,7 +157,7 @@ export function createEditorStore(initial: WorkflowDocumentInput, options: { rea
           target: connection.target,
           ...(connection.sourceHandle ? { sourceHandle: connection.sourceHandle } : {}),
         };
-        const problem = connectionProblem(get().document(), edge, builtinRegistry);
+        const problem = connectionProblem(get().document(), edge, registry);
         if (problem) {
           set({ notice: `Connection refused: ${problem}` });
           return;
@@ -152,7 +167,7 @@ export function createEditorStore(initial: WorkflowDocumentInput, options: { rea
         changed({ edges: addEdge({ ...connection, id }, get().edges), notice: null });
       },
       addNode(type, position) {
-        const nodeType = builtinRegistry.latest(type);
+        const nodeType = registry.latest(type);
         const id = nextId(get().nodes, type);
         remember();
         const node: FlowNode = {
@@ -173,6 +188,17 @@ export function createEditorStore(initial: WorkflowDocumentInput, options: { rea
         if (get().readOnly) return;
         remember();
         changed({ nodes: get().nodes.map((n) => (n.id === id ? { ...n, data: { ...n.data, config } } : n)) });
+      },
+      upgrade(id) {
+        const node = get().nodes.find((n) => n.id === id);
+        const upgrade = node && !get().readOnly ? nodeUpgrade(registry, node.data) : undefined;
+        if (!upgrade) return;
+        remember();
+        changed({
+          nodes: get().nodes.map((n) =>
+            n.id === id ? { ...n, data: { ...n.data, version: upgrade.version, config: upgrade.config } } : n,
+          ),
+        });
       },
       select(id) {
         set({

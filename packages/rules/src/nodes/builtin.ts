@@ -1,27 +1,10 @@
-import { createRegistry } from '../registry.ts';
-import { actionKafka } from './action-kafka.ts';
-import { actionLog } from './action-log.ts';
-import { actionWebhook } from './action-webhook.ts';
-import { conditionCount } from './condition-count.ts';
-import { conditionIf } from './condition-if.ts';
-import { limitFrequency } from './limit-frequency.ts';
-import { triggerEvent } from './trigger-event.ts';
-import { waitDelay } from './wait-delay.ts';
-import { waitEvent } from './wait-event.ts';
+import { NODE_KINDS } from '../define-node-type.ts';
+import { type AnyNodeType, createRegistry } from '../registry.ts';
+import * as definitions from './index.ts';
 
-export const builtinNodeTypes = [
-  triggerEvent,
-  conditionIf,
-  conditionCount,
-  limitFrequency,
-  waitDelay,
-  waitEvent,
-  actionWebhook,
-  actionKafka,
-  actionLog,
-] as const;
-
-/** Action types the engine must have an executor for (`satisfies Record<ActionType, Executor>`). */
-export type ActionType = Extract<(typeof builtinNodeTypes)[number], { kind: 'action' }>['type'];
+/** The built-in node types, by kind (trigger first) and then by label, as the palette lists them. */
+export const builtinNodeTypes: readonly AnyNodeType[] = Object.values(definitions as Record<string, AnyNodeType>).sort(
+  (a, b) => NODE_KINDS.indexOf(a.kind) - NODE_KINDS.indexOf(b.kind) || a.label.localeCompare(b.label),
+);
 
 export const builtinRegistry = createRegistry(builtinNodeTypes);

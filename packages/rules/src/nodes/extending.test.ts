@@ -1,29 +1,9 @@
-// The worked example of docs/extending.md, kept runnable: if this file changes, update the doc.
+// docs/extending.md's worked example, kept runnable: action.slack is a real built-in made of one
+// definition (action-slack.ts) and one executor (apps/engine/src/actions/action-slack.executor.ts).
+// If this file changes, update the doc.
 import { describe, expect, it } from 'vitest';
-import { builtinNodeTypes, compileWorkflow, createRegistry, defineNodeType, f, validateWorkflow } from '../index.ts';
-
-// 1. One definition in packages/rules/src/nodes/action-slack.ts:
-const actionSlack = defineNodeType({
-  type: 'action.slack',
-  version: 1,
-  kind: 'action',
-  label: 'Post to Slack',
-  description: 'Posts a message to a Slack channel.',
-  icon: 'message-square',
-  outputs: ['next'],
-  config: {
-    channel: f.string({ label: 'Channel', placeholder: '#alerts', maxLength: 80 }),
-    text: f.template({ label: 'Message', placeholder: '{{ user.email }} failed to pay' }),
-    onlyIf: f.jsonLogic({ label: 'Only if', optional: true }),
-  },
-  validate: (config) =>
-    config.channel.startsWith('#')
-      ? []
-      : [{ path: ['channel'], code: 'slack.channel', message: 'Channels start with #' }],
-});
-
-// 2. Listed in builtinNodeTypes (src/nodes/builtin.ts); here a registry built the same way.
-const registry = createRegistry([...builtinNodeTypes, actionSlack]);
+import { builtinRegistry, compileWorkflow, simulateWorkflow, validateWorkflow } from '../index.ts';
+import { actionSlack } from './action-slack.ts';
 
 const workflow = {
   name: 'Slack on big orders',
@@ -33,7 +13,7 @@ const workflow = {
       id: 's',
       type: 'action.slack',
       config: {
-        channel: '#sales',
+        webhookUrl: 'https://hooks.slack.com/services/T000/B000/XXXX',
         text: 'Order of {{ event.properties.total }} by {{ user.email }}',
         onlyIf: { '>': [{ var: 'event.properties.total' }, 1000] },
       },
@@ -42,34 +22,51 @@ const workflow = {
   edges: [{ source: 't', target: 's' }],
 };
 
-describe('docs/extending.md worked example', () => {
-  it('derives the editor form from the definition', () => {
-    expect(actionSlack.key).toBe('action.slack@1');
+describe('docs/extending.md worked example (action.slack)', () => {
+  it('is in the registry, and its editor form comes from the definition', () => {
+    expect(builtinRegistry.latest('action.slack')).toBe(actionSlack);
     expect(actionSlack.fields.map((fld) => [fld.key, fld.widget, fld.required])).toEqual([
-      ['channel', 'text', true],
+      ['webhookUrl', 'url', true],
       ['text', 'template', true],
       ['onlyIf', 'json-logic', false],
     ]);
+    expect(actionSlack.secrets).toEqual(['webhookUrl']);
+    expect(actionSlack.summary({ text: 'Big order' })).toBe('post “Big order”');
   });
 
-  it("validates with the field helpers and the node's own check", () => {
-    expect(validateWorkflow(workflow, { registry })).toEqual([]);
+  it('validates with the field helpers', () => {
+    expect(validateWorkflow(workflow)).toEqual([]);
     const withConfig = (config: object) => {
       const copy = structuredClone(workflow);
       Object.assign(copy.nodes[1]?.config ?? {}, config);
-      return validateWorkflow(copy, { registry }).map((e) => [e.nodeId, e.path.join('.'), e.code]);
+      return validateWorkflow(copy).map((e) => [e.nodeId, e.path.join('.'), e.code]);
     };
-    expect(withConfig({ channel: 'sales' })).toEqual([['s', 'nodes.1.config.channel', 'slack.channel']]);
+    expect(withConfig({ webhookUrl: 'javascript:alert(1)' })).toEqual([
+      ['s', 'nodes.1.config.webhookUrl', 'url.unsafe_scheme'],
+    ]);
     expect(withConfig({ text: '{{ secrets.token }}' })).toEqual([
       ['s', 'nodes.1.config.text', 'template.unknown_root'],
     ]);
-    expect(validateWorkflow(workflow).map((e) => e.code)).toEqual(['node.unknown_type']);
   });
 
-  it('compiles rules and templates generically', () => {
-    const plan = compileWorkflow(workflow, { registry });
+  it('compiles its rule and template generically', () => {
+    const plan = compileWorkflow(workflow);
     expect(plan.nodes.s?.rules.onlyIf?.paths).toEqual(['event.properties.total']);
     expect(plan.nodes.s?.templates.text?.userFields).toEqual(['email']);
-    expect(plan.userFields).toEqual(['email']);
+  });
+
+  it('test-runs: sends only when onlyIf holds, and never shows the webhook URL', async () => {
+    const run = (total: number) =>
+      simulateWorkflow(workflow, {
+        event: { name: 'order_completed', userId: 'u1', properties: { total } },
+        user: { email: 'ada@example.com' },
+      });
+    const small = await run(10);
+    expect('actions' in small && small.actions).toEqual([]);
+    const big = await run(5000);
+    expect('actions' in big && big.actions[0]?.payload).toEqual({
+      webhookUrl: '[redacted]',
+      text: 'Order of 5000 by ada@example.com',
+    });
   });
 });

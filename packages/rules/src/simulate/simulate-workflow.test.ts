@@ -51,7 +51,7 @@ describe('simulateWorkflow', () => {
 
   it('runs custom node types the way the engine does: generic actions and one-rule conditions', async () => {
     const slack = defineNodeType({
-      type: 'action.slack',
+      type: 'action.teams',
       version: 1,
       kind: 'action',
       label: 'Slack',
@@ -76,7 +76,7 @@ describe('simulateWorkflow', () => {
       nodes: [
         { id: 't', type: 'trigger.event', config: { event: 'paid' } },
         { id: 'big', type: 'condition.big', config: { rule: { '>': [{ var: 'event.properties.total' }, 100] } } },
-        { id: 's', type: 'action.slack', config: { channel: '#sales', text: 'Paid {{ event.properties.total }}' } },
+        { id: 's', type: 'action.teams', config: { channel: '#sales', text: 'Paid {{ event.properties.total }}' } },
       ],
       edges: [
         { source: 't', target: 'big' },
@@ -95,7 +95,7 @@ describe('simulateWorkflow', () => {
         { nodeId: 'big', output: 'true', detail: { result: true, read: { 'event.properties.total': 150 } } },
         { nodeId: 's', output: 'next', detail: { rendered: { text: 'Paid 150' } } },
       ],
-      actions: [{ nodeId: 's', type: 'action.slack', payload: { channel: '#sales', text: 'Paid 150' } }],
+      actions: [{ nodeId: 's', type: 'action.teams', payload: { channel: '#sales', text: 'Paid 150' } }],
     });
   });
 });
