@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { applyLogic, compileLogic } from './compile.ts';
 
-// The classic JsonLogic suite (json-logic/compat-tables), kept in shared/ beside the repository.
-const suiteUrl = new URL('../../../../../shared/conformance/jsonlogic/compatible.json', import.meta.url);
+// The classic JsonLogic suite (json-logic/compat-tables); source and licence in its README.
+const suiteUrl = new URL('../../conformance/jsonlogic/compatible.json', import.meta.url);
 const suite = JSON.parse(readFileSync(suiteUrl, 'utf8')) as unknown[];
 const cases = suite.filter(
   (c): c is { description: string; rule: unknown; data?: unknown; result: unknown } => typeof c === 'object',
