@@ -27,7 +27,7 @@ export function testKafka(brokers: string) {
     /** Reads a topic from the start until `count` messages arrived. */
     async read(topic: string, count: number, timeoutMs = 15_000) {
       const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}` });
-      const seen: { key: string; value: string }[] = [];
+      const seen: { key: string; value: string; headers: Record<string, string> }[] = [];
       await consumer.connect();
       try {
         await consumer.subscribe({ topic, fromBeginning: true });
@@ -35,7 +35,10 @@ export function testKafka(brokers: string) {
           const timer = setTimeout(() => reject(new Error(`read ${seen.length} of ${count}`)), timeoutMs);
           void consumer.run({
             eachMessage: async ({ message }) => {
-              seen.push({ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '' });
+              const headers = Object.fromEntries(
+                Object.entries(message.headers ?? {}).map(([k, h]) => [k, String(h?.toString() ?? '')]),
+              );
+              seen.push({ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers });
               if (seen.length >= count) {
                 clearTimeout(timer);
                 resolve();
