@@ -1,0 +1,3 @@
+export default function Debugger() {
+  return <h1>Event debugger</h1>;
+}
