@@ -72,9 +72,9 @@ export function DeadLetterDetail({
           ) : null}
           <h3>Payload</h3>
           <p className="muted">Header values and anything that looks like a credential are hidden.</p>
-          <pre className="json" aria-label="Payload">
-            {JSON.stringify(d.data, null, 2)}
-          </pre>
+          <section aria-label="Payload">
+            <pre className="json">{JSON.stringify(d.data, null, 2)}</pre>
+          </section>
           <h3>History</h3>
           <ul className="plain" aria-label="History">
             {d.trail.map((t) => (

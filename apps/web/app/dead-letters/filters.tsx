@@ -22,7 +22,7 @@ export function DeadLetterFilters({
   queues: string[];
 }) {
   return (
-    <form className="inline-form filters" role="search" aria-label="Filter dead letters" onSubmit={(e) => e.preventDefault()}>
+    <search aria-label="Filter dead letters" className="inline-form filters">
       <SelectField
         label="Show"
         value={value.state}
@@ -53,6 +53,6 @@ export function DeadLetterFilters({
         value={value.error}
         onChange={(e) => onChange({ ...value, error: e.target.value })}
       />
-    </form>
+    </search>
   );
 }

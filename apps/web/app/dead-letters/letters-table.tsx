@@ -79,7 +79,8 @@ export function LettersTable({
               {l.replayState ? <div className="muted">{REPLAY_LABEL[l.replayState]}</div> : null}
               {l.lastAction ? (
                 <div className="muted">
-                  {ACTION_VERB[l.lastAction.action] ?? l.lastAction.action} by {l.lastAction.actor}, {when(l.lastAction.at)}
+                  {ACTION_VERB[l.lastAction.action] ?? l.lastAction.action} by {l.lastAction.actor},{' '}
+                  {when(l.lastAction.at)}
                 </div>
               ) : null}
             </td>

@@ -74,8 +74,8 @@ export default function DeadLetters() {
     <>
       <h1>Dead letters</h1>
       <p className="lede">
-        Actions that failed for good: a receiver kept answering with an error or refused the request. Inspect one,
-        fix the cause, then replay it (same webhook-id, so receivers can deduplicate) or discard it.
+        Actions that failed for good: a receiver kept answering with an error or refused the request. Inspect one, fix
+        the cause, then replay it (same webhook-id, so receivers can deduplicate) or discard it.
       </p>
       {notice ? <Alert tone="success">{notice}</Alert> : null}
       {replay.error || discard.error ? <Alert>{errorMessage(replay.error ?? discard.error)}</Alert> : null}
@@ -85,10 +85,20 @@ export default function DeadLetters() {
           actions={
             canAct ? (
               <div className="actions">
-                <Button variant="primary" disabled={ids.length === 0} busy={replay.isPending} onClick={() => replay.mutate({ ids })}>
+                <Button
+                  variant="primary"
+                  disabled={ids.length === 0}
+                  busy={replay.isPending}
+                  onClick={() => replay.mutate({ ids })}
+                >
                   Replay selected ({ids.length})
                 </Button>
-                <Button variant="secondary" disabled={ids.length === 0} busy={discard.isPending} onClick={() => confirmDiscard(ids)}>
+                <Button
+                  variant="secondary"
+                  disabled={ids.length === 0}
+                  busy={discard.isPending}
+                  onClick={() => confirmDiscard(ids)}
+                >
                   Discard selected ({ids.length})
                 </Button>
               </div>
@@ -136,7 +146,9 @@ export default function DeadLetters() {
         ) : null}
       </div>
       <Card title="Recent activity">
-        {activity.data && activity.data.length === 0 ? <p className="muted">Nobody has replayed or discarded anything yet.</p> : null}
+        {activity.data && activity.data.length === 0 ? (
+          <p className="muted">Nobody has replayed or discarded anything yet.</p>
+        ) : null}
         <ul className="plain" aria-label="Recent activity">
           {(activity.data ?? []).map((a) => (
             <li key={`${a.subjectId}-${a.action}-${String(a.at)}`}>
