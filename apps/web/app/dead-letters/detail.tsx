@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Badge, Button, Card, Loading } from '@tripwire/ui';
 import { errorMessage, useTRPC } from '../lib/trpc';
-import { ACTION_VERB, actionLabel, REPLAY_LABEL, STATE_LABEL, when } from './labels';
+import { ACTION_VERB, actionLabel, ErrorText, REPLAY_LABEL, STATE_LABEL, when } from './labels';
 
 /** One dead letter opened: what failed, its payload with secrets hidden, and who did what to it. */
 export function DeadLetterDetail({
@@ -47,7 +47,9 @@ export function DeadLetterDetail({
               {when(d.failedAt)} after {d.attempts} {d.attempts === 1 ? 'attempt' : 'attempts'}
             </dd>
             <dt>Last error</dt>
-            <dd className="dl-error">{d.error}</dd>
+            <dd>
+              <ErrorText error={d.error} />
+            </dd>
             <dt>Status</dt>
             <dd>
               <Badge tone={d.state === 'open' ? 'red' : d.state === 'replayed' ? 'blue' : 'neutral'}>

@@ -1,7 +1,7 @@
 import { Badge } from '@tripwire/ui';
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '../../src/trpc/router.ts';
-import { ACTION_VERB, actionLabel, REPLAY_LABEL, STATE_LABEL, when } from './labels';
+import { ACTION_VERB, actionLabel, ErrorText, REPLAY_LABEL, STATE_LABEL, when } from './labels';
 
 export type Letter = inferRouterOutputs<AppRouter>['deadLetters']['list'][number];
 
@@ -40,7 +40,6 @@ export function LettersTable({
           ) : null}
           <th>Failed</th>
           <th>Workflow</th>
-          <th>Action</th>
           <th>Error</th>
           <th>Status</th>
           <th>
@@ -62,16 +61,17 @@ export function LettersTable({
                 />
               </td>
             ) : null}
-            <td>{when(l.failedAt)}</td>
+            <td className="nowrap">{when(l.failedAt)}</td>
             <td>
               {l.workflowName ?? <span className="muted">Deleted workflow</span>}
-              <div className="muted">node {l.nodeId ?? '—'}</div>
-            </td>
-            <td>{actionLabel(l.queue)}</td>
-            <td className="dl-error">
-              {l.error}
               <div className="muted">
-                {l.attempts} {l.attempts === 1 ? 'attempt' : 'attempts'}
+                {actionLabel(l.queue)} · {l.nodeId ?? '—'}
+              </div>
+            </td>
+            <td className="dl-error">
+              <ErrorText error={l.error} />
+              <div className="muted">
+                after {l.attempts} {l.attempts === 1 ? 'attempt' : 'attempts'}
               </div>
             </td>
             <td>

@@ -81,7 +81,11 @@ export default function DeadLetters() {
       {replay.error || discard.error ? <Alert>{errorMessage(replay.error ?? discard.error)}</Alert> : null}
       <div className={opened ? 'split' : undefined}>
         <Card
-          title={facets.data ? `${plural(facets.data.open, 'dead letter')} need attention` : 'Dead letters'}
+          title={
+            facets.data
+              ? `${plural(facets.data.open, 'dead letter')} ${facets.data.open === 1 ? 'needs' : 'need'} attention`
+              : 'Dead letters'
+          }
           actions={
             canAct ? (
               <div className="actions">

@@ -21,4 +21,20 @@ export const ACTION_VERB: Record<string, string> = {
   'dead_letter.discard': 'discarded',
 };
 
-export const when = (d: Date | string) => new Date(d).toLocaleString();
+export const when = (d: Date | string) =>
+  new Date(d).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+
+/** "webhook.server_error: the receiver answered 500" -> the sentence, then its code, smaller. */
+export function splitError(error: string): { message: string; code: string | null } {
+  const match = /^([a-z]+\.[a-z_]+): (.*)$/s.exec(error);
+  return match ? { message: match[2] as string, code: match[1] as string } : { message: error, code: null };
+}
+
+export function ErrorText({ error }: { error: string }) {
+  const { message, code } = splitError(error);
+  return (
+    <>
+      {message} {code ? <code className="muted">{code}</code> : null}
+    </>
+  );
+}
