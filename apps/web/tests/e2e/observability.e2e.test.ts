@@ -142,6 +142,15 @@ describe('event debugger and dead letters (Chromium, real engine)', () => {
       .filter({ hasText: 'userId or anonymousId is required' })
       .waitFor({ timeout: 10_000 });
     await reportScreenshot(page, 'event-debugger');
+
+    // What operators see of the same: the web's own /metrics port.
+    const metrics = await (await fetch(web.metricsUrl)).text();
+    expect(metrics).toMatch(/^tripwire_ingest_events_total [1-9]/m);
+    expect(metrics).toContain(
+      'tripwire_ingest_rejected_total{status="400",code="invalid_message",attributed="true"} 1',
+    );
+    expect(metrics).toMatch(/^tripwire_debugger_viewers 1$/m);
+    expect((await fetch(`${web.url}/metrics`)).status).not.toBe(200);
   });
 
   it('filters by event name and user, and pauses', async () => {
