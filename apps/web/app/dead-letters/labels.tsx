@@ -24,6 +24,9 @@ export const ACTION_VERB: Record<string, string> = {
 export const when = (d: Date | string) =>
   new Date(d).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 
+/** "Edith Editor <edith@example.com>" -> "Edith Editor" (the full label is the title). */
+export const shortActor = (label: string) => label.replace(/ <[^>]*>$/, '');
+
 /** "webhook.server_error: the receiver answered 500" -> the sentence, then its code, smaller. */
 export function splitError(error: string): { message: string; code: string | null } {
   const match = /^([a-z]+\.[a-z_]+): (.*)$/s.exec(error);
