@@ -55,6 +55,10 @@ cat <<BANNER
     Write key     $(field writeKey)     (scope: ingest)
     Admin key     $(field adminKey)     (scope: admin)
     Engine        $ENGINE_URL/health  ·  $ENGINE_URL/metrics
+    Web metrics   http://127.0.0.1:${WEB_METRICS_PORT:-3002}/metrics
+    Dashboards    with Docker: docker compose up prometheus grafana (Grafana on :3003);
+                  without: prometheus --config.file=ops/prometheus/prometheus.local.yml,
+                  then import ops/grafana/dashboards/tripwire-operations.json (see ops/README.md)
     Logs          $LOGS/web.log, $LOGS/engine.log
 
   Ctrl-C stops web and engine; \`npm run infra:down\` stops Kafka.

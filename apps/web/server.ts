@@ -7,6 +7,7 @@ import type { ServerBuild } from 'react-router';
 import { sameOrigin } from './src/api/csrf.ts';
 import { loadEnv } from './src/env.ts';
 import { createLogger } from './src/logger.ts';
+import { createMetricsServer } from './src/metrics.ts';
 import { appRouter } from './src/trpc/router.ts';
 import { createWebApp } from './src/web-app.ts';
 
@@ -77,13 +78,19 @@ if (dev) {
 }
 app.use(pages);
 
+const metricsServer = createMetricsServer(web.metrics);
+const metricsPort = await metricsServer.listen(env.WEB_METRICS_PORT, env.WEB_METRICS_HOST).catch((err: unknown) => {
+  logger.fatal({ err, port: env.WEB_METRICS_PORT }, 'cannot serve /metrics (set WEB_METRICS_PORT)');
+  process.exit(1);
+});
 const server = app.listen(env.WEB_PORT, env.WEB_HOST, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.WEB_PORT;
-  logger.info({ url: env.PUBLIC_URL, port }, 'web listening');
+  logger.info({ url: env.PUBLIC_URL, port, metricsPort }, 'web listening');
 });
 
 function shutdown() {
+  void metricsServer.close();
   server.close(() => {
     void web.stop().finally(() => process.exit(0));
   });

@@ -90,5 +90,9 @@ describe('docker-compose.yml', () => {
   it('publishes the default ports on loopback only', () => {
     expect(services.web?.ports).toEqual(['127.0.0.1:3000:3000']);
     expect(services.engine?.ports).toEqual(['127.0.0.1:3001:3001']);
+    for (const [name, service] of Object.entries(services))
+      for (const port of service.ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:/);
+    // The web's /metrics stays inside the compose network, for Prometheus only.
+    expect(services.web?.ports?.some((p) => p.endsWith(`:${services.web?.environment?.WEB_METRICS_PORT}`))).toBe(false);
   });
 });

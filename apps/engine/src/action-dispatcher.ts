@@ -92,8 +92,11 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
       runId: job.data.runId,
       actionId: job.data.actionId,
     });
+    const started = performance.now();
+    const took = () => (performance.now() - started) / 1000;
     try {
       const output = await executor(job.data, job.signal);
+      metrics.actionSeconds.observe({ queue, outcome: 'delivered' }, took());
       metrics.jobsCompleted.inc({ queue });
       log.info({ queue, attempt: job.retryCount + 1, ...output }, 'action delivered');
       return { id: job.id, status: 'completed' as const, output };
@@ -102,6 +105,8 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
       const expected = error instanceof EngineError;
       const retriable = expected ? error.retriable : true;
       metrics.jobsFailed.inc({ queue, retriable: String(retriable) });
+      metrics.actionSeconds.observe({ queue, outcome: retriable ? 'retriable' : 'permanent' }, took());
+      metrics.actionFailures.inc({ queue, reason: expected ? failureReason(error.code) : 'crash' });
       if (expected)
         log.warn(
           { queue, attempt: job.retryCount + 1, code: error.code, status: error.status },
@@ -203,5 +208,8 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
     );
   }
 }
+
+/** Error codes are ours (`webhook.timeout`); anything else is folded so the label set stays bounded. */
+const failureReason = (code: string) => (/^[a-z]+\.[a-z_]{1,40}$/.test(code) ? code : 'other');
 
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

@@ -11,7 +11,9 @@ import type { EngineEnv } from './env.ts';
 import { createEventEvaluator } from './event-evaluator.ts';
 import { createHealthServer, type HealthReport } from './health-server.ts';
 import { createJobQueues, type JobQueues } from './jobs/job-queues.ts';
+import { createQueueMonitor } from './jobs/queue-monitor.ts';
 import { createKafka } from './kafka/kafka-client.ts';
+import { createLagClock } from './lag-clock.ts';
 import type { Logger } from './logger.ts';
 import { createMaintenance } from './maintenance.ts';
 import { createMetrics } from './metrics.ts';
@@ -59,6 +61,8 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
   let jobs: JobQueues | undefined;
   let stopWorkers: (() => Promise<unknown>)[] = [];
   let lagTimer: NodeJS.Timeout | undefined;
+  let stopMonitor = () => {};
+  const lagClock = createLagClock();
 
   let processBatch: ReturnType<typeof createBatchProcessor> | undefined;
   const consumer = kafka.consumer({
@@ -66,7 +70,11 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
     topic: env.EVENTS_TOPIC,
     fromBeginning: env.KAFKA_FROM_BEGINNING,
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
-    onBatch: (messages, control) => (processBatch as NonNullable<typeof processBatch>)(messages, control),
+    onBatch: async (messages, control) => {
+      await (processBatch as NonNullable<typeof processBatch>)(messages, control);
+      const last = messages[messages.length - 1];
+      if (last) lagClock.processed(last.partition, Number(last.timestamp));
+    },
   });
 
   async function check(): Promise<HealthReport> {
@@ -154,12 +162,18 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
       await resumer.start();
       stopWorkers = [() => dispatcher.stop(), () => resumer.stop(), () => webhook.close()];
       maintenance.start();
+      const monitor = createQueueMonitor({ db, boss: jobs.boss, schema: env.JOBS_SCHEMA, metrics, logger });
+      monitor.start();
+      stopMonitor = () => monitor.stop();
       await consumer.start();
       lagTimer = setInterval(() => {
         metrics.workflowsLoaded.set(cache.size());
         void consumer
-          .lag()
-          .then((lag) => metrics.consumerLag.set(lag))
+          .partitionLag()
+          .then((left) => {
+            metrics.consumerLag.set([...left.values()].reduce((a, b) => a + b, 0));
+            metrics.consumerLagSeconds.set(lagClock.seconds(left));
+          })
           .catch(() => {});
       }, 5000);
       lagTimer.unref();
@@ -168,6 +182,7 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
     /** Graceful: finish the batch in hand and commit, stop the workers, then close connections. */
     async stop() {
       clearInterval(lagTimer);
+      stopMonitor();
       maintenance.stop();
       await consumer.stop().catch((err: unknown) => logger.warn({ err }, 'consumer stop failed'));
       for (const stop of stopWorkers) await stop();

@@ -43,6 +43,34 @@ export function createMetrics() {
       help: 'Messages behind the end of the events topic',
       registers,
     }),
+    consumerLagSeconds: new Gauge({
+      name: 'tripwire_consumer_lag_seconds',
+      help: 'Age of the newest event processed, on the partition furthest behind (0 when caught up)',
+      registers,
+    }),
+    actionSeconds: new Histogram({
+      name: 'tripwire_action_duration_seconds',
+      help: 'Time one action attempt took (the webhook call, the Kafka publish), by queue and outcome',
+      labelNames: ['queue', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    actionFailures: counter(
+      'tripwire_action_failures_total',
+      'Failed action attempts by queue and reason code (webhook.server_error, webhook.timeout, crash…)',
+      ['queue', 'reason'],
+    ),
+    jobQueueDepth: new Gauge({
+      name: 'tripwire_job_queue_depth',
+      help: "pg-boss jobs per queue: ready (due, waiting for a worker), deferred (due later), active; pg-boss's monitor refreshes the counts every minute",
+      labelNames: ['queue', 'state'],
+      registers,
+    }),
+    oldestOverdueWaitSeconds: new Gauge({
+      name: 'tripwire_oldest_overdue_wait_seconds',
+      help: 'How long the most overdue wait (delay or timeout) has been due without being resumed',
+      registers,
+    }),
     workflowsLoaded: new Gauge({
       name: 'tripwire_workflows_loaded',
       help: 'Active published workflows in memory',

@@ -11,6 +11,8 @@ export default [
       route('workflows', 'routes/app/workflows.tsx'),
       route('workflows/:id', 'routes/app/workflow.tsx'),
       route('runs', 'routes/app/runs.tsx'),
+      route('debugger', 'routes/app/debugger.tsx'),
+      route('dead-letters', 'routes/app/dead-letters.tsx'),
       route('keys', 'routes/app/keys.tsx'),
       route('members', 'routes/app/members.tsx'),
       route('settings', 'routes/app/settings.tsx'),

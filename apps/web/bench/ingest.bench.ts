@@ -29,7 +29,14 @@ await close();
 
 const server = spawn(process.execPath, ['server.ts'], {
   cwd: new URL('..', import.meta.url).pathname,
-  env: { ...process.env, NODE_ENV: 'production', WEB_PORT: '0', EVENTS_TOPIC: topic, LOG_LEVEL: 'info' },
+  env: {
+    ...process.env,
+    NODE_ENV: 'production',
+    WEB_PORT: '0',
+    WEB_METRICS_PORT: '0',
+    EVENTS_TOPIC: topic,
+    LOG_LEVEL: 'info',
+  },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const port = await new Promise<number>((resolve, reject) => {

@@ -23,6 +23,20 @@ export const WebEnv = z.object({
   PUBLIC_URL: z.url().default('http://localhost:3000'),
   /** Failed sign-ins from one client address within 15 minutes before it is throttled. */
   SIGNIN_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** GET /metrics (Prometheus) listens here, apart from the public port; 0 picks a free port. */
+  WEB_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  WEB_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  /** Tenant ids (comma-separated) whose ingestion gets its own metric series; empty = none. */
+  METRICS_TENANT_LABELS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.uuid('expected tenant ids (UUIDs)')).max(50, 'at most 50 tenants')),
   /** pg-boss's schema (shared with the engines), for replaying dead letters. */
   JOBS_SCHEMA: z
     .string()

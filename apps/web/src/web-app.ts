@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { createDb, schemaExists } from '@tripwire/db';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type Express, Router } from 'express';
@@ -12,11 +14,16 @@ import { deadLetterRoutes } from './api/v1/dead-letter-routes.ts';
 import { ingestRoutes } from './api/v1/ingest-routes.ts';
 import { openApiDocument } from './api/v1/openapi.ts';
 import { workflowRoutes } from './api/v1/workflow-routes.ts';
+import { createEventHub } from './debugger/event-hub.ts';
+import { createRejectionRecorder } from './debugger/rejection-recorder.ts';
+import { eventStreamRoute } from './debugger/stream-route.ts';
 import type { WebEnv } from './env.ts';
 import { createEventCatalog } from './ingest/event-catalog.ts';
 import { createIngestService } from './ingest/ingest-service.ts';
-import { createEventProducer } from './kafka/producer.ts';
+import { createEventProducer, createTopicTail } from './kafka/kafka-client.ts';
 import type { Logger } from './logger.ts';
+import { createWebMetrics } from './metrics.ts';
+import { countIngestion, countStored } from './observe-ingestion.ts';
 import { contextFactory } from './trpc/context.ts';
 import { TRPC_MAX_BATCH } from './trpc/limits.ts';
 import { appRouter } from './trpc/router.ts';
@@ -32,10 +39,33 @@ export function createWebApp(env: WebEnv, logger: Logger) {
     applicationName: 'tripwire-web',
     connectionTimeoutMillis: 10_000,
   });
-  const producer = createEventProducer({
-    brokers: env.KAFKA_BROKERS,
-    clientId: 'tripwire-web',
-    topic: env.EVENTS_TOPIC,
+  const metrics = createWebMetrics({ tenantLabels: env.METRICS_TENANT_LABELS });
+  const producer = countStored(
+    createEventProducer({
+      brokers: env.KAFKA_BROKERS,
+      clientId: 'tripwire-web',
+      topic: env.EVENTS_TOPIC,
+    }),
+    metrics,
+  );
+  // The event debugger: a tail of the events topic while someone watches, and refused attempts.
+  const hub = createEventHub({
+    createTail: (handlers) =>
+      createTopicTail({
+        brokers: env.KAFKA_BROKERS,
+        clientId: 'tripwire-web-debugger',
+        topic: env.EVENTS_TOPIC,
+        groupId: `tripwire-web-debugger-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+        ...handlers,
+      }),
+    onError: (err) => logger.warn({ err }, 'event debugger stream failed'),
+  });
+  metrics.countViewers(() => hub.viewers());
+  const rejections = createRejectionRecorder({
+    db,
+    onRejected: ({ status, code, attributed }, n) =>
+      metrics.rejected.inc({ status: String(status), code, attributed: String(attributed) }, n),
+    onError: (err) => logger.warn({ err }, 'could not record refused ingestion attempts'),
   });
   const resolver = createKeyResolver({ db, connectionString: env.DATABASE_URL });
   const limiter = createRateLimiter();
@@ -70,17 +100,21 @@ export function createWebApp(env: WebEnv, logger: Logger) {
   v1.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
-  v1.use(['/track', '/identify', '/batch', '/import'], ingestCors);
-  v1.use(ingestRoutes({ resolver, limiter, ingest }));
+  const ingestPaths = ['/track', '/identify', '/batch', '/import'];
+  v1.use(ingestPaths, ingestCors, countIngestion(metrics));
+  v1.use(ingestRoutes({ resolver, limiter, ingest, rejections }));
+  // Refused ingestion attempts, shown in the event debugger; the errorHandler below answers them.
+  v1.use(ingestPaths, rejections.errorHook);
   v1.use(adminRoutes({ db, resolver }));
   v1.use(workflowRoutes({ db, resolver }));
-  v1.use(deadLetterRoutes({ db, resolver, boss: jobs }));
+  v1.use(deadLetterRoutes({ db, resolver, boss: jobs, jobsSchema: env.JOBS_SCHEMA }));
   v1.use((req, _res, next) => next(new HttpError(404, 'not_found', `No endpoint ${req.method} /v1${req.path}`)));
   v1.use(errorHandler(logger));
   app.use('/v1', v1);
 
   // The app's own API, for the browser: session cookie auth, so mutations must be same-origin.
-  const createContext = contextFactory({ db, env, logger });
+  const createContext = contextFactory({ db, env, logger, jobs });
+  app.get('/live/events', eventStreamRoute({ db, hub, createContext }));
   app.use(
     '/trpc',
     sameOrigin(env.PUBLIC_URL),
@@ -97,14 +131,20 @@ export function createWebApp(env: WebEnv, logger: Logger) {
   return {
     app,
     db,
+    metrics,
+    hub,
+    rejections,
     createContext,
     async start() {
       await resolver.start();
+      rejections.start();
       // Connect eagerly, but a broker that is down at start only makes ingestion answer 503.
       producer.connect().catch((err: unknown) => logger.warn({ err }, 'Kafka not reachable yet'));
     },
     async stop() {
       await resolver.stop();
+      await hub.stop();
+      await rejections.stop();
       if (boss) await (await boss).stop({ graceful: false }).catch(() => {});
       await producer.disconnect().catch(() => {});
       await closeDb();

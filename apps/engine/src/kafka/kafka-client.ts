@@ -7,6 +7,8 @@ export type ConsumerState = 'idle' | 'connecting' | 'joined' | 'rebalancing' | '
 export interface RawMessage {
   partition: number;
   offset: string;
+  /** When the message was produced (ms since the epoch, as Kafka stores it). */
+  timestamp?: string;
   key: Buffer | null;
   value: Buffer | null;
 }
@@ -38,6 +40,8 @@ export interface EventConsumer {
   ping(): Promise<boolean>;
   /** Messages behind the log end, summed over this group's partitions. */
   lag(): Promise<number>;
+  /** Messages behind the log end per partition. */
+  partitionLag(): Promise<Map<number, number>>;
 }
 
 export interface MessageProducer {
@@ -85,6 +89,16 @@ export function createKafka({ brokers, clientId, logger }: { brokers: string[]; 
       state = 'crashed';
       logger.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
     });
+    async function partitionLag(): Promise<Map<number, number>> {
+      const [ends, committed] = await Promise.all([
+        admin.fetchTopicOffsets(options.topic),
+        admin.fetchOffsets({ groupId: options.groupId, topics: [options.topic] }),
+      ]);
+      const done = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
+      return new Map(
+        ends.map((p) => [p.partition, Math.max(0, Number(p.high) - Math.max(0, done.get(p.partition) ?? 0))]),
+      );
+    }
     return {
       async start() {
         state = 'connecting';
@@ -102,6 +116,7 @@ export function createKafka({ brokers, clientId, logger }: { brokers: string[]; 
             const messages: RawMessage[] = batch.messages.map((m) => ({
               partition: batch.partition,
               offset: m.offset,
+              timestamp: m.timestamp,
               key: m.key,
               value: m.value,
             }));
@@ -127,13 +142,11 @@ export function createKafka({ brokers, clientId, logger }: { brokers: string[]; 
         }
       },
       async lag() {
-        const [ends, committed] = await Promise.all([
-          admin.fetchTopicOffsets(options.topic),
-          admin.fetchOffsets({ groupId: options.groupId, topics: [options.topic] }),
-        ]);
-        const done = new Map(committed[0]?.partitions.map((p) => [p.partition, Number(p.offset)]) ?? []);
-        return ends.reduce((sum, p) => sum + Math.max(0, Number(p.high) - Math.max(0, done.get(p.partition) ?? 0)), 0);
+        let sum = 0;
+        for (const n of (await partitionLag()).values()) sum += n;
+        return sum;
       },
+      partitionLag,
     };
   }
 

@@ -42,7 +42,9 @@ export async function runScenario(scenario: Scenario, c: ScenarioContext) {
   const { tenantId } = await createTestTenant(c.db);
   const tag = randomUUID().slice(0, 8);
   await withTenant(c.db, tenantId, (tx) =>
-    tx.insert(profiles).values(USERS.map((u) => ({ tenantId, userId: `${tag}-${u}`, traits: scenario.traits[u] ?? {} }))),
+    tx
+      .insert(profiles)
+      .values(USERS.map((u) => ({ tenantId, userId: `${tag}-${u}`, traits: scenario.traits[u] ?? {} }))),
   );
   const published: { workflowId: string; version: number }[] = [];
   for (const doc of scenario.workflows) published.push(await publish(c.db, tenantId, doc));

@@ -59,8 +59,17 @@ const oddSeconds = (max: number) => fc.integer({ min: 0, max: (max - 1) / 2 }).m
 type Kind = 'if' | 'count' | 'cap' | 'delay' | 'wait' | 'webhook' | 'kafka' | 'log' | 'slack';
 const KINDS: Kind[] = ['if', 'count', 'cap', 'delay', 'wait', 'webhook', 'kafka', 'log', 'slack'];
 
-function nodeConfig(kind: Kind, id: string, t: Targets): fc.Arbitrary<{ type: string; config: Record<string, unknown> }> {
-  const body = { node: id, n: '{{ event.properties.n }}', k: '{{ event.properties.k }}', from: '{{ trigger.messageId }}' };
+function nodeConfig(
+  kind: Kind,
+  id: string,
+  t: Targets,
+): fc.Arbitrary<{ type: string; config: Record<string, unknown> }> {
+  const body = {
+    node: id,
+    n: '{{ event.properties.n }}',
+    k: '{{ event.properties.k }}',
+    from: '{{ trigger.messageId }}',
+  };
   const withOnlyIf = <C extends Record<string, unknown>>(config: C) =>
     maybe(rule).map((onlyIf) => (onlyIf === undefined ? config : { ...config, onlyIf }));
   switch (kind) {
@@ -86,10 +95,12 @@ function nodeConfig(kind: Kind, id: string, t: Targets): fc.Arbitrary<{ type: st
     case 'log':
       return fc.constant({ type: 'action.log', config: { message: `${id} {{ event.name }}` } });
     case 'slack':
-      return withOnlyIf({ webhookUrl: `${t.url}/slack/${id}`, text: `${id} {{ event.properties.n }}` }).map((config) => ({
-        type: 'action.slack',
-        config,
-      }));
+      return withOnlyIf({ webhookUrl: `${t.url}/slack/${id}`, text: `${id} {{ event.properties.n }}` }).map(
+        (config) => ({
+          type: 'action.slack',
+          config,
+        }),
+      );
   }
 }
 
@@ -111,7 +122,11 @@ function workflow(index: number, t: Targets): fc.Arbitrary<WorkflowDocumentInput
         )
         .map(([configs, feeds]) => {
           const nodes = [
-            { id: 'start', type: 'trigger.event', config: filter === undefined ? { event: trigger } : { event: trigger, filter } },
+            {
+              id: 'start',
+              type: 'trigger.event',
+              config: filter === undefined ? { event: trigger } : { event: trigger, filter },
+            },
             ...configs.map((c, i) => ({ id: ids[i] as string, ...c })),
           ];
           const outputs = (type: string): string[] =>
@@ -124,7 +139,10 @@ function workflow(index: number, t: Targets): fc.Arbitrary<WorkflowDocumentInput
           const edges = new Map<string, { source: string; target: string; sourceHandle?: string }>();
           feeds.forEach(([first, second, h1, h2], i) => {
             const target = ids[i] as string;
-            for (const [from, h] of [[first, h1], ...(second === undefined ? [] : [[second, h2]])] as [number, number][]) {
+            for (const [from, h] of [[first, h1], ...(second === undefined ? [] : [[second, h2]])] as [
+              number,
+              number,
+            ][]) {
               const source = nodes[from] as { id: string; type: string };
               const handles = outputs(source.type);
               const sourceHandle = handles[h % handles.length] as string;
@@ -154,8 +172,8 @@ export function scenarios(t: Targets, size: { workflows: number; ticks: number }
         { minLength: 3, maxLength: size.ticks * 3 },
       )
       .map((events) => events.sort((a, b) => a.tick - b.tick)),
-    traits: fc.record(Object.fromEntries(USERS.map((u) => [u, fc.record({ plan: fc.constantFrom('free', 'pro') })]))) as fc.Arbitrary<
-      Scenario['traits']
-    >,
+    traits: fc.record(
+      Object.fromEntries(USERS.map((u) => [u, fc.record({ plan: fc.constantFrom('free', 'pro') })])),
+    ) as fc.Arbitrary<Scenario['traits']>,
   });
 }

@@ -1,6 +1,6 @@
 import { type Database, profiles, type TenantTx, withTenant } from '@tripwire/db';
 import { sql } from 'drizzle-orm';
-import type { EventProducer } from '../kafka/producer.ts';
+import type { EventProducer } from '../kafka/kafka-client.ts';
 import { type EventEnvelope, kafkaKey, toEnvelope } from './envelope.ts';
 import type { EventCatalog } from './event-catalog.ts';
 import type { ValidMessage } from './messages.ts';

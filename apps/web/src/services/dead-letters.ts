@@ -1,21 +1,61 @@
-import { type Database, deadLetters, withTenant } from '@tripwire/db';
-import { type ActionJob, queueOf, replayOf } from '@tripwire/rules';
-import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm';
-import { fromDrizzle, type PgBoss } from 'pg-boss';
+import { deadLetters, type TenantTx, workflows } from '@tripwire/db';
+import { actionOfQueue, builtinRegistry } from '@tripwire/rules';
+import { and, desc, eq, ilike, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { auditOf } from './audit-log.ts';
+import { DEFAULT_ACTION_SECRET_PATHS, redactSecrets, type SecretPath } from './redact-secrets.ts';
+import { type ReplayState, replayStates } from './replay-status.ts';
 
-interface StoredAction {
-  config?: { headers?: Record<string, string> } & Record<string, unknown>;
-  [key: string]: unknown;
+export type DeadLetterState = 'open' | 'replayed' | 'discarded';
+
+export interface DeadLetterFilter {
+  workflowId?: string;
+  /** The action type's queue, e.g. action.webhook. */
+  queue?: string;
+  /** Text the error contains (case-insensitive). */
+  error?: string;
+  state?: DeadLetterState | 'all';
 }
 
-/** Header values may be the receiver's credentials: lists show their names only. */
-function redact(data: StoredAction): StoredAction {
-  const headers = data.config?.headers;
-  if (!headers) return data;
-  return {
-    ...data,
-    config: { ...data.config, headers: Object.fromEntries(Object.keys(headers).map((k) => [k, '[redacted]'])) },
-  };
+export interface DeadLetterQuery extends DeadLetterFilter {
+  limit: number;
+  /** Cursor: letters that failed before this time. */
+  before?: Date;
+}
+
+/** Which parts of an action's payload are secret, by the queue it was on. */
+export type SecretPathsOf = (queue: string) => readonly SecretPath[];
+
+/**
+ * The secret fields the action's node definition declares (a map such as headers keeps its names);
+ * an action this release does not know keeps the conservative default (webhook header values).
+ */
+export const definedSecretPaths: SecretPathsOf = (queue) => {
+  const { type, version } = actionOfQueue(queue);
+  const def = builtinRegistry.get(type, version);
+  if (!def) return DEFAULT_ACTION_SECRET_PATHS;
+  return def.secrets.map((key: string) =>
+    def.fields.find((f: { key: string; widget: string }) => f.key === key)?.widget === 'key-value'
+      ? ['config', key, '*']
+      : ['config', key],
+  );
+};
+
+const stateOf = (r: { replayedAt: Date | null; discardedAt: Date | null }): DeadLetterState =>
+  r.discardedAt ? 'discarded' : r.replayedAt ? 'replayed' : 'open';
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function where(tenantId: string, q: DeadLetterFilter & { before?: Date }) {
+  return and(
+    eq(deadLetters.tenantId, tenantId),
+    q.workflowId ? eq(deadLetters.workflowId, q.workflowId) : undefined,
+    q.queue ? eq(deadLetters.queue, q.queue) : undefined,
+    q.error ? ilike(deadLetters.error, `%${escapeLike(q.error)}%`) : undefined,
+    q.state === 'open' ? and(isNull(deadLetters.replayedAt), isNull(deadLetters.discardedAt)) : undefined,
+    q.state === 'replayed' ? isNotNull(deadLetters.replayedAt) : undefined,
+    q.state === 'discarded' ? isNotNull(deadLetters.discardedAt) : undefined,
+    q.before ? lt(deadLetters.failedAt, q.before) : undefined,
+  );
 }
 
 const columns = {
@@ -24,65 +64,100 @@ const columns = {
   actionId: deadLetters.actionId,
   runId: deadLetters.runId,
   workflowId: deadLetters.workflowId,
+  workflowName: workflows.name,
   nodeId: deadLetters.nodeId,
-  data: deadLetters.data,
   error: deadLetters.error,
   attempts: deadLetters.attempts,
   failedAt: deadLetters.failedAt,
   replayedAt: deadLetters.replayedAt,
   replayJobId: deadLetters.replayJobId,
+  discardedAt: deadLetters.discardedAt,
 };
 
+/**
+ * Newest first, with who last acted on each and what became of its replay. Payloads (redacted)
+ * only when asked for: the API lists them, the page opens one at a time.
+ */
 export async function listDeadLetters(
-  db: Database,
-  { tenantId, limit, before }: { tenantId: string; limit: number; before?: Date },
+  tx: TenantTx,
+  jobsSchema: string,
+  tenantId: string,
+  query: DeadLetterQuery & { payloads?: SecretPathsOf },
 ) {
-  const rows = await withTenant(db, tenantId, (tx) =>
-    tx
-      .select(columns)
-      .from(deadLetters)
-      .where(and(eq(deadLetters.tenantId, tenantId), before ? lt(deadLetters.failedAt, before) : undefined))
-      .orderBy(desc(deadLetters.failedAt))
-      .limit(limit),
-  );
-  return rows.map((r) => ({ ...r, data: redact(r.data as StoredAction) }));
+  const rows = await tx
+    .select({ ...columns, data: query.payloads ? deadLetters.data : sql<null>`null` })
+    .from(deadLetters)
+    .leftJoin(workflows, and(eq(workflows.tenantId, deadLetters.tenantId), eq(workflows.id, deadLetters.workflowId)))
+    .where(where(tenantId, query))
+    .orderBy(desc(deadLetters.failedAt))
+    .limit(query.limit);
+  const ids = rows.map((r) => r.id);
+  const [trail, replays] = await Promise.all([
+    auditOf(tx, tenantId, 'dead_letter', ids),
+    replayStates(
+      tx,
+      jobsSchema,
+      rows.flatMap((r) => (r.replayJobId ? [{ queue: r.queue, jobId: r.replayJobId }] : [])),
+    ),
+  ]);
+  const latest = new Map<string, (typeof trail)[number]>();
+  for (const entry of trail) if (!latest.has(entry.subjectId)) latest.set(entry.subjectId, entry);
+  const { payloads } = query;
+  return rows.map(({ data, ...r }) => ({
+    ...r,
+    ...(payloads ? { data: redactSecrets(data, payloads(r.queue)) } : {}),
+    state: stateOf(r),
+    lastAction: latest.get(r.id) ?? null,
+    replayState: (r.replayJobId ? (replays.get(r.replayJobId) ?? 'unknown') : null) as ReplayState | null,
+  }));
 }
 
-export type ReplayResult =
-  | { status: 'replayed'; jobId: string }
-  | { status: 'not_found' }
-  | { status: 'already_replayed'; jobId: string | null };
+/** One letter with its payload (secrets redacted) and its whole audit trail. */
+export async function getDeadLetter(
+  tx: TenantTx,
+  jobsSchema: string,
+  { tenantId, id, secretPaths = definedSecretPaths }: { tenantId: string; id: string; secretPaths?: SecretPathsOf },
+) {
+  const [row] = await tx
+    .select({ ...columns, data: deadLetters.data })
+    .from(deadLetters)
+    .leftJoin(workflows, and(eq(workflows.tenantId, deadLetters.tenantId), eq(workflows.id, deadLetters.workflowId)))
+    .where(and(eq(deadLetters.tenantId, tenantId), eq(deadLetters.id, id)));
+  if (!row) return null;
+  const [trail, replays] = await Promise.all([
+    auditOf(tx, tenantId, 'dead_letter', [id]),
+    replayStates(tx, jobsSchema, row.replayJobId ? [{ queue: row.queue, jobId: row.replayJobId }] : []),
+  ]);
+  return {
+    ...row,
+    data: redactSecrets(row.data, secretPaths(row.queue)),
+    state: stateOf(row),
+    trail,
+    replayState: row.replayJobId ? (replays.get(row.replayJobId) ?? 'unknown') : null,
+  };
+}
 
-/**
- * Puts the dead action back on its queue with its original payload (and so the same webhook-id, so
- * a receiver that did get it after all can deduplicate), in the same transaction that marks it.
- */
-export function replayDeadLetter(
-  db: Database,
-  boss: PgBoss,
-  { tenantId, id }: { tenantId: string; id: string },
-): Promise<ReplayResult> {
-  return withTenant(db, tenantId, async (tx) => {
-    const [row] = await tx
-      .select({
-        data: deadLetters.data,
-        replayedAt: deadLetters.replayedAt,
-        replayJobId: deadLetters.replayJobId,
-      })
-      .from(deadLetters)
-      .where(and(eq(deadLetters.tenantId, tenantId), eq(deadLetters.id, id)))
-      .for('update');
-    if (!row) return { status: 'not_found' };
-    if (row.replayedAt) return { status: 'already_replayed', jobId: row.replayJobId };
-    // A replay is a new chain of attempts (a fresh retry budget for Retry-After reschedules too), on
-    // the queue of the action's type@version today (dead letters from before queues were versioned
-    // name the old queue).
-    const job = replayOf(row.data as ActionJob, tenantId);
-    const jobId = await boss.send(queueOf(job), job, { db: fromDrizzle(tx, sql) });
-    await tx
-      .update(deadLetters)
-      .set({ replayedAt: new Date(), replayJobId: jobId })
-      .where(and(eq(deadLetters.tenantId, tenantId), eq(deadLetters.id, id), isNull(deadLetters.replayedAt)));
-    return { status: 'replayed', jobId: jobId ?? '' };
-  });
+/** The workflows and action types that have dead letters, for the filters. */
+export async function deadLetterFacets(tx: TenantTx, tenantId: string) {
+  const rows = await tx
+    .selectDistinct({ workflowId: deadLetters.workflowId, workflowName: workflows.name, queue: deadLetters.queue })
+    .from(deadLetters)
+    .leftJoin(workflows, and(eq(workflows.tenantId, deadLetters.tenantId), eq(workflows.id, deadLetters.workflowId)))
+    .where(eq(deadLetters.tenantId, tenantId))
+    .limit(500);
+  const wf = new Map<string, string>();
+  for (const r of rows) if (r.workflowId) wf.set(r.workflowId, r.workflowName ?? 'Deleted workflow');
+  return {
+    workflows: [...wf].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)),
+    queues: [...new Set(rows.map((r) => r.queue))].sort(),
+    open: await countOpen(tx, tenantId),
+  };
+}
+
+async function countOpen(tx: TenantTx, tenantId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(deadLetters)
+    .where(where(tenantId, { state: 'open' }));
+  return row?.n ?? 0;
 }

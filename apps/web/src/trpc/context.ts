@@ -1,5 +1,6 @@
 import type { Database } from '@tripwire/db';
 import type { Request, Response } from 'express';
+import type { PgBoss } from 'pg-boss';
 import { readSessionToken, type Session, type SessionUser, validateSessionToken } from '../auth/session.ts';
 import type { WebEnv } from '../env.ts';
 import type { Logger } from '../logger.ts';
@@ -8,6 +9,8 @@ export interface AppDeps {
   db: Database;
   env: WebEnv;
   logger: Logger;
+  /** pg-boss without workers, started on first use (replaying dead letters). */
+  jobs: () => Promise<PgBoss>;
 }
 
 export interface Context extends AppDeps {

@@ -1,5 +1,7 @@
 import { router } from './init.ts';
 import { authRouter } from './routers/auth.ts';
+import { deadLettersRouter } from './routers/dead-letters.ts';
+import { eventDebuggerRouter } from './routers/event-debugger.ts';
 import { keysRouter } from './routers/keys.ts';
 import { membersRouter } from './routers/members.ts';
 import { tenantsRouter } from './routers/tenants.ts';
@@ -13,5 +15,7 @@ export const appRouter = router({
   workflows: workflowsRouter,
   runs: runsRouter,
   catalog: catalogRouter,
+  deadLetters: deadLettersRouter,
+  eventDebugger: eventDebuggerRouter,
 });
 export type AppRouter = typeof appRouter;

@@ -28,3 +28,16 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/**
+ * Saves what a person sees (the 1280x720 viewport) for the report: under
+ * $TRIPWIRE_TEST_REPORT_DIR/screenshots/ when `npm test` runs, else next to the other artifacts.
+ */
+export async function reportScreenshot(page: Page, name: string): Promise<string> {
+  const report = process.env.TRIPWIRE_TEST_REPORT_DIR;
+  const dir = report ? `${report.replace(/\/$/, '')}/screenshots/` : artifactsDir;
+  mkdirSync(dir, { recursive: true });
+  const path = `${dir}${name}.png`;
+  await page.screenshot({ path });
+  return path;
+}

@@ -6,6 +6,7 @@ const webDir = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface RunningWeb {
   url: string;
+  metricsUrl: string;
   stop(): Promise<void>;
 }
 
@@ -13,7 +14,14 @@ export function startWeb(env: Record<string, string> = {}): Promise<RunningWeb> 
   const child: ChildProcess = spawn(process.execPath, ['server.ts'], {
     cwd: webDir,
     // Every browser test comes from 127.0.0.1: per-address throttling would couple them.
-    env: { ...process.env, NODE_ENV: 'production', WEB_PORT: '0', SIGNIN_FAILURES_PER_IP: '100000', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      WEB_PORT: '0',
+      WEB_METRICS_PORT: '0',
+      SIGNIN_FAILURES_PER_IP: '100000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -27,12 +35,13 @@ export function startWeb(env: Record<string, string> = {}): Promise<RunningWeb> 
       const listening = output
         .split('\n')
         .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as { msg?: string; port?: number })
+        .map((line) => JSON.parse(line) as { msg?: string; port?: number; metricsPort?: number })
         .find((entry) => entry.msg === 'web listening');
       if (!listening) return;
       clearTimeout(timer);
       resolve({
         url: `http://127.0.0.1:${listening.port}`,
+        metricsUrl: `http://127.0.0.1:${listening.metricsPort}/metrics`,
         stop: () =>
           new Promise((done) => {
             child.once('exit', () => done());

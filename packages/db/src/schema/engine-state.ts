@@ -76,6 +76,8 @@ export const runs = pgTable(
     ),
     index('runs_tenant_workflow_started_idx').on(t.tenantId, t.workflowId, t.startedAt),
     index('runs_tenant_finished_idx').on(t.tenantId, t.finishedAt),
+    // The event debugger asks which runs the events on screen started.
+    index('runs_tenant_trigger_message_idx').on(t.tenantId, sql`(${t.triggerEvent}->>'messageId')`),
     tenantIsolation(),
   ],
 );
@@ -136,10 +138,13 @@ export const deadLetters = pgTable(
     failedAt: timestamp('failed_at', { withTimezone: true }).notNull().defaultNow(),
     replayedAt: timestamp('replayed_at', { withTimezone: true }),
     replayJobId: text('replay_job_id'),
+    /** Set aside by someone who decided it should not be delivered (audit_log says who). */
+    discardedAt: timestamp('discarded_at', { withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('dead_letters_tenant_failed_idx').on(t.tenantId, t.failedAt),
+    index('dead_letters_tenant_workflow_failed_idx').on(t.tenantId, t.workflowId, t.failedAt),
     tenantIsolation(),
   ],
 );

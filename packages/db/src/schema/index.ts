@@ -1,6 +1,7 @@
 export * from './api-keys.ts';
 export * from './engine-state.ts';
 export * from './event-catalog.ts';
+export * from './observability.ts';
 export * from './profiles.ts';
 export * from './signing-secrets.ts';
 export * from './tenancy.ts';

@@ -9,6 +9,12 @@ export const DEAD_LETTER_QUEUE = 'tripwire.dead-letters';
 /** One queue per action `type@version` ("action.webhook.v1"): a version 2 never runs version 1's code. */
 export const actionQueue = (type: string, version: number) => `${type}.v${version}`;
 
+/** The action type and version a queue runs; a queue named before versions existed is version 1. */
+export function actionOfQueue(queue: string): { type: string; version: number } {
+  const m = /^(.*)\.v(\d+)$/.exec(queue);
+  return m ? { type: m[1] as string, version: Number(m[2]) } : { type: queue, version: 1 };
+}
+
 /** The queue of an action job, including those enqueued before queues were versioned. */
 export const queueOf = (job: Pick<ActionJob, 'type' | 'nodeVersion'>) => actionQueue(job.type, job.nodeVersion ?? 1);
 

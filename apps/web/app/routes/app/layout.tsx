@@ -14,6 +14,8 @@ export async function loader({ context, request }: Route.LoaderArgs) {
 const NAV = [
   { to: '/app/workflows', label: 'Workflows', min: 'viewer' },
   { to: '/app/runs', label: 'Runs', min: 'viewer' },
+  { to: '/app/debugger', label: 'Event debugger', min: 'viewer' },
+  { to: '/app/dead-letters', label: 'Dead letters', min: 'viewer' },
   { to: '/app/keys', label: 'Keys', min: 'admin' },
   { to: '/app/members', label: 'Members', min: 'viewer' },
   { to: '/app/settings', label: 'Settings', min: 'viewer' },

@@ -1,53 +1,93 @@
-import type { Database } from '@tripwire/db';
+import { type Database, withTenant } from '@tripwire/db';
 import { type Request, type Response, Router } from 'express';
 import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
-import { listDeadLetters, replayDeadLetter } from '../../services/dead-letters.ts';
-import { authenticated, requireKey } from '../auth.ts';
+import { keyActor } from '../../services/audit-log.ts';
+import { discardDeadLetters, replayDeadLetters } from '../../services/dead-letter-actions.ts';
+import { definedSecretPaths, listDeadLetters } from '../../services/dead-letters.ts';
+import { authenticated, keyFromRequest, requireKey } from '../auth.ts';
 import { HttpError, invalid } from '../http-error.ts';
 import type { KeyResolver } from '../key-resolver.ts';
 
 export const DeadLetterQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   before: z.iso.datetime({ offset: true }).optional(),
+  workflowId: z.uuid().optional(),
+  type: z.string().max(200).optional(),
+  error: z.string().max(200).optional(),
+  state: z.enum(['open', 'replayed', 'discarded', 'all']).default('all'),
 });
+
+const SKIPPED = {
+  not_found: [404, 'not_found', 'No such dead letter'],
+  already_replayed: [409, 'already_replayed', 'This dead letter was already replayed; a new failure files a new one'],
+  discarded: [409, 'discarded', 'This dead letter was discarded and cannot be replayed'],
+} as const;
 
 export function deadLetterRoutes({
   db,
   resolver,
   boss,
+  jobsSchema,
 }: {
   db: Database;
   resolver: KeyResolver;
   boss: () => Promise<PgBoss>;
+  jobsSchema: string;
 }): Router {
   const router = Router();
   const admin = requireKey(resolver, 'admin');
+  const actorOf = (req: Request, res: Response) =>
+    keyActor(authenticated(res).keyId, (keyFromRequest(req) ?? '').slice(0, 12));
+  const letterId = (req: Request) => {
+    const id = z.uuid().safeParse(req.params.id);
+    if (!id.success) throw new HttpError(404, 'not_found', 'No such dead letter');
+    return id.data;
+  };
 
   router.get('/dead-letters', admin, async (req: Request, res: Response) => {
     const query = DeadLetterQuery.safeParse(req.query);
     if (!query.success) throw invalid(query.error);
     const { tenantId } = authenticated(res);
-    const before = query.data.before ? new Date(query.data.before) : undefined;
-    res.json({ data: await listDeadLetters(db, { tenantId, limit: query.data.limit, ...(before ? { before } : {}) }) });
+    const { before, type, ...filter } = query.data;
+    const data = await withTenant(db, tenantId, (tx) =>
+      listDeadLetters(tx, jobsSchema, tenantId, {
+        ...filter,
+        ...(type ? { queue: type } : {}),
+        ...(before ? { before: new Date(before) } : {}),
+        payloads: definedSecretPaths,
+      }),
+    );
+    res.json({ data });
   });
 
   router.post('/dead-letters/:id/replay', admin, async (req: Request, res: Response) => {
-    const id = z.uuid().safeParse(req.params.id);
-    if (!id.success) throw new HttpError(404, 'not_found', 'No such dead letter');
-    const result = await replayDeadLetter(db, await boss(), { tenantId: authenticated(res).tenantId, id: id.data });
-    if (result.status === 'not_found') throw new HttpError(404, 'not_found', 'No such dead letter');
-    if (result.status === 'already_replayed') {
-      throw new HttpError(
-        409,
-        'already_replayed',
-        'This dead letter was already replayed; a new failure files a new one',
-        {
-          details: { jobId: result.jobId },
-        },
-      );
+    const id = letterId(req);
+    const { tenantId } = authenticated(res);
+    const jobs = await boss();
+    const outcome = await withTenant(db, tenantId, (tx) =>
+      replayDeadLetters(tx, jobs, { tenantId, ids: [id], actor: actorOf(req, res) }),
+    );
+    const skipped = outcome.skipped[0];
+    if (skipped) {
+      const [status, code, message] = SKIPPED[skipped.reason];
+      throw new HttpError(status, code, message, skipped.jobId ? { details: { jobId: skipped.jobId } } : {});
     }
-    res.status(202).json({ jobId: result.jobId });
+    res.status(202).json({ jobId: outcome.done[0]?.jobId });
+  });
+
+  router.post('/dead-letters/:id/discard', admin, async (req: Request, res: Response) => {
+    const id = letterId(req);
+    const { tenantId } = authenticated(res);
+    const outcome = await withTenant(db, tenantId, (tx) =>
+      discardDeadLetters(tx, { tenantId, ids: [id], actor: actorOf(req, res) }),
+    );
+    const skipped = outcome.skipped[0];
+    if (skipped) {
+      const [status, code, message] = SKIPPED[skipped.reason];
+      throw new HttpError(status, code, message);
+    }
+    res.status(204).end();
   });
 
   return router;

@@ -132,6 +132,16 @@ describe('dead letters and replay (web API + engine process)', () => {
     expect(again.status).toBe(409);
     const listed = await call(`${api.url}/dead-letters`, { key: tenant.adminKey });
     expect(listed.body.data[0].replayedAt).not.toBeNull();
+    // Who replayed it is recorded: the admin key, by its visible prefix.
+    const replayed = await call(`${api.url}/dead-letters?state=replayed`, { key: tenant.adminKey });
+    expect(replayed.body.data[0]).toMatchObject({
+      id: dead.id,
+      state: 'replayed',
+      lastAction: { action: 'dead_letter.replay', actor: `API key ${tenant.adminKey.slice(0, 12)}…` },
+    });
+    expect((await call(`${api.url}/dead-letters?state=open`, { key: tenant.adminKey })).body.data).toEqual([]);
+    const discard = await call(`${api.url}/dead-letters/${dead.id}/discard`, { method: 'POST', key: tenant.adminKey });
+    expect(discard.status).toBe(409);
   });
 
   it('validates its input', async () => {
@@ -140,5 +150,9 @@ describe('dead letters and replay (web API + engine process)', () => {
       (await call(`${api.url}/dead-letters/not-a-uuid/replay`, { method: 'POST', key: tenant.adminKey })).status,
     ).toBe(404);
     expect((await call(`${api.url}/dead-letters`, { key: tenant.writeKey })).status).toBe(403);
+    expect((await call(`${api.url}/dead-letters?state=lost`, { key: tenant.adminKey })).status).toBe(400);
+    expect(
+      (await call(`${api.url}/dead-letters/${randomUUID()}/discard`, { method: 'POST', key: tenant.adminKey })).status,
+    ).toBe(404);
   });
 });

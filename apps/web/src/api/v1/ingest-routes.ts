@@ -1,4 +1,5 @@
 import express, { type Request, type Response, Router } from 'express';
+import type { RejectionRecorder } from '../../debugger/rejection-recorder.ts';
 import type { IngestService } from '../../ingest/ingest-service.ts';
 import {
   BatchRequest,
@@ -9,7 +10,7 @@ import {
   type ValidMessage,
 } from '../../ingest/messages.ts';
 import { ndjsonLines } from '../../ingest/ndjson.ts';
-import { KafkaUnavailable } from '../../kafka/producer.ts';
+import { KafkaUnavailable } from '../../kafka/kafka-client.ts';
 import { authenticated, requireKey } from '../auth.ts';
 import { HttpError, invalid } from '../http-error.ts';
 import type { KeyResolver } from '../key-resolver.ts';
@@ -19,6 +20,8 @@ export interface IngestRoutesOptions {
   resolver: KeyResolver;
   limiter: RateLimiter;
   ingest: IngestService;
+  /** Shows refused messages in the event debugger (refused requests: an error hook in web-app.ts). */
+  rejections?: Pick<RejectionRecorder, 'messages'>;
 }
 
 const IMPORT_MAX_LINES = 1_000_000;
@@ -43,7 +46,7 @@ async function store(ingest: IngestService, tenantId: string, messages: ValidMes
   }
 }
 
-export function ingestRoutes({ resolver, limiter, ingest }: IngestRoutesOptions): Router {
+export function ingestRoutes({ resolver, limiter, ingest, rejections }: IngestRoutesOptions): Router {
   const router = Router();
   const ingestKey = requireKey(resolver, 'ingest');
 
@@ -73,6 +76,12 @@ export function ingestRoutes({ resolver, limiter, ingest }: IngestRoutesOptions)
       res.json({ success: true, accepted: valid.length });
       return;
     }
+    rejections?.messages(
+      req,
+      res,
+      rejected.length,
+      rejected.map((r) => r.reason),
+    );
     res.status(400).json({
       success: false,
       accepted: valid.length,
@@ -135,6 +144,13 @@ export function ingestRoutes({ resolver, limiter, ingest }: IngestRoutesOptions)
       if (chunk.length >= IMPORT_CHUNK) await flush();
     }
     await flush();
+    if (rejected > 0)
+      rejections?.messages(
+        req,
+        res,
+        rejected,
+        errors.map((e) => `line ${e.line}: ${e.reason}`),
+      );
     res
       .status(rejected > 0 && accepted === 0 ? 400 : 200)
       .json({ success: rejected === 0, accepted, rejected, errors });

@@ -1,4 +1,5 @@
-// The only file in apps/web that imports kafkajs, so the client can be swapped.
+// The only file in apps/web that imports kafkajs, so the client can be swapped: the events
+// producer (ingestion) and a tail of the events topic (the event debugger).
 import { CompressionTypes, Kafka, logLevel, type Producer } from 'kafkajs';
 
 export interface OutgoingMessage {
@@ -105,5 +106,66 @@ export function createEventProducer(options: ProducerOptions): EventProducer {
       await flush();
       await producer.disconnect();
     },
+  };
+}
+
+export interface TailMessage {
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+export interface TopicTailOptions {
+  brokers: string[];
+  clientId: string;
+  topic: string;
+  /** A group of its own: the tail reads every partition from the newest offset on, commits nothing. */
+  groupId: string;
+  onMessages(messages: TailMessage[]): void;
+  /** The group was joined: from now on new messages arrive. */
+  onReady(): void;
+  onCrash(error: unknown): void;
+}
+
+export interface TopicTail {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Reads new messages of a topic as they arrive, for watching rather than processing: no offsets
+ * are committed, so the group disappears from the broker when the tail stops.
+ */
+export function createTopicTail(options: TopicTailOptions): TopicTail {
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2000,
+  });
+  const consumer = kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 3000,
+    // A fetch answers as soon as one byte is there; this only bounds an idle long poll.
+    maxWaitTimeInMs: 1000,
+    retry: { retries: 5 },
+  });
+  consumer.on(consumer.events.GROUP_JOIN, () => options.onReady());
+  consumer.on(consumer.events.CRASH, (e) => {
+    if (!e.payload.restart) options.onCrash(e.payload.error);
+  });
+  return {
+    async start() {
+      await consumer.connect();
+      await consumer.subscribe({ topic: options.topic, fromBeginning: false });
+      await consumer.run({
+        autoCommit: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: async ({ batch }) => {
+          options.onMessages(batch.messages.map((m) => ({ key: m.key, value: m.value })));
+        },
+      });
+    },
+    stop: () => consumer.disconnect(),
   };
 }
