@@ -60,7 +60,8 @@ describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => 
     expect(vip?.json).toEqual({ user: 'alice', event: 'purchase', total: 250 });
     expect(String(vip?.headers['webhook-id'])).toMatch(/^msg_/);
     const [out] = await kafka.read(outTopic, 1);
-    expect(out).toEqual({ key: 'alice', value: JSON.stringify({ total: 250 }) });
+    expect(out).toMatchObject({ key: 'alice', value: JSON.stringify({ total: 250 }) });
+    expect(out?.headers['tripwire-action-id']).toMatch(/^msg_/);
 
     const all = await until(
       async () => {

@@ -48,12 +48,12 @@ describe('operator metrics (real engine, Kafka and pg-boss)', () => {
       'action metrics',
     );
     expect(
-      series(text, 'tripwire_action_duration_seconds_count', { queue: 'action.webhook', outcome: 'retriable' }),
+      series(text, 'tripwire_action_duration_seconds_count', { queue: 'action.webhook.v1', outcome: 'retriable' }),
     ).toBeGreaterThanOrEqual(1);
     expect(series(text, 'tripwire_consumer_lag_seconds')).toBeGreaterThanOrEqual(0);
     expect(series(text, 'tripwire_oldest_overdue_wait_seconds')).toBeGreaterThanOrEqual(0);
     expect(
-      series(text, 'tripwire_job_queue_depth', { queue: 'action.webhook', state: 'ready' }),
+      series(text, 'tripwire_job_queue_depth', { queue: 'action.webhook.v1', state: 'ready' }),
     ).toBeGreaterThanOrEqual(0);
     expect(series(text, 'tripwire_engine_nodejs_eventloop_lag_p99_seconds')).toBeGreaterThan(0);
   });

@@ -26,10 +26,12 @@ describe('parity: engine vs replay (real Kafka and Postgres)', () => {
       await fc.assert(
         fc.asyncProperty(scenarios({ url: s.receiver.url, topic }, { workflows: 4, ticks: 6 }), async (scenario) => {
           const r = await runScenario(scenario, { db: s.db, t: s.t, receiver: s.receiver, topic });
-          if (JSON.stringify(sorted(r.actual)) !== JSON.stringify(sorted(r.expected))) {
+          try {
+            expect(sorted(r.actual)).toEqual(sorted(r.expected));
+          } catch (error) {
             console.error(`parity difference (tenant ${r.tenantId}):\n${JSON.stringify(scenario, null, 1)}`);
+            throw error;
           }
-          expect(sorted(r.actual)).toEqual(sorted(r.expected));
           totals.scenarios++;
           totals.runs += r.runs;
           totals.actions += r.actions;

@@ -37,7 +37,9 @@ function observed(type: string, payload: Record<string, unknown>): unknown {
   return null;
 }
 
-export async function runScenario(scenario: Scenario, c: ScenarioContext) {
+export async function runScenario(generated: Scenario, c: ScenarioContext) {
+  // As JSON, the way events and documents reach the engine (fast-check makes null-prototype objects).
+  const scenario = JSON.parse(JSON.stringify(generated)) as Scenario;
   // A tenant of its own: the scenario's workflows see only its events.
   const { tenantId } = await createTestTenant(c.db);
   const tag = randomUUID().slice(0, 8);
