@@ -8,6 +8,7 @@ import { EngineError } from './errors.ts';
 import type { JobQueues } from './jobs/job-queues.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
+import { type DeliveryRecord, recordDeliveries } from './state/action-deliveries.ts';
 
 export interface DispatcherOptions {
   db: Database;
@@ -85,20 +86,24 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
     return row?.attempts ?? 1;
   }
 
-  async function runOne(queue: string, executor: Executor, job: JobWithMetadata<ActionJob>) {
-    const log = logger.child({
-      tenantId: job.data.tenantId,
-      workflowId: job.data.workflowId,
-      runId: job.data.runId,
-      actionId: job.data.actionId,
-    });
+  async function runOne(queue: string, executor: Executor, job: JobWithMetadata<ActionJob>, log: DeliveryRecord[]) {
+    const { tenantId, actionId, runId, workflowId, nodeId } = job.data;
+    const attempt = { tenantId, actionId, runId, workflowId, nodeId };
+    const logs = logger.child({ tenantId, workflowId, runId, actionId });
     const started = performance.now();
     const took = () => (performance.now() - started) / 1000;
     try {
-      const output = await executor(job.data, job.signal);
+      const { responseSnippet, ...output } = await executor(job.data, job.signal);
       metrics.actionSeconds.observe({ queue, outcome: 'delivered' }, took());
       metrics.jobsCompleted.inc({ queue });
-      log.info({ queue, attempt: job.retryCount + 1, ...output }, 'action delivered');
+      logs.info({ queue, attempt: job.retryCount + 1, ...output }, 'action delivered');
+      log.push({
+        ...attempt,
+        outcome: 'delivered',
+        httpStatus: typeof output.status === 'number' ? output.status : undefined,
+        latencyMs: took() * 1000,
+        response: typeof responseSnippet === 'string' ? responseSnippet : undefined,
+      });
       return { id: job.id, status: 'completed' as const, output };
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
@@ -108,14 +113,27 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
       metrics.actionSeconds.observe({ queue, outcome: retriable ? 'retriable' : 'permanent' }, took());
       metrics.actionFailures.inc({ queue, reason: expected ? failureReason(error.code) : 'crash' });
       if (expected)
-        log.warn(
+        logs.warn(
           { queue, attempt: job.retryCount + 1, code: error.code, status: error.status },
           'action attempt failed',
         );
-      else log.error({ err: error, queue }, 'action executor crashed');
+      else logs.error({ err: error, queue }, 'action executor crashed');
       const failed = await recordFailure(job.data, error);
       const output = { error: error.message, code: expected ? error.code : 'crash' };
-      if (!retriable) return { id: job.id, status: 'deadletter' as const, output };
+      const details = expected ? (error.details as { responseSnippet?: unknown } | undefined) : undefined;
+      const record = (outcome: DeliveryRecord['outcome']) =>
+        log.push({
+          ...attempt,
+          outcome,
+          httpStatus: expected ? error.status : undefined,
+          latencyMs: took() * 1000,
+          response: typeof details?.responseSnippet === 'string' ? details.responseSnippet : undefined,
+          error: `${output.code}: ${error.message}`,
+        });
+      if (!retriable) {
+        record('failed');
+        return { id: job.id, status: 'deadletter' as const, output };
+      }
       const retryAfterMs = expected ? (error as EngineError & { retryAfterMs?: number }).retryAfterMs : undefined;
       const reschedules = job.data.reschedules ?? 0;
       // Attempts in all, across the reschedules: the first job's retries plus its first try,
@@ -132,8 +150,10 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
           { ...job.data, reschedules: reschedules + 1, attemptBudget: budget, attemptBase: base },
           { startAfter: new Date(Date.now() + retryAfterMs), retryLimit: budget - used - 1 },
         );
+        record('rescheduled');
         return { id: job.id, status: 'completed' as const, output: { ...output, rescheduledInMs: retryAfterMs } };
       }
+      record(job.retryCount >= job.retryLimit ? 'failed' : 'retrying');
       return { id: job.id, status: 'failed' as const, output };
     }
   }
@@ -175,7 +195,15 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
         pollingIntervalSeconds: 1,
         notifyPollingIntervalSeconds: 1,
       },
-      (batch: JobWithMetadata<ActionJob>[]) => Promise.all(batch.map((job) => runOne(queue, executor, job))),
+      async (batch: JobWithMetadata<ActionJob>[]) => {
+        const log: DeliveryRecord[] = [];
+        const results = await Promise.all(batch.map((job) => runOne(queue, executor, job, log)));
+        // The trace's history; a failure to write it must not redeliver the batch.
+        await recordDeliveries(db, log).catch((err: unknown) =>
+          logger.warn({ err }, 'could not record action deliveries'),
+        );
+        return results;
+      },
     );
   }
 

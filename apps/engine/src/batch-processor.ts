@@ -110,14 +110,19 @@ export function createBatchProcessor(deps: BatchProcessorDeps) {
   async function together(work: Work[], control?: BatchControl): Promise<number | undefined> {
     try {
       return await db.transaction((tx) =>
-        withinUnit(tx, jobs, async (unit) => {
-          let duplicates = 0;
-          for (const { envelope, route } of work) {
-            if (control && !control.isRunning()) throw new Revoked();
-            if (!(await evaluator.evaluate(unit, envelope, route))) duplicates++;
-          }
-          return duplicates;
-        }),
+        withinUnit(
+          tx,
+          jobs,
+          async (unit) => {
+            let duplicates = 0;
+            for (const { envelope, route } of work) {
+              if (control && !control.isRunning()) throw new Revoked();
+              if (!(await evaluator.evaluate(unit, envelope, route))) duplicates++;
+            }
+            return duplicates;
+          },
+          { shard: work[0]?.message.partition ?? 0 },
+        ),
       );
     } catch (error) {
       // Evaluating an event (or inserting the jobs it sent) failed the way one event can fail.
@@ -134,7 +139,7 @@ export function createBatchProcessor(deps: BatchProcessorDeps) {
         if (control && !control.isRunning()) throw new Revoked();
         try {
           const fresh = await tx.transaction((sp) =>
-            withinUnit(sp, jobs, (unit) => evaluator.evaluate(unit, envelope, route)),
+            withinUnit(sp, jobs, (unit) => evaluator.evaluate(unit, envelope, route), { shard: message.partition }),
           );
           if (!fresh) duplicates++;
         } catch (error) {

@@ -142,14 +142,14 @@ export function createEventEvaluator({ cache, profiles, metrics, advancer, clock
    * taken back.
    */
   async function startRunsBeforeClaim(unit: UnitOfWork, d: Decision, e: EventEnvelope, event: EventData) {
-    const mark = unit.jobs.mark();
+    const mark = unit.mark();
     const walked: (WalkedRun & { result: WalkResult })[] = [];
     for (const interest of d.triggers) {
       const { run, c } = await newRun(unit, interest, e, event);
       walked.push({ run, ...(await advancer.walkOn(c)) });
     }
     if (!(await unit.claimWithRuns(e.tenantId, e.messageId, e.userId, walked))) {
-      unit.jobs.discard(mark);
+      unit.discard(mark);
       return false;
     }
     for (const { result, step } of walked) countStart(result, step.settled.pending);

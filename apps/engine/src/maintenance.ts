@@ -7,6 +7,9 @@ export interface RetentionOptions {
   processedRetentionHours: number;
 }
 
+/** The canvas shows counts of up to 7 days. */
+const COUNTS_KEPT_DAYS = 8;
+
 /** Longest window a condition.count or limit.frequency can have (the rules package's cap). */
 const MAX_WINDOW_DAYS = 90;
 
@@ -19,7 +22,10 @@ export function createMaintenance(db: Database, logger: Logger, options: Retenti
     const { rows } = await db.execute(
       sql`select * from tripwire_prune(${new Date(now - options.runRetentionDays * day)}, ${new Date(now - options.processedRetentionHours * 3_600_000)}, ${new Date(now - (MAX_WINDOW_DAYS + 1) * day)})`,
     );
-    logger.info({ pruned: rows[0] }, 'retention');
+    const history = await db.execute(
+      sql`select * from tripwire_prune_history(${new Date(now - options.runRetentionDays * day)}, ${new Date(now - COUNTS_KEPT_DAYS * day)})`,
+    );
+    logger.info({ pruned: { ...rows[0], ...history.rows[0] } }, 'retention');
   }
   return {
     start() {

@@ -7,6 +7,8 @@ import type { Metrics } from './metrics.ts';
 import { createResumer } from './resumer.ts';
 import type { RunAdvancer } from './run-advancer.ts';
 import { withinUnit } from './unit-of-work.ts';
+
+const RESUME_SHARDS_FROM = 1000;
 import type { WorkflowCache } from './workflow-cache.ts';
 
 /**
@@ -25,10 +27,13 @@ export function createResumeWorker(deps: {
 }) {
   const { db, jobs, cache, advancer, metrics, logger, clock } = deps;
   const resumer = createResumer({ cache, advancer, metrics, logger, clock });
+  // Counter shards of their own (the event path uses its partitions'), one per batch in flight.
+  let slot = 0;
+  const nextShard = () => RESUME_SHARDS_FROM + (slot++ % 8);
 
   /** Each resume in its own transaction, so one that fails is retried alone by pg-boss. */
   async function resume(job: ResumeJob) {
-    await db.transaction((tx) => withinUnit(tx, jobs, (unit) => resumer.resumeOne(unit, job)));
+    await db.transaction((tx) => withinUnit(tx, jobs, (unit) => resumer.resumeOne(unit, job), { shard: nextShard() }));
   }
 
   /**
@@ -41,11 +46,15 @@ export function createResumeWorker(deps: {
     const completed = (id: string) => ({ id, status: 'completed' as const });
     try {
       await db.transaction((tx) =>
-        withinUnit(tx, jobs, (unit) =>
-          resumer.resumeMany(
-            unit,
-            batch.map((j) => j.data),
-          ),
+        withinUnit(
+          tx,
+          jobs,
+          (unit) =>
+            resumer.resumeMany(
+              unit,
+              batch.map((j) => j.data),
+            ),
+          { shard: nextShard() },
         ),
       );
       return batch.map((j) => completed(j.id));

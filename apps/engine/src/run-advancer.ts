@@ -78,6 +78,7 @@ export function createRunAdvancer({
       isFatal: isDatabaseError,
     });
     const settled = settleRun(c.pendingBefore, result.waits - (c.resumed ? 1 : 0), result.error);
+    c.unit.counts.add(c.plan, [c.entry, ...result.path], c.resumed);
     const step: Step = {
       path: [c.entry, ...result.path],
       settled,

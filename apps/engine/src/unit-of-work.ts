@@ -2,6 +2,7 @@ import { actAsTenant, type TenantTx } from '@tripwire/db';
 import type { BufferedJobs } from './jobs/job-buffer.ts';
 import type { JobQueues } from './jobs/job-queues.ts';
 import { claimWithRuns, type WalkedRun } from './state/claimed-runs.ts';
+import { type CountBuffer, createCountBuffer } from './state/path-counts.ts';
 import { claim, claimAllAs, claimAs } from './state/processed.ts';
 
 /**
@@ -20,6 +21,16 @@ export interface UnitOfWork {
   /** Claims `key` and inserts the event's walked runs with it (see state/claimed-runs.ts). */
   claimWithRuns(tenantId: string, key: string, userId: string, walked: WalkedRun[]): Promise<boolean>;
   jobs: BufferedJobs;
+  /** The canvas counters the unit's walks add to (state/path-counts.ts). */
+  counts: Pick<CountBuffer, 'add'>;
+  /** What the unit has sent and counted so far, to take back with `discard` (a redelivered event). */
+  mark(): unknown;
+  discard(mark: unknown): void;
+}
+
+export interface UnitOptions {
+  /** Which counter shard this unit adds to: its Kafka partition, or its resume worker's slot. */
+  shard?: number;
 }
 
 /**
@@ -31,12 +42,21 @@ export async function withinUnit<T>(
   tx: TenantTx,
   jobs: Pick<JobQueues, 'buffer'>,
   fn: (unit: UnitOfWork) => Promise<T>,
+  options: UnitOptions = {},
 ): Promise<T> {
   const buffer = jobs.buffer(tx);
+  const counts = createCountBuffer(options.shard ?? 0);
   let current: string | undefined;
   const result = await fn({
     tx,
     jobs: buffer.sink,
+    counts,
+    mark: () => ({ jobs: buffer.sink.mark(), counts: counts.mark() }),
+    discard(mark) {
+      const m = mark as { jobs: number; counts: ReturnType<CountBuffer['mark']> };
+      buffer.sink.discard(m.jobs);
+      counts.discard(m.counts);
+    },
     async enter(tenantId) {
       if (current !== tenantId) {
         await actAsTenant(tx, tenantId);
@@ -62,5 +82,6 @@ export async function withinUnit<T>(
     },
   });
   await buffer.flush();
+  current = (await counts.flush(tx)) ?? current;
   return result;
 }

@@ -60,6 +60,8 @@ export { passOn, ruleCondition, sendAction } from './runtime/default-steps.ts';
 export { resumeEntry, startEntry, targets } from './runtime/entries.ts';
 export { accepts, receivedData, resumedData, startData } from './runtime/listen.ts';
 export type { LoadedNode, LoadedPlan, LoadedRule, PlanProblem } from './runtime/loaded-plan.ts';
+export type { PathCount } from './runtime/path-counts.ts';
+export { countPath, ENTERED } from './runtime/path-counts.ts';
 export { loadPlan, PlanLoadError } from './runtime/loaded-plan.ts';
 export { REDACTED, redactConfig } from './runtime/redact.ts';
 export { evaluateRule, valuesRead } from './runtime/rule-values.ts';

@@ -8,5 +8,5 @@ export default defineExecutor(actionSlack, (deps) => async (job, signal) => {
     { url: webhookUrl, method: 'POST', headers: {}, body: { text } },
     { webhookId: job.actionId, secrets: await deps.signingSecrets(job.tenantId), signal },
   );
-  return { status: result.status, durationMs: result.durationMs };
+  return { ...result };
 });

@@ -12,5 +12,5 @@ export default defineExecutor(actionWebhook, (deps) => async (job, signal) => {
     },
     { webhookId: job.actionId, secrets: await deps.signingSecrets(job.tenantId), signal },
   );
-  return { status: result.status, durationMs: result.durationMs };
+  return { ...result };
 });

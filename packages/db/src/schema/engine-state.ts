@@ -75,6 +75,10 @@ export const runs = pgTable(
       'cascade',
     ),
     index('runs_tenant_workflow_started_idx').on(t.tenantId, t.workflowId, t.startedAt),
+    // The run explorer: newest first, all runs, or by user, or by workflow and status.
+    index('runs_tenant_started_idx').on(t.tenantId, t.startedAt, t.id),
+    index('runs_tenant_user_started_idx').on(t.tenantId, t.userId, t.startedAt),
+    index('runs_tenant_workflow_status_started_idx').on(t.tenantId, t.workflowId, t.status, t.startedAt),
     index('runs_tenant_finished_idx').on(t.tenantId, t.finishedAt),
     // The event debugger asks which runs the events on screen started.
     index('runs_tenant_trigger_message_idx').on(t.tenantId, sql`(${t.triggerEvent}->>'messageId')`),

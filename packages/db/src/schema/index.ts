@@ -7,3 +7,4 @@ export * from './signing-secrets.ts';
 export * from './tenancy.ts';
 export * from './tenant-policy.ts';
 export * from './workflows.ts';
+export * from './run-history.ts';

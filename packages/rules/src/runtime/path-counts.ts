@@ -1,0 +1,32 @@
+import type { PathEntry } from './walk.ts';
+
+/** The output a count of runs *entering* a node is kept under (the others are the node's outputs). */
+export const ENTERED = '';
+
+export interface PathCount {
+  nodeId: string;
+  /** ENTERED, or the output the runs left by (each edge from that output was taken as often). */
+  output: string;
+  count: number;
+}
+
+/**
+ * What one walk adds to the counts on the canvas. Each entry with an output is a run leaving that
+ * node by it; each entry is a run entering its node, except the entry a resumed walk starts with
+ * (the wait it leaves was entered when the run parked there). The engine adds these to its
+ * counters as it records runs; replays (backtests) count the same way.
+ */
+export function countPath(path: readonly PathEntry[], startsWithResume: boolean): PathCount[] {
+  const counts = new Map<string, PathCount>();
+  const add = (nodeId: string, output: string) => {
+    const key = `${nodeId}\u0000${output}`;
+    const hit = counts.get(key);
+    if (hit) hit.count++;
+    else counts.set(key, { nodeId, output, count: 1 });
+  };
+  path.forEach((entry, i) => {
+    if (!(i === 0 && startsWithResume)) add(entry.nodeId, ENTERED);
+    if (entry.output) add(entry.nodeId, entry.output);
+  });
+  return [...counts.values()];
+}
