@@ -37,13 +37,23 @@ describe('run history (real Kafka, Postgres, pg-boss, HTTP)', () => {
     const tenant = s.tenant.tenantId;
     const deliveries = () =>
       withTenant(s.db, tenant, (tx) =>
-        tx.select().from(actionDeliveries).where(eq(actionDeliveries.workflowId, workflowId)).orderBy(actionDeliveries.at),
+        tx
+          .select()
+          .from(actionDeliveries)
+          .where(eq(actionDeliveries.workflowId, workflowId))
+          .orderBy(actionDeliveries.at),
       );
     // The engine suite retries 3 times (4 attempts), then the action is dead.
-    const rows = await until(async () => {
-      const r = await deliveries();
-      return r.filter((d) => d.nodeId === 'down').some((d) => d.outcome === 'failed') && r.length >= 6 ? r : undefined;
-    }, 30_000, 'deliveries recorded');
+    const rows = await until(
+      async () => {
+        const r = await deliveries();
+        return r.filter((d) => d.nodeId === 'down').some((d) => d.outcome === 'failed') && r.length >= 6
+          ? r
+          : undefined;
+      },
+      30_000,
+      'deliveries recorded',
+    );
     const up = rows.filter((d) => d.nodeId === 'ok');
     expect(up).toHaveLength(2);
     expect(up.map((d) => [d.attempt, d.outcome, d.httpStatus, d.response])).toEqual([
@@ -60,7 +70,10 @@ describe('run history (real Kafka, Postgres, pg-boss, HTTP)', () => {
     expect(down[0]?.error).toBe('webhook.server_error: the receiver answered 500');
     expect(down.every((d) => (d.latencyMs ?? -1) >= 0)).toBe(true);
 
-    await until(async () => ((await s.runs(workflowId)).every((r) => r.status === 'completed') ? true : undefined), 15_000);
+    await until(
+      async () => ((await s.runs(workflowId)).every((r) => r.status === 'completed') ? true : undefined),
+      15_000,
+    );
     const counts = await withTenant(s.db, tenant, (tx) =>
       tx
         .select({ nodeId: pathCounts.nodeId, output: pathCounts.output, n: sql<number>`sum(${pathCounts.count})::int` })

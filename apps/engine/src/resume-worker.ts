@@ -9,6 +9,7 @@ import type { RunAdvancer } from './run-advancer.ts';
 import { withinUnit } from './unit-of-work.ts';
 
 const RESUME_SHARDS_FROM = 1000;
+
 import type { WorkflowCache } from './workflow-cache.ts';
 
 /**

@@ -3,6 +3,7 @@ import type { WorkflowDocumentInput } from '@tripwire/rules';
 import { Alert, Button } from '@tripwire/ui';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { Link } from 'react-router';
 import '@xyflow/react/dist/style.css';
 import { errorMessage, useTRPC } from '../lib/trpc';
 import { Canvas } from './canvas';
@@ -116,6 +117,11 @@ function Editor({ workflowId, canEdit }: EditorPageProps) {
                   }[saveState]}
             </span>
             <span className="muted small">{live ? `Live: v${live.version}` : 'Not published'}</span>
+            {live ? (
+              <Link className="small" to={`/app/workflows/${workflowId}/activity`}>
+                Activity
+              </Link>
+            ) : null}
             {workflow.data?.problems ? (
               <span className="tw-badge tw-badge--red" role="status">
                 The live version is not running: {workflow.data.problems.map((p) => p.message).join('; ')}

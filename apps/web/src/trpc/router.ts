@@ -4,6 +4,7 @@ import { deadLettersRouter } from './routers/dead-letters.ts';
 import { eventDebuggerRouter } from './routers/event-debugger.ts';
 import { keysRouter } from './routers/keys.ts';
 import { membersRouter } from './routers/members.ts';
+import { runsExplorerRouter } from './routers/runs.ts';
 import { tenantsRouter } from './routers/tenants.ts';
 import { catalogRouter, runsRouter, workflowsRouter } from './routers/workflows.ts';
 
@@ -14,6 +15,7 @@ export const appRouter = router({
   keys: keysRouter,
   workflows: workflowsRouter,
   runs: runsRouter,
+  runExplorer: runsExplorerRouter,
   catalog: catalogRouter,
   deadLetters: deadLettersRouter,
   eventDebugger: eventDebuggerRouter,

@@ -5,7 +5,10 @@ const entry = (nodeId: string, output?: string) => ({ nodeId, type: 't', at: '',
 
 describe('countPath', () => {
   it('counts each node entered and each output taken; a parked or failed node is entered only', () => {
-    const counts = countPath([entry('t', 'next'), entry('if', 'true'), entry('w'), entry('a', 'next'), entry('a', 'next')], false);
+    const counts = countPath(
+      [entry('t', 'next'), entry('if', 'true'), entry('w'), entry('a', 'next'), entry('a', 'next')],
+      false,
+    );
     expect(counts).toEqual([
       { nodeId: 't', output: ENTERED, count: 1 },
       { nodeId: 't', output: 'next', count: 1 },
