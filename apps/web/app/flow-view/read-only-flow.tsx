@@ -25,6 +25,8 @@ interface ViewNodeData extends Record<string, unknown> {
   state?: NodeState | undefined;
   entered?: number | undefined;
   left?: number | undefined;
+  /** By output, for nodes with several (true/false…): a branch with nothing connected still shows. */
+  outs?: { output: string; count: number }[] | undefined;
   onCount?: ((nodeId: string) => void) | undefined;
 }
 
@@ -49,7 +51,12 @@ const ViewNode = memo(function ViewNode({ id, data }: NodeProps<Node<ViewNodeDat
             onClick={() => data.onCount?.(id)}
             aria-label={`${fmt.format(data.entered ?? 0)} runs entered ${nodeName(data.node, id)}, ${fmt.format(data.left ?? 0)} left; list them`}
           >
-            {fmt.format(data.entered ?? 0)} in · {fmt.format(data.left ?? 0)} out
+            {fmt.format(data.entered ?? 0)} in ·{' '}
+            {(def?.outputs.length ?? 0) > 1
+              ? (def?.outputs ?? [])
+                  .map((o: string) => `${o} ${fmt.format(data.outs?.find((x) => x.output === o)?.count ?? 0)}`)
+                  .join(' · ')
+              : `${fmt.format(data.left ?? 0)} out`}
           </button>
         ) : undefined
       }
@@ -91,7 +98,14 @@ export function ReadOnlyFlow({
       data: {
         node: docNodes.get(n.id) as ViewNodeData['node'],
         state: states?.[n.id],
-        ...(counts ? { entered: entered.get(n.id)?.entered ?? 0, left: entered.get(n.id)?.left ?? 0, onCount } : {}),
+        ...(counts
+          ? {
+              entered: entered.get(n.id)?.entered ?? 0,
+              left: entered.get(n.id)?.left ?? 0,
+              outs: counts.outputs.filter((o) => o.nodeId === n.id),
+              onCount,
+            }
+          : {}),
       },
     }));
     const viewEdges: Edge[] = flow.edges.map((e) => {

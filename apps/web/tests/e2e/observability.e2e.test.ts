@@ -19,14 +19,19 @@ let writeKey: string;
 let adminKey: string;
 let healthy = false;
 const attempts: { id: string; ok: boolean; body: unknown }[] = [];
+const paid: unknown[] = [];
+let paidWorkflowId = '';
 const receiver = createServer((req, res) => {
   let body = '';
   req.on('data', (c) => {
     body += c;
   });
   req.on('end', () => {
-    attempts.push({ id: String(req.headers['webhook-id']), ok: healthy, body: JSON.parse(body || 'null') });
-    res.writeHead(healthy ? 200 : 500).end();
+    // /paid always answers; the order alerts fail until the receiver is "fixed".
+    const ok = healthy || req.url === '/paid';
+    if (req.url === '/paid') paid.push(JSON.parse(body || 'null'));
+    else attempts.push({ id: String(req.headers['webhook-id']), ok, body: JSON.parse(body || 'null') });
+    res.writeHead(ok ? 200 : 500, { 'content-type': 'application/json' }).end(ok ? '{"received":true}' : '');
   });
 });
 
@@ -108,6 +113,25 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(201);
   expect((await api(`/workflows/${created.body.id}/publish`, adminKey, {})).status).toBe(200);
+  // And one with a condition, for the run trace and the counts on the canvas.
+  const paidFlow = await api('/workflows', adminKey, {
+    name: 'Paid orders',
+    nodes: [
+      { id: 'start', type: 'trigger.event', config: { event: 'order_paid' } },
+      { id: 'big', type: 'condition.if', config: { logic: { '>': [{ var: 'event.properties.total' }, 100] } } },
+      {
+        id: 'thanks',
+        type: 'action.webhook',
+        config: { url: `http://127.0.0.1:${port}/paid`, body: { to: '{{ event.userId }}' } },
+      },
+    ],
+    edges: [
+      { source: 'start', target: 'big' },
+      { source: 'big', sourceHandle: 'true', target: 'thanks' },
+    ],
+  });
+  paidWorkflowId = String(paidFlow.body.id);
+  expect((await api(`/workflows/${paidWorkflowId}/publish`, adminKey, {})).status).toBe(200);
   await new Promise((r) => setTimeout(r, 1000)); // the engine reloads on NOTIFY
 }, 120_000);
 
@@ -219,5 +243,44 @@ describe('event debugger and dead letters (Chromium, real engine)', () => {
     await activity.getByText(/discarded a dead letter of Order alert/).waitFor({ timeout: 20_000 });
     await activity.getByText(/replayed a dead letter of Order alert/).waitFor();
     await page.getByText('Nothing needs attention').waitFor();
+  });
+});
+
+describe('run explorer, trace and counts on the canvas (Chromium, real engine)', () => {
+  it('lists the runs, traces one with the values its condition read and its delivery, and counts the paths', async () => {
+    expect((await track({ userId: 'dee', event: 'order_paid', properties: { total: 250 } })).status).toBe(200);
+    expect((await track({ userId: 'eve', event: 'order_paid', properties: { total: 20 } })).status).toBe(200);
+    await until(() => (paid.length === 1 ? true : undefined), 20_000, 'the paid webhook');
+
+    await page.goto('/app/runs');
+    await page.getByLabel('Workflow').selectOption({ label: 'Paid orders' });
+    await page.getByRole('button', { name: 'Show runs' }).click();
+    const rows = page.getByRole('table', { name: 'Runs' }).getByRole('row');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3); // a header and two runs
+    await rows.filter({ hasText: 'dee' }).filter({ hasText: 'actions delivered' }).waitFor({ timeout: 15_000 });
+    await rows.filter({ hasText: 'dee' }).getByRole('link', { name: 'Trace' }).click();
+
+    const timeline = page.getByRole('list', { name: 'Timeline' });
+    await timeline.getByText('→ true').waitFor();
+    const values = await timeline.getByRole('list', { name: 'Values read' }).first().textContent();
+    expect(values).toContain('event.properties.total = 250');
+    const attemptsTable = page.getByRole('table', { name: 'Delivery attempts' });
+    await expect(attemptsTable.textContent()).resolves.toMatch(/delivered.*200.*\{"received":true\}/s);
+    await page.getByRole('region', { name: /path taken/ }).waitFor();
+    await reportScreenshot(page, 'run-trace');
+
+    await page.goto(`/app/workflows/${paidWorkflowId}/activity`);
+    const canvas = page.getByRole('region', { name: /number of runs/ });
+    await canvas.getByRole('button', { name: /2 runs entered If, 2 left/ }).waitFor({ timeout: 15_000 });
+    await canvas.getByRole('button', { name: /1 runs entered Call a webhook/ }).waitFor();
+    await canvas.getByText('true · 1').waitFor(); // the edge
+    await canvas.getByText('2 in · true 1 · false 1').waitFor(); // nothing is connected to false
+    await reportScreenshot(page, 'canvas-counts');
+
+    // A count opens the runs that passed that node.
+    await canvas.getByRole('button', { name: /runs entered Call a webhook/ }).click();
+    await page.waitForURL(/\/app\/runs\?.*nodeId=thanks/);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
+    await expect(rows.nth(1).textContent()).resolves.toContain('dee');
   });
 });
