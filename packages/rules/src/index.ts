@@ -24,7 +24,7 @@ export { WorkflowValidationError } from './errors.ts';
 export type { Field, FieldMeta, Widget } from './fields.ts';
 export { f } from './fields.ts';
 export type { LogicBudget } from './logic/budget.ts';
-export { DEFAULT_LOGIC_BUDGET, LogicBudgetError } from './logic/budget.ts';
+export { DEFAULT_LOGIC_BUDGET, LogicBudgetError, logicBudgetOverruns } from './logic/budget.ts';
 export type { CompiledLogic, LogicOptions } from './logic/compile.ts';
 export { applyLogic, canGenerateCode, compileLogic, LogicError } from './logic/compile.ts';
 export type { BuiltinOperator, CustomOperator, OperatorTable } from './logic/operators.ts';

@@ -59,11 +59,21 @@ export function resetMeter(budget: LogicBudget): void {
   meter.budget = budget;
 }
 
+// Evaluations stopped in this process so far, by limit: what a process exports as a metric (the
+// engine's tripwire_rule_budget_exceeded_total), whichever path evaluated the rule.
+const overruns = { steps: 0, size: 0 };
+
+export function logicBudgetOverruns(): Readonly<{ steps: number; size: number }> {
+  return overruns;
+}
+
 export function overSteps(): never {
+  overruns.steps++;
   throw new LogicBudgetError('steps', meter.budget.maxSteps);
 }
 
 export function overSize(): never {
+  overruns.size++;
   throw new LogicBudgetError('size', meter.budget.maxSize);
 }
 
