@@ -7,6 +7,7 @@ import { sameOrigin } from './api/csrf.ts';
 import { errorHandler, HttpError } from './api/http-error.ts';
 import { createKeyResolver } from './api/key-resolver.ts';
 import { createRateLimiter } from './api/rate-limit.ts';
+import { refuseUnstorableAddress } from './api/text-guard.ts';
 import { adminRoutes } from './api/v1/admin-routes.ts';
 import { deadLetterRoutes } from './api/v1/dead-letter-routes.ts';
 import { ingestRoutes } from './api/v1/ingest-routes.ts';
@@ -67,6 +68,7 @@ export function createWebApp(env: WebEnv, logger: Logger) {
   });
 
   const v1 = Router();
+  v1.use(refuseUnstorableAddress);
   v1.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });

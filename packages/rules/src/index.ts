@@ -66,6 +66,20 @@ export {
   RESERVED_TOPIC_PREFIXES,
   RESERVED_WEBHOOK_HEADERS,
 } from './wire.ts';
+export type { TextIssue, TextPath, TextProblem } from './wire/text-policy.ts';
+export {
+  cleanText,
+  cleanTextValues,
+  describeTextIssue,
+  describeTextPath,
+  findTextIssue,
+  MAX_TIMESTAMP_MS,
+  MIN_TIMESTAMP_MS,
+  mayHoldUnstorableText,
+  textIssueMessage,
+  textProblem,
+  timestampProblem,
+} from './wire/text-policy.ts';
 export type { ConnectionAttempt } from './workflow/connection-problem.ts';
 export { connectionProblem } from './workflow/connection-problem.ts';
 export type { WorkflowDiff } from './workflow/diff-workflows.ts';

@@ -1,4 +1,18 @@
 // Segment-compatible message schemas (HTTP tracking API), validated per message.
+// Text follows the shared policy (@tripwire/rules wire/text-policy.ts), so that a message accepted
+// here is one the engine can process: identifiers (userId, anonymousId, messageId, event) and
+// object keys holding a NUL or an unpaired surrogate are refused, naming the field; in the values
+// of properties, traits and context those characters are replaced by U+FFFD, as a UTF-8 encoder
+// does (an SDK that cut a string mid-emoji should not lose the event). Timestamps must lie within
+// the years 0001-9999.
+import {
+  cleanTextValues,
+  describeTextIssue,
+  findTextIssue,
+  textIssueMessage,
+  textProblem,
+  timestampProblem,
+} from '@tripwire/rules';
 import { z } from 'zod';
 
 export const MAX_MESSAGE_BYTES = 32 * 1024;
@@ -19,22 +33,29 @@ function nestedDeeperThan(value: unknown, max: number): boolean {
 export const MAX_BATCH_MESSAGES = 500;
 export const MAX_BATCH_BYTES = 500 * 1024;
 
+/** A string that can be stored (see textProblem); the issue says why not. */
+function storable(value: string, ctx: z.RefinementCtx): void {
+  const problem = textProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: textIssueMessage({ problem, inKey: false }) });
+}
+
 const id = z
   .union([z.string(), z.number()])
   .transform((v) => String(v).trim())
-  .pipe(z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters'));
+  .pipe(z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters').superRefine(storable));
 
 const record = z.record(z.string(), z.unknown());
 
 const timestamp = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d{2}-\d{2}/.test(s), 'must be an ISO-8601 date-time')
+  .refine((s) => timestampProblem(s) === undefined, 'must be a date between the years 0001 and 9999')
   .transform((s) => new Date(s).toISOString());
 
 const common = {
   userId: id.optional(),
   anonymousId: id.optional(),
-  messageId: z.string().min(1).max(200).optional(),
+  messageId: z.string().min(1).max(200).superRefine(storable).optional(),
   timestamp: timestamp.optional(),
   context: record.optional(),
 };
@@ -47,7 +68,7 @@ export const TrackMessage = z
   .object({
     type: z.literal('track').optional(),
     ...common,
-    event: z.string().trim().min(1, 'event is required').max(200),
+    event: z.string().trim().min(1, 'event is required').max(200).superRefine(storable),
     properties: record.default({}),
   })
   .refine(needsUser, userMessage)
@@ -110,5 +131,9 @@ export function checkMessage(
   const parsed = (type === 'track' ? TrackMessage : IdentifyMessage).safeParse(raw);
   if (!parsed.success) return { ok: false, reason: reason(parsed.error), messageId };
   const context = sharedContext ? { ...sharedContext, ...parsed.data.context } : parsed.data.context;
-  return { ok: true, message: { ...parsed.data, type, context } as ValidMessage };
+  const message = { ...parsed.data, type, context } as ValidMessage;
+  const fields = message.type === 'track' ? { properties: message.properties } : { traits: message.traits };
+  const keyIssue = findTextIssue({ ...fields, context }, { values: false });
+  if (keyIssue) return { ok: false, reason: describeTextIssue(keyIssue), messageId };
+  return { ok: true, message: cleanTextValues(message) };
 }
