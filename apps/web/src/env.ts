@@ -23,6 +23,14 @@ export const WebEnv = z.object({
   PUBLIC_URL: z.url().default('http://localhost:3000'),
   /** Failed sign-ins from one client address within 15 minutes before it is throttled. */
   SIGNIN_FAILURES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Sign-ups from one client address within 15 minutes before it is throttled. */
+  SIGNUPS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(10),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (Express's "trust proxy":
+   * "loopback", addresses or CIDRs, comma-separated). Empty: none; the socket's address is used,
+   * so a client cannot pick its own address by sending the header.
+   */
+  TRUST_PROXY: z.string().default(''),
   /** pg-boss's schema (shared with the engines), for replaying dead letters. */
   JOBS_SCHEMA: z
     .string()

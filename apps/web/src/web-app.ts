@@ -62,7 +62,8 @@ export function createWebApp(env: WebEnv, logger: Logger) {
 
   const app: Express = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For decides the client address (throttling) only behind a configured proxy.
+  app.set('trust proxy', env.TRUST_PROXY === '' ? false : env.TRUST_PROXY);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

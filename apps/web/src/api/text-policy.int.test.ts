@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFixture, call, newTenant, startApi } from '../../tests/support/api-fixture.ts';
-import { readSessionToken } from '../auth/session.ts';
 import type { CreatedTenant } from '../services/tenants.ts';
 import { appRouter } from '../trpc/router.ts';
 
@@ -96,15 +95,16 @@ describe('text and dates Postgres cannot store, at the public API (real Kafka an
 describe('text Postgres cannot store, at tRPC', () => {
   /** A signed-in browser's caller, as tRPC sees it. */
   async function signedIn() {
-    let cookie = '';
+    const jar = new Map<string, string>();
+    const ip = `10.9.${Math.floor(Math.random() * 250)}.1`;
     const caller = async () =>
       appRouter.createCaller(
         await api.web.createContext({
-          req: { headers: { cookie }, ip: `10.9.${Math.floor(Math.random() * 250)}.1` } as unknown as Request,
+          req: { headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') }, ip } as unknown as Request,
           res: {
             append: (_name: string, value: string) => {
-              const token = readSessionToken(value.split(';')[0]);
-              cookie = token ? `tw_session=${token}` : '';
+              const [name, ...rest] = (value.split(';')[0] ?? '').split('=');
+              if (name) jar.set(name, rest.join('='));
             },
           } as unknown as Response,
         }),

@@ -13,7 +13,14 @@ export function startWeb(env: Record<string, string> = {}): Promise<RunningWeb> 
   const child: ChildProcess = spawn(process.execPath, ['server.ts'], {
     cwd: webDir,
     // Every browser test comes from 127.0.0.1: per-address throttling would couple them.
-    env: { ...process.env, NODE_ENV: 'production', WEB_PORT: '0', SIGNIN_FAILURES_PER_IP: '100000', ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      WEB_PORT: '0',
+      SIGNIN_FAILURES_PER_IP: '100000',
+      SIGNUPS_PER_IP: '100000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
