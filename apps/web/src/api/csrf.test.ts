@@ -5,13 +5,9 @@ import { sameOrigin } from './csrf.ts';
 function answer(headers: Record<string, string>, protocol = 'http') {
   let status = 200;
   const res = { status: (s: number) => ({ json: () => (status = s) }) } as unknown as Response;
-  sameOrigin('http://localhost:3000')(
-    { method: 'POST', headers, protocol } as unknown as Request,
-    res,
-    () => {
-      status = 200;
-    },
-  );
+  sameOrigin('http://localhost:3000')({ method: 'POST', headers, protocol } as unknown as Request, res, () => {
+    status = 200;
+  });
   return status;
 }
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Database, users } from '@tripwire/db';
 import { eq, sql } from 'drizzle-orm';
-import { hashPassword, verifyPassword } from '../auth/password.ts';
 import { knownDeviceOf, rememberDevice } from '../auth/devices.ts';
+import { hashPassword, verifyPassword } from '../auth/password.ts';
 import { invalidateUserSessions } from '../auth/session.ts';
 import { beginAttempt, clearFailures, forgetOldFailures, humanWait, type Limit } from '../auth/throttle.ts';
 import { createTenant } from './tenants.ts';
@@ -78,7 +78,11 @@ export async function authenticate(
       ];
   const attempt = await beginAttempt(db, limits);
   if (attempt.wait > 0) {
-    throw new AccountError('throttled', `Too many failed attempts. Try again in ${humanWait(attempt.wait)}.`, attempt.wait);
+    throw new AccountError(
+      'throttled',
+      `Too many failed attempts. Try again in ${humanWait(attempt.wait)}.`,
+      attempt.wait,
+    );
   }
   // Same answer and similar time for an unknown email and a wrong password.
   const ok = user

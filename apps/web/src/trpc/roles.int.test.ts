@@ -52,6 +52,7 @@ async function member(owner: Awaited<ReturnType<typeof signedUp>>, role: 'admin'
   return { b, userId: me?.user.id as string, me };
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const code = async (p: Promise<unknown>) => p.then(() => 'OK').catch((e: { code?: string }) => e.code ?? 'ERROR');
 
 describe('tRPC role checks (real Postgres, row-level security)', () => {
@@ -132,6 +133,19 @@ describe('tRPC role checks (real Postgres, row-level security)', () => {
     expect(await refused.text()).toContain('Batch call exceeds maximum size');
   });
 
+  it("answers NOT_FOUND for another tenant's invitation or workflow, changing nothing", async () => {
+    const a = await signedUp('A');
+    const b = await signedUp('B');
+    const invite = await (await a.b.caller()).members.invite({ role: 'viewer' });
+    const { id } = await (await a.b.caller()).workflows.create({ name: 'Theirs' });
+    const invitations = (await (await a.b.caller()).members.list()).invitations;
+    const inviteId = invitations.find((i) => i.id)?.id as string;
+    expect(await code((await b.b.caller()).members.revokeInvitation({ id: inviteId }))).toBe('NOT_FOUND');
+    expect(await code((await b.b.caller()).workflows.unpublish({ id }))).toBe('NOT_FOUND');
+    expect(await code((await a.b.caller()).members.revokeInvitation({ id: inviteId }))).toBe('OK');
+    expect(invite.token).toBeTruthy();
+  });
+
   it('answers a version number beyond a Postgres integer with a 400, not a failed query', async () => {
     const caller = await (await signedUp()).b.caller();
     const { id } = await caller.workflows.create({ name: 'Big' });
@@ -180,8 +194,14 @@ describe('tRPC role checks (real Postgres, row-level security)', () => {
         (await attacker.caller()).auth.signIn({ email: owner.email, password: 'nope-nope-nope' }),
       ).rejects.toThrow('Wrong email or password');
     }
-    // The 4th try from that address for that account waits (back-off), even with the right password.
-    await (await attacker.caller()).auth.signIn({ email: owner.email, password: 'nope-nope-nope' }).catch(() => {});
+    // Beyond 3, each try from that address for that account waits twice as long: 1 s, 2 s, 4 s …
+    for (const seconds of [1, 2]) {
+      await sleep(seconds * 1000 + 100);
+      await expect(
+        (await attacker.caller()).auth.signIn({ email: owner.email, password: 'nope-nope-nope' }),
+      ).rejects.toThrow('Wrong email or password');
+    }
+    // Now 4 s, even with the right password.
     await expect((await attacker.caller()).auth.signIn({ email: owner.email, password })).rejects.toThrow(
       /Too many failed attempts. Try again in \d+ seconds?\./,
     );
@@ -276,7 +296,9 @@ describe('sign-in throttling under parallel guesses', () => {
         (await laptop.caller()).auth.signIn({ email: user.email, password: 'guess-guess-guess' }),
       ).rejects.toThrow('Wrong email or password');
     }
-    // The 4th try succeeds and clears this address's failures: three more wrong ones are tried.
+    // After the 1 s back-off the 4th try succeeds and clears this address's failures: three more
+    // wrong ones are tried.
+    await sleep(1100);
     await (await laptop.caller()).auth.signIn({ email: user.email, password });
     laptop.forgetDevice();
     for (let i = 0; i < 3; i++) {

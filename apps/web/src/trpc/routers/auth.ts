@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { deviceCookie, rememberDevice } from '../../auth/devices.ts';
 import { passwordProblem } from '../../auth/password-policy.ts';
 import {
   clearSessionCookie,
@@ -8,7 +9,6 @@ import {
   invalidateSession,
   sessionCookie,
 } from '../../auth/session.ts';
-import { deviceCookie, rememberDevice } from '../../auth/devices.ts';
 import { authenticate, changePassword, signUp } from '../../services/accounts.ts';
 import type { Context } from '../context.ts';
 import { authedProcedure, publicProcedure, router } from '../init.ts';
