@@ -120,6 +120,7 @@ export function createEngine(env: EngineEnv, logger: Logger) {
         producer,
         logger,
         ownTopics: [env.EVENTS_TOPIC, env.DLQ_TOPIC],
+        kafkaTopicsPerTenant: env.ACTION_KAFKA_TOPICS_PER_TENANT,
         signingSecrets: createSecretLookup(db),
       });
       const dispatcher = createActionDispatcher({

@@ -59,13 +59,6 @@ export {
   templatePaths,
   validateTemplate,
 } from './template/template.ts';
-export {
-  isHeaderName,
-  isSendableHeaderValue,
-  kafkaTopicProblem,
-  RESERVED_TOPIC_PREFIXES,
-  RESERVED_WEBHOOK_HEADERS,
-} from './wire.ts';
 export type { TextIssue, TextPath, TextProblem } from './wire/text-policy.ts';
 export {
   cleanText,
@@ -80,6 +73,18 @@ export {
   textProblem,
   timestampProblem,
 } from './wire/text-policy.ts';
+export {
+  isHeaderName,
+  isSendableHeaderValue,
+  kafkaTopicProblem,
+  MAX_WORKFLOW_TOPIC_LENGTH,
+  RESERVED_TOPIC_PREFIXES,
+  RESERVED_WEBHOOK_HEADERS,
+  TENANT_HEADER,
+  TENANT_TOPIC_PREFIX,
+  tenantTopic,
+  tenantTopicPrefix,
+} from './wire.ts';
 export type { ConnectionAttempt } from './workflow/connection-problem.ts';
 export { connectionProblem } from './workflow/connection-problem.ts';
 export type { WorkflowDiff } from './workflow/diff-workflows.ts';

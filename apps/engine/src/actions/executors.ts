@@ -12,6 +12,8 @@ export interface ExecutorDeps {
   logger: Logger;
   /** Topics the engine consumes or dead-letters to: never an action's destination. */
   ownTopics: readonly string[];
+  /** Kafka topics an action.kafka may create per tenant. */
+  kafkaTopicsPerTenant?: number;
   /** Active Standard Webhooks secrets of a tenant (two during a rotation). */
   signingSecrets(tenantId: string): Promise<string[]>;
 }
@@ -23,7 +25,14 @@ export type Executor = (job: ActionJob, signal: AbortSignal) => Promise<Executio
  * One executor per action type, each in its own file. `satisfies Record<ActionType, Executor>`
  * makes an action type added to packages/rules without its executor here a compile error.
  */
-export function createExecutors({ webhook, producer, logger, ownTopics, signingSecrets }: ExecutorDeps) {
+export function createExecutors({
+  webhook,
+  producer,
+  logger,
+  ownTopics,
+  kafkaTopicsPerTenant,
+  signingSecrets,
+}: ExecutorDeps) {
   return {
     'action.webhook': async (job, signal) => {
       const c = job.config;
@@ -38,7 +47,7 @@ export function createExecutors({ webhook, producer, logger, ownTopics, signingS
       );
       return { status: result.status, durationMs: result.durationMs };
     },
-    'action.kafka': createKafkaExecutor(producer, ownTopics),
+    'action.kafka': createKafkaExecutor(producer, ownTopics, kafkaTopicsPerTenant),
     'action.log': createLogExecutor(logger),
   } satisfies Record<ActionType, Executor>;
 }

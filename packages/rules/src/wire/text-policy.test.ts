@@ -57,7 +57,11 @@ describe('text policy', () => {
       problem: 'nul',
       inKey: false,
     });
-    expect(findTextIssue({ a: { 'k\ud800': 1 } })).toEqual({ path: ['a', 'k\ud800'], problem: 'lone_surrogate', inKey: true });
+    expect(findTextIssue({ a: { 'k\ud800': 1 } })).toEqual({
+      path: ['a', 'k\ud800'],
+      problem: 'lone_surrogate',
+      inKey: true,
+    });
     expect(findTextIssue({ a: 'x\u0000' }, { values: false })).toBeUndefined();
     expect(findTextIssue('\u0000')).toEqual({ path: [], problem: 'nul', inKey: false });
   });
