@@ -27,7 +27,10 @@ export async function knownDeviceOf(
 /** After a successful sign-in: the browser's token, kept when it is already this user's, else new. */
 export async function rememberDevice(db: Database, userId: string, token: string | null | undefined): Promise<string> {
   if (token && (await knownDeviceOf(db, token, userId))) {
-    await db.update(knownDevices).set({ lastUsedAt: new Date() }).where(eq(knownDevices.tokenHash, sessionIdOf(token)));
+    await db
+      .update(knownDevices)
+      .set({ lastUsedAt: new Date() })
+      .where(eq(knownDevices.tokenHash, sessionIdOf(token)));
     return token;
   }
   const fresh = generateSessionToken();
