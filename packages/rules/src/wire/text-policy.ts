@@ -1,6 +1,6 @@
 // What text and dates may be stored: one policy for every entry point (the public API, tRPC, the
 // CLI, imports) and for the engine's reading of the Kafka envelope, so that what ingestion accepts
-// is exactly what the engine can process. Postgres refuses two things JavaScript strings can hold:
+// is exactly what the engine can evaluate. Postgres refuses two things JavaScript strings can hold:
 // the NUL character (text and jsonb alike) and UTF-16 surrogates that are not part of a pair
 // (jsonb refuses the escape; text would silently turn them into U+FFFD). Dates must lie within
 // years 0001–9999: what ISO-8601's four-digit year writes and every store reads back the same.
