@@ -30,6 +30,7 @@ step "lint" npx biome check .
 step "repo checks" npx vitest run --config vitest.repo.config.ts
 step "unit tests" npx turbo run test --concurrency=2 --continue --output-logs=full
 step "integration tests (real Postgres and Kafka)" npx turbo run test:int --concurrency=1 --continue --output-logs=full
+step "fuzz (bounded: 600 hostile requests, 40 s)" node apps/web/fuzz/fuzz.ts --count 600 --seconds 40
 step "build" npx turbo run build --output-logs=errors-only
 step "browser tests (Chromium)" npx turbo run test:e2e --concurrency=1 --continue --output-logs=full
 

@@ -8,7 +8,7 @@ const apps = new URL('../../apps/', import.meta.url);
 const sources = (readdirSync(apps, { recursive: true }) as string[]).filter(
   (f) =>
     /\.(ts|tsx)$/.test(f) &&
-    !/(^|\/)(node_modules|dist|build|test|tests|bench)\//.test(f) &&
+    !/(^|\/)(node_modules|dist|build|test|tests|bench|fuzz)\//.test(f) &&
     !/\.test\.tsx?$/.test(f) &&
     !f.includes('.react-router'),
 );

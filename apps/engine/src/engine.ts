@@ -112,6 +112,7 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
           producer,
           logger,
           ownTopics: [env.EVENTS_TOPIC, env.DLQ_TOPIC],
+          kafkaTopicsPerTenant: env.ACTION_KAFKA_TOPICS_PER_TENANT,
           signingSecrets: createSecretLookup(db),
         },
         options.executors,

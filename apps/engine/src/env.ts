@@ -45,6 +45,8 @@ export const EngineEnv = z.object({
   ACTION_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(2),
   ACTION_RETRY_DELAY_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
   ACTION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** Kafka topics action.kafka may create in one tenant's namespace (tenant.<tenantId>.*). */
+  ACTION_KAFKA_TOPICS_PER_TENANT: z.coerce.number().int().min(1).max(10_000).default(20),
   RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   PROCESSED_RETENTION_HOURS: z.coerce
     .number()

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { withTenant } from '@tripwire/db';
+import { tenantTopic } from '@tripwire/rules';
 import { describe, expect, it } from 'vitest';
 import { engineSuite } from '../test/engine-suite.ts';
 import { identify, kafka, publish, track, until } from '../test/fixtures.ts';
@@ -12,7 +14,8 @@ const runsOf = s.runs;
 
 describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => {
   it('trigger (filter) -> condition on a profile trait -> signed webhook, kafka and log actions', async () => {
-    const outTopic = await kafka.createTopic('flows-out', 1);
+    // Published in the tenant's namespace, in a topic the engine creates (brokers do not auto-create).
+    const outName = `flows-out-${randomUUID()}`;
     const { workflowId } = await publish(db, s.tenant.tenantId, {
       name: 'VIP purchase',
       nodes: [
@@ -26,7 +29,7 @@ describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => 
         {
           id: 'stream',
           type: 'action.kafka',
-          config: { topic: outTopic, key: '{{ event.userId }}', value: { total: '{{ event.properties.total }}' } },
+          config: { topic: outName, key: '{{ event.userId }}', value: { total: '{{ event.properties.total }}' } },
         },
         { id: 'note', type: 'action.log', config: { message: 'not a pro: {{ event.userId }}' } },
       ],
@@ -59,6 +62,8 @@ describe('engine flows end to end (real Kafka, Postgres, pg-boss, HTTP)', () => 
     expect(vip?.verified).toBe(true);
     expect(vip?.json).toEqual({ user: 'alice', event: 'purchase', total: 250 });
     expect(String(vip?.headers['webhook-id'])).toMatch(/^msg_/);
+    const outTopic = tenantTopic(s.tenant.tenantId, outName);
+    await until(async () => (await kafka.topics()).includes(outTopic), 15_000, 'the engine created the topic');
     const [out] = await kafka.read(outTopic, 1);
     expect(out).toMatchObject({ key: 'alice', value: JSON.stringify({ total: 250 }) });
     expect(out?.headers['tripwire-action-id']).toMatch(/^msg_/);

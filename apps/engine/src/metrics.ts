@@ -1,4 +1,26 @@
+import { logicBudgetOverruns } from '@tripwire/rules';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Rule evaluations the evaluation budget stopped (@tripwire/rules counts them wherever a rule ran:
+ * a filter or wait match then counts as not matching, a condition fails its run with the reason).
+ */
+function budgetCounter(registers: Registry[]) {
+  const reported = { steps: 0, size: 0 };
+  return new Counter({
+    name: 'tripwire_rule_budget_exceeded_total',
+    help: 'Rule evaluations stopped by the evaluation budget (too many steps, or too large lists or text)',
+    labelNames: ['limit'],
+    registers,
+    collect() {
+      const now = logicBudgetOverruns();
+      for (const limit of ['steps', 'size'] as const) {
+        this.inc({ limit }, now[limit] - reported[limit]);
+        reported[limit] = now[limit];
+      }
+    },
+  });
+}
 
 export function createMetrics() {
   const registry = new Registry();
@@ -34,6 +56,7 @@ export function createMetrics() {
       'Filters and wait matches that threw on an event (taken as not matching)',
       ['node'],
     ),
+    ruleBudgetExceeded: budgetCounter(registers),
     jobsEnqueued: counter('tripwire_jobs_enqueued_total', 'pg-boss jobs enqueued', ['queue']),
     jobsCompleted: counter('tripwire_jobs_completed_total', 'Action jobs that succeeded', ['queue']),
     jobsFailed: counter('tripwire_jobs_failed_total', 'Action job attempts that failed', ['queue', 'retriable']),

@@ -19,6 +19,15 @@ export function testKafka(brokers: string) {
       }
       return topic;
     },
+    async topics(): Promise<string[]> {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        return await admin.listTopics();
+      } finally {
+        await admin.disconnect();
+      }
+    },
     async produce(topic: string, messages: { key: string; value: string }[]) {
       connected ??= producer.connect();
       await connected;

@@ -37,6 +37,14 @@ export const WebEnv = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.uuid('expected tenant ids (UUIDs)')).max(50, 'at most 50 tenants')),
+  /** Sign-ups from one client address within 15 minutes before it is throttled. */
+  SIGNUPS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(10),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the client address (Express's "trust proxy":
+   * "loopback", addresses or CIDRs, comma-separated). Empty: none; the socket's address is used,
+   * so a client cannot pick its own address by sending the header.
+   */
+  TRUST_PROXY: z.string().default(''),
   /** pg-boss's schema (shared with the engines), for replaying dead letters. */
   JOBS_SCHEMA: z
     .string()

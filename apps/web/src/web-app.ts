@@ -9,6 +9,7 @@ import { sameOrigin } from './api/csrf.ts';
 import { errorHandler, HttpError } from './api/http-error.ts';
 import { createKeyResolver } from './api/key-resolver.ts';
 import { createRateLimiter } from './api/rate-limit.ts';
+import { refuseUnstorableAddress } from './api/text-guard.ts';
 import { adminRoutes } from './api/v1/admin-routes.ts';
 import { deadLetterRoutes } from './api/v1/dead-letter-routes.ts';
 import { ingestRoutes } from './api/v1/ingest-routes.ts';
@@ -91,12 +92,14 @@ export function createWebApp(env: WebEnv, logger: Logger) {
 
   const app: Express = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For decides the client address (throttling) only behind a configured proxy.
+  app.set('trust proxy', env.TRUST_PROXY === '' ? false : env.TRUST_PROXY);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
   const v1 = Router();
+  v1.use(refuseUnstorableAddress);
   v1.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });

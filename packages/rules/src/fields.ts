@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration/duration.ts';
+import { DEFAULT_LOGIC_BUDGET } from './logic/budget.ts';
 import { validateLogic } from './logic/validate-logic.ts';
 import { validateTemplate } from './template/template.ts';
 import { HEADER_NAME, isSendableHeaderValue, kafkaTopicProblem, RESERVED_WEBHOOK_HEADERS } from './wire.ts';
@@ -130,14 +131,18 @@ export const f = {
     return field(schema, 'duration', { placeholder: 'PT10M', ...opts });
   },
 
-  /** A JSON Logic rule over the rule context; unknown operators and oversized rules are rejected. */
+  /**
+   * A JSON Logic rule over the rule context; unknown operators, oversized rules and rules certain
+   * to go over the evaluation budget are rejected.
+   */
   jsonLogic<O extends Common<unknown>>(opts: O) {
     const schema = z.unknown().superRefine((value, ctx) => {
       if (value === undefined) {
         if (!opts.optional) fail(ctx, 'config.required', 'A rule is required');
         return;
       }
-      for (const issue of validateLogic(value, { limits: { maxDepth: 24, maxNodes: 500 } })) {
+      const limits = { maxDepth: 24, maxNodes: 500 };
+      for (const issue of validateLogic(value, { limits, budget: DEFAULT_LOGIC_BUDGET })) {
         fail(ctx, issue.code, issue.message, issue.path);
       }
     });

@@ -32,6 +32,8 @@ export type { ErrorPath, RuleValidationError } from './errors.ts';
 export { WorkflowValidationError } from './errors.ts';
 export type { Field, FieldMeta, Widget } from './fields.ts';
 export { f } from './fields.ts';
+export type { LogicBudget } from './logic/budget.ts';
+export { DEFAULT_LOGIC_BUDGET, LogicBudgetError, logicBudgetOverruns } from './logic/budget.ts';
 export type { CompiledLogic, LogicOptions } from './logic/compile.ts';
 export { applyLogic, canGenerateCode, compileLogic, LogicError } from './logic/compile.ts';
 export type { BuiltinOperator, CustomOperator, OperatorTable } from './logic/operators.ts';
@@ -110,8 +112,13 @@ export {
   isHeaderName,
   isSendableHeaderValue,
   kafkaTopicProblem,
+  MAX_WORKFLOW_TOPIC_LENGTH,
   RESERVED_TOPIC_PREFIXES,
   RESERVED_WEBHOOK_HEADERS,
+  TENANT_HEADER,
+  TENANT_TOPIC_PREFIX,
+  tenantTopic,
+  tenantTopicPrefix,
 } from './wire.ts';
 export type { ConnectionAttempt } from './workflow/connection-problem.ts';
 export { connectionProblem } from './workflow/connection-problem.ts';

@@ -49,12 +49,32 @@ export function isSendableHeaderValue(value: string): boolean {
  */
 export const RESERVED_TOPIC_PREFIXES = ['tripwire.', '__'] as const;
 
+/**
+ * Each tenant's Kafka namespace (decision 022): a workflow's `action.kafka` topic "orders" is
+ * `tenant.<tenantId>.orders` on the wire, so no tenant can write into another's topics, and an
+ * operator can grant a tenant's consumers a prefixed ACL. Messages also carry the tenant in the
+ * TENANT_HEADER. A name leaves room for the prefix within Kafka's 249 characters.
+ */
+export const TENANT_TOPIC_PREFIX = 'tenant.';
+export const TENANT_HEADER = 'tripwire-tenant';
+export const MAX_WORKFLOW_TOPIC_LENGTH = 200;
+
+/** The topic a tenant's workflow topic name stands for. */
+export function tenantTopic(tenantId: string, topic: string): string {
+  return `${tenantTopicPrefix(tenantId)}${topic}`;
+}
+
+/** Every topic of the tenant starts with this. */
+export function tenantTopicPrefix(tenantId: string): string {
+  return `${TENANT_TOPIC_PREFIX}${tenantId}.`;
+}
+
 /** Why a workflow may not publish to `topic`, or undefined when it may. */
 export function kafkaTopicProblem(topic: string): { code: string; message: string } | undefined {
-  if (!TOPIC_NAME.test(topic) || topic === '.' || topic === '..') {
+  if (!TOPIC_NAME.test(topic) || topic === '.' || topic === '..' || topic.length > MAX_WORKFLOW_TOPIC_LENGTH) {
     return {
       code: 'topic.invalid',
-      message: 'A topic name is 1–249 letters, digits, dots, underscores or hyphens',
+      message: `A topic name is 1–${MAX_WORKFLOW_TOPIC_LENGTH} letters, digits, dots, underscores or hyphens`,
     };
   }
   const lower = topic.toLowerCase();

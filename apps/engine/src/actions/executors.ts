@@ -11,6 +11,8 @@ export interface ExecutorDeps {
   logger: Logger;
   /** Topics the engine consumes or dead-letters to: never an action's destination. */
   ownTopics: readonly string[];
+  /** Kafka topics an action.kafka may create per tenant. */
+  kafkaTopicsPerTenant?: number;
   /** Active Standard Webhooks secrets of a tenant (two during a rotation). */
   signingSecrets(tenantId: string): Promise<string[]>;
 }

@@ -49,6 +49,11 @@ export interface MessageProducer {
     topic: string,
     messages: { key?: string | null; value: string; headers?: Record<string, string> }[],
   ): Promise<void>;
+  /**
+   * Makes sure `topic` exists, creating it (broker defaults for partitions and replication) when
+   * fewer than `max` topics start with `prefix`. Producing never creates topics by itself.
+   */
+  ensureTopic(topic: string, prefix: string, max: number): Promise<'exists' | 'created' | 'over_limit'>;
   disconnect(): Promise<void>;
 }
 
@@ -156,9 +161,30 @@ export function createKafka({ brokers, clientId, logger }: { brokers: string[]; 
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
+      // Topics are created on purpose (ensureTopic), never as a side effect of a typo.
+      allowAutoTopicCreation: false,
     });
     let connecting: Promise<void> | undefined;
+    const known = new Set<string>();
     return {
+      async ensureTopic(topic, prefix, max) {
+        if (known.has(topic)) return 'exists';
+        const admin = kafka.admin();
+        await admin.connect();
+        try {
+          const topics = await admin.listTopics();
+          if (topics.includes(topic)) {
+            known.add(topic);
+            return 'exists';
+          }
+          if (topics.filter((t) => t.startsWith(prefix)).length >= max) return 'over_limit';
+          await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
+          known.add(topic);
+          return 'created';
+        } finally {
+          await admin.disconnect();
+        }
+      },
       async send(topic, messages) {
         connecting ??= p.connect().catch((error: unknown) => {
           connecting = undefined;

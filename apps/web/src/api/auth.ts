@@ -11,8 +11,11 @@ const CHALLENGE = { 'www-authenticate': 'Basic realm="tripwire", charset="UTF-8"
 export function keyFromRequest(req: Request): string | undefined {
   const header = req.headers.authorization;
   if (header) {
-    const [scheme, value] = header.split(' ', 2);
-    if (scheme?.toLowerCase() === 'bearer' && value) return value.trim();
+    // RFC 9110: the scheme, then one or more spaces, then the credentials.
+    const match = /^(\S+)\s+(\S.*)$/.exec(header.trim());
+    const scheme = match?.[1];
+    const value = match?.[2]?.trim();
+    if (scheme?.toLowerCase() === 'bearer' && value) return value;
     if (scheme?.toLowerCase() === 'basic' && value) {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const user = decoded.split(':', 1)[0];

@@ -73,4 +73,14 @@ describe('admin CLI (npm run tripwire)', () => {
     expect(res).toMatchObject({ code: 2, stderr: expect.stringContaining('not a workflow document v1') });
     expect((await cli('frobnicate')).stderr).toContain('Unknown command');
   });
+
+  it('refuses a file with text Postgres cannot store before writing anything, naming where it is', async () => {
+    const nul = join(dir, 'nul.json');
+    writeFileSync(nul, readFileSync(flowFile, 'utf8').replace('"signup"', '"sign\\u0000up"'));
+    const tenant = JSON.parse((await cli('tenant:create', 'Bad text')).stdout);
+    expect(await cli('workflow:import', nul, '--tenant', tenant.tenantId)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('nodes.0.config.event: contains a NUL character'),
+    });
+  });
 });

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createDb, withTenant } from '@tripwire/db';
-import { workflowDocumentSchema } from '@tripwire/rules';
+import { describeTextIssue, findTextIssue, workflowDocumentSchema } from '@tripwire/rules';
 import { z } from 'zod';
 import { loadEnv } from '../env.ts';
 import { createApiKey, revokeApiKey } from '../services/api-keys.ts';
@@ -50,6 +50,12 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
 
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
+/** The shared text policy: arguments and files with text Postgres cannot store are usage errors. */
+function storable(value: unknown, what: string): void {
+  const issue = findTextIssue(value);
+  if (issue) throw new UsageError(`${what}: ${describeTextIssue(issue)}`);
+}
+
 if (!command || values.help) {
   console.log(USAGE);
   process.exit(command ? 0 : 1);
@@ -59,6 +65,7 @@ const env = loadEnv();
 const { db, close } = createDb({ connectionString: env.DATABASE_URL, max: 2, applicationName: 'tripwire-cli' });
 let exitCode = 0;
 try {
+  storable({ arguments: positionals, ...values }, 'Invalid argument');
   switch (command) {
     case 'tenant:create': {
       const name = args.join(' ').trim();
@@ -98,6 +105,7 @@ try {
       } catch (error) {
         throw new UsageError(`Cannot read ${args[0]}: ${(error as Error).message}`);
       }
+      storable(raw, args[0]);
       const parsed = workflowDocumentSchema.safeParse(raw);
       if (!parsed.success)
         throw new UsageError(`${args[0]} is not a workflow document v1:\n${z.prettifyError(parsed.error)}`);

@@ -66,4 +66,42 @@ describe('Segment message validation', () => {
     });
     expect(checked).toMatchObject({ ok: true, message: { context: { library: 'x', ip: '1' } } });
   });
+
+  it.each([
+    ['userId', { userId: 'u\u0000' }, 'userId: contains a NUL character (\\u0000), which cannot be stored'],
+    ['anonymousId', { userId: undefined, anonymousId: '\ud800' }, 'anonymousId: contains an unpaired UTF-16 surrogate'],
+    ['messageId', { messageId: 'm\udfff' }, 'messageId: contains an unpaired UTF-16 surrogate'],
+    ['event', { event: 'Order\u0000' }, 'event: contains a NUL character'],
+    ['a property key', { properties: { 'a\u0000b': 1 } }, 'properties.a\\u0000b: this key contains a NUL character'],
+    ['a nested context key', { context: { page: { '\udc00': 1 } } }, 'context.page.\\udc00: this key contains'],
+    [
+      'the year 0000',
+      { timestamp: '0000-01-01T00:00:00Z' },
+      'timestamp: must be a date between the years 0001 and 9999',
+    ],
+  ])('refuses what cannot be stored (%s), naming the field', (_what, change, reason) => {
+    const checked = checkMessage({ userId: 'u', event: 'e', ...change }, 'track');
+    expect(checked.ok).toBe(false);
+    expect(!checked.ok && checked.reason).toContain(reason);
+  });
+
+  it('replaces NUL and unpaired surrogates in property, trait and context values with U+FFFD', () => {
+    const track = checkMessage(
+      { userId: 'u', event: 'e', properties: { note: 'a\u0000b', list: ['\ud83d'] }, context: { ua: 'x\udc00' } },
+      'track',
+    );
+    expect(track).toMatchObject({
+      ok: true,
+      message: { properties: { note: 'a\ufffdb', list: ['\ufffd'] }, context: { ua: 'x\ufffd' } },
+    });
+    const identify = checkMessage({ userId: 'u', traits: { name: 'Zo\u00eb \ud83d\ude00\ud83d' } }, 'identify');
+    expect(identify).toMatchObject({ ok: true, message: { traits: { name: 'Zo\u00eb \ud83d\ude00\ufffd' } } });
+  });
+
+  it("checks a batch's shared context with each message", () => {
+    expect(checkMessage({ userId: 'u', event: 'e' }, 'track', { 'k\u0000': 1 })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('context.k\\u0000: this key contains a NUL character'),
+    });
+  });
 });

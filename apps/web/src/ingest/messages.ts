@@ -1,6 +1,15 @@
 // Segment-compatible message schemas (HTTP tracking API), validated per message.
 
+// Text follows the shared policy (@tripwire/rules wire/text-policy.ts), so that a message accepted
+// here is one the engine can process: identifiers (userId, anonymousId, messageId, event) and
+// object keys holding a NUL or an unpaired surrogate are refused, naming the field; in the values
+// of properties, traits and context those characters are replaced by U+FFFD, as a UTF-8 encoder
+// does (an SDK that cut a string mid-emoji should not lose the event). Timestamps must lie within
+// the years 0001-9999.
 import {
+  cleanTextValues,
+  describeTextIssue,
+  findTextIssue,
   MAX_BATCH_BYTES,
   MAX_BATCH_MESSAGES,
   MAX_EVENT_NAME_LENGTH,
@@ -8,6 +17,9 @@ import {
   MAX_MESSAGE_DEPTH,
   MAX_MESSAGE_ID_LENGTH,
   MAX_USER_ID_LENGTH,
+  textIssueMessage,
+  textProblem,
+  timestampProblem,
 } from '@tripwire/rules';
 import { z } from 'zod';
 
@@ -26,11 +38,21 @@ function nestedDeeperThan(value: unknown, max: number): boolean {
   return false;
 }
 
+/** A string that can be stored (see textProblem); the issue says why not. */
+function storable(value: string, ctx: z.RefinementCtx): void {
+  const problem = textProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: textIssueMessage({ problem, inKey: false }) });
+}
+
 const id = z
   .union([z.string(), z.number()])
   .transform((v) => String(v).trim())
   .pipe(
-    z.string().min(1, 'must not be empty').max(MAX_USER_ID_LENGTH, `must be at most ${MAX_USER_ID_LENGTH} characters`),
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .max(MAX_USER_ID_LENGTH, `must be at most ${MAX_USER_ID_LENGTH} characters`)
+      .superRefine(storable),
   );
 
 const record = z.record(z.string(), z.unknown());
@@ -38,12 +60,13 @@ const record = z.record(z.string(), z.unknown());
 const timestamp = z
   .string()
   .refine((s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d{2}-\d{2}/.test(s), 'must be an ISO-8601 date-time')
+  .refine((s) => timestampProblem(s) === undefined, 'must be a date between the years 0001 and 9999')
   .transform((s) => new Date(s).toISOString());
 
 const common = {
   userId: id.optional(),
   anonymousId: id.optional(),
-  messageId: z.string().min(1).max(MAX_MESSAGE_ID_LENGTH).optional(),
+  messageId: z.string().min(1).max(MAX_MESSAGE_ID_LENGTH).superRefine(storable).optional(),
   timestamp: timestamp.optional(),
   context: record.optional(),
 };
@@ -56,7 +79,7 @@ export const TrackMessage = z
   .object({
     type: z.literal('track').optional(),
     ...common,
-    event: z.string().trim().min(1, 'event is required').max(MAX_EVENT_NAME_LENGTH),
+    event: z.string().trim().min(1, 'event is required').max(MAX_EVENT_NAME_LENGTH).superRefine(storable),
     properties: record.default({}),
   })
   .refine(needsUser, userMessage)
@@ -119,5 +142,9 @@ export function checkMessage(
   const parsed = (type === 'track' ? TrackMessage : IdentifyMessage).safeParse(raw);
   if (!parsed.success) return { ok: false, reason: reason(parsed.error), messageId };
   const context = sharedContext ? { ...sharedContext, ...parsed.data.context } : parsed.data.context;
-  return { ok: true, message: { ...parsed.data, type, context } as ValidMessage };
+  const message = { ...parsed.data, type, context } as ValidMessage;
+  const fields = message.type === 'track' ? { properties: message.properties } : { traits: message.traits };
+  const keyIssue = findTextIssue({ ...fields, context }, { values: false });
+  if (keyIssue) return { ok: false, reason: describeTextIssue(keyIssue), messageId };
+  return { ok: true, message: cleanTextValues(message) };
 }

@@ -104,11 +104,14 @@ export function listInvitations(tx: TenantTx, tenantId: string) {
     .orderBy(desc(invitations.createdAt));
 }
 
-export async function revokeInvitation(tx: TenantTx, tenantId: string, id: string) {
-  await tx
+/** False when this tenant has no such invitation (another tenant's id included). */
+export async function revokeInvitation(tx: TenantTx, tenantId: string, id: string): Promise<boolean> {
+  const rows = await tx
     .update(invitations)
     .set({ revokedAt: new Date() })
-    .where(and(eq(invitations.tenantId, tenantId), eq(invitations.id, id)));
+    .where(and(eq(invitations.tenantId, tenantId), eq(invitations.id, id)))
+    .returning({ id: invitations.id });
+  return rows.length > 0;
 }
 
 interface FoundInvitation {

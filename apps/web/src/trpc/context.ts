@@ -1,6 +1,7 @@
 import type { Database } from '@tripwire/db';
 import type { Request, Response } from 'express';
 import type { PgBoss } from 'pg-boss';
+import { readDeviceToken } from '../auth/devices.ts';
 import { readSessionToken, type Session, type SessionUser, validateSessionToken } from '../auth/session.ts';
 import type { WebEnv } from '../env.ts';
 import type { Logger } from '../logger.ts';
@@ -16,7 +17,10 @@ export interface AppDeps {
 export interface Context extends AppDeps {
   session: Session | null;
   user: SessionUser | null;
+  /** The client's address: the socket's, or X-Forwarded-For's only behind a configured proxy (TRUST_PROXY). */
   ip: string;
+  /** The browser's known-device token (auth/devices.ts), if it has one. */
+  deviceToken: string | null;
   secureCookies: boolean;
   setCookie(value: string): void;
 }
@@ -30,6 +34,7 @@ export function contextFactory(deps: AppDeps) {
       session: found?.session ?? null,
       user: found?.user ?? null,
       ip: req.ip ?? 'unknown',
+      deviceToken: readDeviceToken(req.headers.cookie),
       secureCookies: deps.env.NODE_ENV === 'production',
       setCookie: (value) => res.append('set-cookie', value),
     };

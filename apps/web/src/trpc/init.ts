@@ -1,7 +1,8 @@
 import { type TenantTx, withTenant } from '@tripwire/db';
+import { findTextIssue, textIssueMessage } from '@tripwire/rules';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
-import { ZodError } from 'zod';
+import { ZodError, z } from 'zod';
 import { AccountError } from '../services/accounts.ts';
 import { MemberError, ROLE_RANK, type Role } from '../services/members.ts';
 import type { Context } from './context.ts';
@@ -57,8 +58,26 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * The shared text policy (@tripwire/rules wire/text-policy.ts) for every procedure's input, before
+ * its own schema: a string or key with a NUL or an unpaired surrogate is a field error, never a
+ * query Postgres refuses.
+ */
+const storableInput = t.middleware(async ({ getRawInput, next }) => {
+  const issue = findTextIssue(await getRawInput());
+  if (issue) {
+    // A ZodError as the cause, like an input schema's: the formatter turns it into a field error.
+    const cause = z
+      .unknown()
+      .superRefine((_, ctx) => ctx.addIssue({ code: 'custom', path: issue.path, message: textIssueMessage(issue) }))
+      .safeParse(null).error;
+    throw new TRPCError({ code: 'BAD_REQUEST', message: textIssueMessage(issue), cause });
+  }
+  return next();
+});
+
 export const router = t.router;
-export const publicProcedure = t.procedure.use(mapErrors);
+export const publicProcedure = t.procedure.use(mapErrors).use(storableInput);
 
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user || !ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in' });

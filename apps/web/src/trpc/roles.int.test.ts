@@ -3,7 +3,6 @@ import { sql } from 'drizzle-orm';
 import type { Request, Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFixture, startApi } from '../../tests/support/api-fixture.ts';
-import { readSessionToken } from '../auth/session.ts';
 import { TRPC_MAX_BATCH } from './limits.ts';
 import { appRouter } from './router.ts';
 
@@ -13,22 +12,24 @@ beforeAll(async () => {
 });
 afterAll(() => api?.stop());
 
-/** A signed-in browser, as tRPC sees it: the session cookie, a client address, and cookies set. */
+/** A browser, as tRPC sees it: its cookies (session, known device), a client address, and cookies set. */
 function browser(ip = `10.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`) {
-  let cookie = '';
+  const jar = new Map<string, string>();
   const caller = async () => {
     const ctx = await api.web.createContext({
-      req: { headers: { cookie }, ip } as unknown as Request,
+      req: { headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') }, ip } as unknown as Request,
       res: {
         append: (_name: string, value: string) => {
-          const token = readSessionToken(value.split(';')[0]);
-          cookie = token ? `tw_session=${token}` : '';
+          const [name, ...rest] = (value.split(';')[0] ?? '').split('=');
+          if (!name) return;
+          if (rest.join('=')) jar.set(name, rest.join('='));
+          else jar.delete(name);
         },
       } as unknown as Response,
     });
     return appRouter.createCaller(ctx);
   };
-  return { caller, cookie: () => cookie };
+  return { caller, cookie: () => jar.get('tw_session') ?? '', forgetDevice: () => jar.delete('tw_device') };
 }
 
 const password = 'violet-harbor-88-kite';
@@ -51,6 +52,7 @@ async function member(owner: Awaited<ReturnType<typeof signedUp>>, role: 'admin'
   return { b, userId: me?.user.id as string, me };
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const code = async (p: Promise<unknown>) => p.then(() => 'OK').catch((e: { code?: string }) => e.code ?? 'ERROR');
 
 describe('tRPC role checks (real Postgres, row-level security)', () => {
@@ -131,6 +133,19 @@ describe('tRPC role checks (real Postgres, row-level security)', () => {
     expect(await refused.text()).toContain('Batch call exceeds maximum size');
   });
 
+  it("answers NOT_FOUND for another tenant's invitation or workflow, changing nothing", async () => {
+    const a = await signedUp('A');
+    const b = await signedUp('B');
+    const invite = await (await a.b.caller()).members.invite({ role: 'viewer' });
+    const { id } = await (await a.b.caller()).workflows.create({ name: 'Theirs' });
+    const invitations = (await (await a.b.caller()).members.list()).invitations;
+    const inviteId = invitations.find((i) => i.id)?.id as string;
+    expect(await code((await b.b.caller()).members.revokeInvitation({ id: inviteId }))).toBe('NOT_FOUND');
+    expect(await code((await b.b.caller()).workflows.unpublish({ id }))).toBe('NOT_FOUND');
+    expect(await code((await a.b.caller()).members.revokeInvitation({ id: inviteId }))).toBe('OK');
+    expect(invite.token).toBeTruthy();
+  });
+
   it('answers a version number beyond a Postgres integer with a 400, not a failed query', async () => {
     const caller = await (await signedUp()).b.caller();
     const { id } = await caller.workflows.create({ name: 'Big' });
@@ -145,7 +160,7 @@ describe('tRPC role checks (real Postgres, row-level security)', () => {
       (await b.caller()).auth.signUp({ email: email('weak'), password: 'password123', name: '', workspace: 'W' }),
     ).rejects.toMatchObject({
       code: 'BAD_REQUEST',
-      message: expect.stringContaining('This password is too common'),
+      message: expect.stringContaining('This password is too easy to guess'),
     });
     // Over HTTP the one error formatter turns it into a form-friendly shape.
     const url = api.url.replace('/v1', '/trpc/auth.signUp');
@@ -171,20 +186,29 @@ describe('tRPC role checks (real Postgres, row-level security)', () => {
     });
   });
 
-  it('throttles sign-in after repeated failures, and signs out and invalidates on password change', async () => {
+  it('slows a guesser without locking the owner out, and signs out and invalidates on password change', async () => {
     const owner = await signedUp();
     const attacker = browser(); // a fresh address: this test's failures must not add up over runs
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 3; i++) {
       await expect(
         (await attacker.caller()).auth.signIn({ email: owner.email, password: 'nope-nope-nope' }),
       ).rejects.toThrow('Wrong email or password');
     }
+    // Beyond 3, each try from that address for that account waits twice as long: 1 s, 2 s, 4 s …
+    for (const seconds of [1, 2]) {
+      await sleep(seconds * 1000 + 100);
+      await expect(
+        (await attacker.caller()).auth.signIn({ email: owner.email, password: 'nope-nope-nope' }),
+      ).rejects.toThrow('Wrong email or password');
+    }
+    // Now 4 s, even with the right password.
     await expect((await attacker.caller()).auth.signIn({ email: owner.email, password })).rejects.toThrow(
-      /Too many failed attempts. Try again in 15 minutes/,
+      /Too many failed attempts. Try again in \d+ seconds?\./,
     );
+    // The owner, from their own address, is not slowed at all.
+    await (await browser().caller()).auth.signIn({ email: owner.email, password });
 
     const laptop = browser();
-    // The owner's own address is throttled too for this account; the per-account window is what counts.
     const second = await signedUp();
     await (await laptop.caller()).auth.signIn({ email: second.email, password });
     expect((await (await laptop.caller()).auth.me())?.user.email).toBe(second.email);
@@ -194,10 +218,59 @@ describe('tRPC role checks (real Postgres, row-level security)', () => {
     await (await second.b.caller()).auth.signOut();
     expect(await (await second.b.caller()).auth.me()).toBeNull();
   });
+
+  it('keeps a known device signing in while the account is attacked from many addresses', async () => {
+    const owner = await signedUp();
+    // Twelve addresses, one guess each: the account refuses browsers it does not know for a while.
+    for (let i = 0; i < 12; i++) {
+      await (await browser().caller()).auth
+        .signIn({ email: owner.email, password: 'guess-guess-guess' })
+        .catch(() => {});
+    }
+    await expect((await browser().caller()).auth.signIn({ email: owner.email, password })).rejects.toThrow(
+      /Too many failed attempts/,
+    );
+    // The owner's own browser (it signed up here) is a known device: it signs in.
+    await (await owner.b.caller()).auth.signOut();
+    await (await owner.b.caller()).auth.signIn({ email: owner.email, password });
+    expect((await (await owner.b.caller()).auth.me())?.user.email).toBe(owner.email);
+    // Without its device cookie the same browser is a stranger again.
+    owner.b.forgetDevice();
+    await (await owner.b.caller()).auth.signOut();
+    await expect((await owner.b.caller()).auth.signIn({ email: owner.email, password })).rejects.toThrow(
+      /Too many failed attempts/,
+    );
+  });
+
+  it('throttles sign-ups per address and wrong current passwords per user', async () => {
+    const ip = `10.88.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const answers: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      answers.push(
+        await (await browser(ip).caller()).auth
+          .signUp({ email: email(`signup${i}`), password, name: '', workspace: 'W' })
+          .then(
+            () => 'OK',
+            (e: { code: string }) => e.code,
+          ),
+      );
+    }
+    expect(answers).toEqual([...Array(10).fill('OK'), 'TOO_MANY_REQUESTS']);
+
+    const owner = await signedUp();
+    const change = async () =>
+      (await owner.b.caller()).auth.changePassword({ current: 'not-my-password', next: 'amber-lantern-77-reef' }).then(
+        () => 'OK',
+        (e: { code: string }) => e.code,
+      );
+    const changes: string[] = [];
+    for (let i = 0; i < 6; i++) changes.push(await change());
+    expect(changes).toEqual([...Array(5).fill('UNAUTHORIZED'), 'TOO_MANY_REQUESTS']);
+  });
 });
 
 describe('sign-in throttling under parallel guesses', () => {
-  it('lets at most five of twenty simultaneous wrong passwords be tried', async () => {
+  it('lets at most ten of twenty simultaneous wrong passwords from unknown browsers be tried', async () => {
     const victim = await signedUp();
     const attempts = Array.from({ length: 20 }, () =>
       browser()
@@ -206,8 +279,8 @@ describe('sign-in throttling under parallel guesses', () => {
         .catch((e: Error) => e.message),
     );
     const answers = await Promise.all(attempts);
-    expect(answers.filter((a) => a === 'Wrong email or password').length).toBeLessThanOrEqual(5);
-    expect(answers.filter((a) => /Too many failed attempts/.test(String(a))).length).toBeGreaterThanOrEqual(15);
+    expect(answers.filter((a) => a === 'Wrong email or password').length).toBeLessThanOrEqual(10);
+    expect(answers.filter((a) => /Too many failed attempts/.test(String(a))).length).toBeGreaterThanOrEqual(10);
     // Refused attempts leave no rows: only the tried ones count as failures.
     const { rows } = await api.web.db.execute<{ n: number }>(
       sql`select count(*)::int as n from sign_in_failures where key = ${`account:${victim.email.toLowerCase()}`}`,
@@ -215,24 +288,24 @@ describe('sign-in throttling under parallel guesses', () => {
     expect(rows[0]?.n).toBe(answers.filter((a) => a === 'Wrong email or password').length);
   });
 
-  it('does not count a successful sign-in as a failure', async () => {
+  it('does not count a successful sign-in as a failure, and clears its address', async () => {
     const user = await signedUp();
     const laptop = browser();
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 3; i++) {
       await expect(
         (await laptop.caller()).auth.signIn({ email: user.email, password: 'guess-guess-guess' }),
       ).rejects.toThrow('Wrong email or password');
     }
-    // The 5th try succeeds and clears the account's failures: five more wrong ones are tried.
+    // After the 1 s back-off the 4th try succeeds and clears this address's failures: three more
+    // wrong ones are tried.
+    await sleep(1100);
     await (await laptop.caller()).auth.signIn({ email: user.email, password });
-    for (let i = 0; i < 5; i++) {
+    laptop.forgetDevice();
+    for (let i = 0; i < 3; i++) {
       await expect(
-        (await browser().caller()).auth.signIn({ email: user.email, password: 'guess-guess-guess' }),
+        (await laptop.caller()).auth.signIn({ email: user.email, password: 'guess-guess-guess' }),
       ).rejects.toThrow('Wrong email or password');
     }
-    await expect((await browser().caller()).auth.signIn({ email: user.email, password })).rejects.toThrow(
-      /Too many failed attempts/,
-    );
   });
 });
 
@@ -251,6 +324,27 @@ describe('sign-in throttling per client address', () => {
     );
     // The same account from another address is fine.
     await (await browser().caller()).auth.signIn({ email: victim.email, password });
+  });
+
+  it('takes the address from the connection, not from X-Forwarded-For, when no proxy is configured', async () => {
+    const url = api.url.replace('/v1', '/trpc/auth.signIn');
+    const tryOnce = async (i: number) => {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          origin: new URL(url).origin,
+          'content-type': 'application/json',
+          'x-forwarded-for': `203.0.113.${i}`,
+        },
+        body: JSON.stringify({ json: { email: email(`xff${i}`), password: 'guess-guess-guess' } }),
+      });
+      return res.status;
+    };
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++) statuses.push(await tryOnce(i));
+    // Rotating the header does not make the guesses come from 22 addresses: 127.0.0.1 is throttled.
+    expect(statuses.at(-1)).toBe(429);
+    await api.web.db.execute(sql`delete from sign_in_failures where key like 'ip:%127.0.0.1'`);
   });
 });
 

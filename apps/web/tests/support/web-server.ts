@@ -20,6 +20,7 @@ export function startWeb(env: Record<string, string> = {}): Promise<RunningWeb> 
       WEB_PORT: '0',
       WEB_METRICS_PORT: '0',
       SIGNIN_FAILURES_PER_IP: '100000',
+      SIGNUPS_PER_IP: '100000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

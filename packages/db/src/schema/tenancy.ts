@@ -89,6 +89,24 @@ export const invitations = pgTable(
   ],
 );
 
+/**
+ * Browsers a person has signed in from (OWASP's device cookies): the cookie carries a random token,
+ * only its SHA-256 is stored. While an account is under attack, sign-ins from a known device still
+ * go through. Global, like sessions.
+ */
+export const knownDevices = pgTable(
+  'known_devices',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('known_devices_user_idx').on(t.userId)],
+);
+
 /** Failed sign-ins per account and per client address, for throttling. Global, short-lived. */
 export const signInFailures = pgTable(
   'sign_in_failures',

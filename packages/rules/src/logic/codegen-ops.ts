@@ -1,7 +1,8 @@
+import { ruleWeight } from './budget.ts';
 import type { FunctionScope, Generator } from './codegen.ts';
 import { between, compare, emitIn } from './codegen-compare.ts';
 import { emitMissing, emitMissingSome, emitVar } from './codegen-data.ts';
-import { type Expr, jsTruthyMatches, looseOf, unionKind } from './emit.ts';
+import { countLiteral, type Expr, jsTruthyMatches, looseOf, unionKind } from './emit.ts';
 import { isPrimitive, toFloat } from './runtime.ts';
 
 // Per-operator code. The rule of thumb: JavaScript's own operators already have json-logic-js's
@@ -42,7 +43,8 @@ export function emitOperator(g: Generator, op: string, values: unknown[], scope:
       const fn = g.scoped('reduce', values[1]);
       const initial = typeof values[2] !== 'undefined' ? g.gen(values[2], scope).code : 'null';
       const list = looseOf(items) ?? items.code;
-      return { code: `${g.helper('reduceOp')}(${list}, ${fn}, ${initial})`, kind: 'any', pure: false };
+      const weight = countLiteral(ruleWeight(values[1]));
+      return { code: `${g.helper('reduceOp')}(${list}, ${fn}, ${initial}, ${weight})`, kind: 'any', pure: false };
     }
     case 'var':
       return emitVar(g, values, scope);
@@ -202,7 +204,8 @@ function emitCat(g: Generator, values: unknown[], scope: FunctionScope): Expr {
     }
     return e.kind === 'str' ? e.code : `${g.helper('toText')}(${looseOf(e) ?? e.code})`;
   });
-  return { code: `("" + ${parts.join(' + ')})`, kind: 'str', pure: false };
+  // The text is charged to the budget once built (a cons string: building it copies nothing).
+  return { code: `${g.helper('builtText')}("" + ${parts.join(' + ')})`, kind: 'str', pure: false };
 }
 
 function floatOf(g: Generator, e: Expr): string {

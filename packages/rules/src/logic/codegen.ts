@@ -1,5 +1,7 @@
+import { DEFAULT_LOGIC_BUDGET, type LogicBudget, literalIsCharged, ruleWeight } from './budget.ts';
 import { emitOperator } from './codegen-ops.ts';
 import {
+  countLiteral,
   type Expr,
   jsTruthyMatches,
   type Kind,
@@ -60,7 +62,15 @@ export interface GeneratedSource {
   returnsReferences: boolean;
 }
 
-export function generateSource(rule: unknown, operators: OperatorTable): GeneratedSource {
+// Helpers that spend the evaluation budget (budget.ts): a rule that calls one, or has a loop,
+// resets the meter on entry. `missing` and `missing_some` can read data as logic and interpret it.
+const SPENDING_HELPERS = ['chargeItem', 'built', 'builtText', 'merge', 'reduceOp', 'missing', 'missingSome'];
+
+export function generateSource(
+  rule: unknown,
+  operators: OperatorTable,
+  budget: LogicBudget = DEFAULT_LOGIC_BUDGET,
+): GeneratedSource {
   const helpers = new Set<string>();
   const constants: unknown[] = [];
   const functions: string[] = [];
@@ -198,11 +208,16 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
   const arrayExpr = (items: unknown[], scope: FunctionScope): Expr => {
     const exprs = items.map((item) => g.gen(item, scope));
     const allConstant = exprs.every((e) => e.constant !== undefined);
+    const literal = `[${exprs.map((e) => e.code).join(', ')}]`;
+    // An array of primitive literals is bounded by the rule; one holding values is charged, which
+    // is an effect: it must happen in json-logic-js's order, like a call.
+    const charged = literalIsCharged(items);
     return {
-      code: `[${exprs.map((e) => e.code).join(', ')}]`,
+      code: charged ? `${g.helper('built')}(${literal})` : literal,
       kind: 'arr',
-      pure: exprs.every((e) => e.pure),
-      ...(allConstant ? { items: exprs.map((e) => e.constant?.value) } : {}),
+      pure: !charged && exprs.every((e) => e.pure),
+      // Known items let `missing` inline its keys, which would skip the charge: only when uncharged.
+      ...(allConstant && !charged ? { items: exprs.map((e) => e.constant?.value) } : {}),
     };
   };
 
@@ -250,14 +265,17 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
   const loopSource = (name: string, op: LoopOperator, rule: unknown): string => {
     const { expr, finish } = body(rule);
     // filter and map skip holes like json-logic-js's Array.prototype.filter/map (see runtime.ts).
+    // Every iteration is charged to the budget before the item rule runs.
+    const charge = `${g.helper('chargeItem')}(${countLiteral(ruleWeight(rule))}, d); `;
     const each = (statement: string, holes = false): string =>
-      `for (let i = 0; i < a.length; i++) { ${holes ? 'if (!(i in a)) continue; ' : ''}const d = a[i]; ${finish(statement)} }`;
+      `for (let i = 0; i < a.length; i++) { ${holes ? 'if (!(i in a)) continue; ' : ''}const d = a[i]; ${charge}${finish(statement)} }`;
+    const built = g.helper('built');
     const guard = (empty: string): string => `if (!Array.isArray(a) || !a.length) return ${empty}; `;
     switch (op) {
       case 'filter':
-        return `function ${name}(a) { if (!Array.isArray(a)) return []; const out = []; ${each(`if (${g.truthy(expr)}) out.push(d);`, true)} return out; }`;
+        return `function ${name}(a) { if (!Array.isArray(a)) return []; const out = []; ${each(`if (${g.truthy(expr)}) out.push(d);`, true)} return ${built}(out); }`;
       case 'map':
-        return `function ${name}(a) { if (!Array.isArray(a)) return []; const out = new Array(a.length); ${each(`out[i] = ${expr.code};`, true)} return out; }`;
+        return `function ${name}(a) { if (!Array.isArray(a)) return []; const out = new Array(a.length); ${each(`out[i] = ${expr.code};`, true)} return ${built}(out); }`;
       case 'all':
         return `function ${name}(a) { ${guard('false')}${each(`if (!${g.truthy(expr)}) return false;`)} return true; }`;
       case 'none':
@@ -270,7 +288,10 @@ export function generateSource(rule: unknown, operators: OperatorTable): Generat
   };
 
   const main = body(rule);
-  const mainBody = main.finish(`return ${main.expr.code};`);
+  let mainBody = main.finish(`return ${main.expr.code};`);
+  if (functions.length > 0 || SPENDING_HELPERS.some((name) => helpers.has(name))) {
+    mainBody = `${g.helper('resetMeter')}(${g.bind(budget)}); ${mainBody}`;
+  }
   const lines = ['"use strict";'];
   for (const name of helpers) lines.push(`const ${name} = h.${name};`);
   constants.forEach((_, i) => {

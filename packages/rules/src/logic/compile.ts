@@ -1,7 +1,8 @@
+import { DEFAULT_LOGIC_BUDGET, type LogicBudget } from './budget.ts';
 import { generateSource } from './codegen.ts';
 import { factoryFor } from './factories.ts';
 import { helpersFor } from './helpers.ts';
-import { interpret } from './interpret.ts';
+import { evaluate } from './interpret.ts';
 import { defaultOperators, type OperatorTable } from './operators.ts';
 import { type LogicIssue, type LogicLimits, validateLogic } from './validate-logic.ts';
 
@@ -10,6 +11,8 @@ export type CompiledLogic = (data?: unknown) => unknown;
 export interface LogicOptions {
   operators?: OperatorTable;
   limits?: Partial<LogicLimits>;
+  /** The evaluation budget (budget.ts); an evaluation over it throws LogicBudgetError. */
+  budget?: Partial<LogicBudget>;
   /** Force the interpreter (false) or code generation (true); by default code generation when allowed. */
   codegen?: boolean;
 }
@@ -69,8 +72,14 @@ export function compileLogic(rule: unknown, options: LogicOptions = {}): Compile
   const operators = options.operators ?? defaultOperators;
   const issues = validateLogic(rule, { operators, ...(options.limits ? { limits: options.limits } : {}) });
   if (issues.length > 0) throw new LogicError(issues);
+  const budget = budgetOf(options.budget);
   if (options.codegen === false || (options.codegen === undefined && !canGenerateCode())) {
-    return (data) => interpret(rule, data, operators);
+    return (data) => evaluate(rule, data, operators, budget);
+  }
+  // The budget is bound into the function; the caches hold functions with the default one.
+  if (budget !== DEFAULT_LOGIC_BUDGET) {
+    const generated = generateSource(rule, operators, budget);
+    return factoryFor(generated.source)(helpersFor(operators), generated.constants);
   }
 
   const cache = cacheFor(operators);
@@ -101,6 +110,7 @@ const validated = new WeakMap<OperatorTable, WeakSet<object>>();
 
 /** Interprets a rule once; same results as compileLogic and json-logic-js. */
 export function applyLogic(rule: unknown, data?: unknown, options: Omit<LogicOptions, 'codegen'> = {}): unknown {
+  const budget = budgetOf(options.budget);
   const operators = options.operators ?? defaultOperators;
   let seen = validated.get(operators);
   if (seen === undefined) {
@@ -113,7 +123,12 @@ export function applyLogic(rule: unknown, data?: unknown, options: Omit<LogicOpt
     if (issues.length > 0) throw new LogicError(issues);
     if (isObject && !options.limits) seen.add(rule);
   }
-  return interpret(rule, data, operators);
+  return evaluate(rule, data, operators, budget);
+}
+
+function budgetOf(budget: Partial<LogicBudget> | undefined): LogicBudget {
+  if (budget === undefined) return DEFAULT_LOGIC_BUDGET;
+  return { ...DEFAULT_LOGIC_BUDGET, ...budget };
 }
 
 /** JSON text only for values that survive JSON exactly; anything else is cached by identity alone. */

@@ -1,3 +1,4 @@
+import { built, builtText, chargeItem, resetMeter } from './budget.ts';
 import { missing, missingSome } from './interpret.ts';
 import type { OperatorTable } from './operators.ts';
 import * as rt from './runtime.ts';
@@ -34,6 +35,10 @@ export function helpersFor(operators: OperatorTable): Helpers {
       mathMin: Math.min,
       mathMax: Math.max,
       reduceOp: rt.reduceOp,
+      resetMeter,
+      chargeItem,
+      built,
+      builtText,
       missing: (d: unknown, args: unknown[]) => missing(d, args, operators),
       missingSome: (d: unknown, need: unknown, options: unknown) => missingSome(d, need, options, operators),
     };

@@ -1,3 +1,4 @@
+import { built, builtText, type LogicBudget, literalIsCharged, resetMeter, ruleWeight } from './budget.ts';
 import type { OperatorTable } from './operators.ts';
 import * as rt from './runtime.ts';
 import { isLogic } from './validate-logic.ts';
@@ -7,8 +8,18 @@ import { isLogic } from './validate-logic.ts';
 // Besides being `applyLogic`, it is the fallback when code generation is unavailable (CSP) and
 // the slow path for the few places where json-logic-js re-reads data as logic (`missing`).
 
+/** One metered evaluation: the budget starts full (see budget.ts). */
+export function evaluate(logic: unknown, data: unknown, operators: OperatorTable, budget: LogicBudget): unknown {
+  resetMeter(budget);
+  return interpret(logic, data, operators);
+}
+
+/** Interprets within the current evaluation's budget. */
 export function interpret(logic: unknown, data: unknown, operators: OperatorTable): unknown {
-  if (Array.isArray(logic)) return logic.map((item) => interpret(item, data, operators));
+  if (Array.isArray(logic)) {
+    const items = logic.map((item) => interpret(item, data, operators));
+    return literalIsCharged(logic) ? built(items) : items;
+  }
   if (!isLogic(logic)) return logic;
 
   const op = Object.keys(logic)[0] as string;
@@ -45,20 +56,20 @@ export function interpret(logic: unknown, data: unknown, operators: OperatorTabl
       return current;
     }
     case 'filter':
-      return rt.filterOp(run(values[0]), each(values[1]));
+      return rt.filterOp(run(values[0]), each(values[1]), ruleWeight(values[1]));
     case 'map':
-      return rt.mapOp(run(values[0]), each(values[1]));
+      return rt.mapOp(run(values[0]), each(values[1]), ruleWeight(values[1]));
     case 'reduce': {
       const items = run(values[0]);
       const initial = typeof values[2] !== 'undefined' ? run(values[2]) : null;
-      return rt.reduceOp(items, each(values[1]), initial);
+      return rt.reduceOp(items, each(values[1]), initial, ruleWeight(values[1]));
     }
     case 'all':
-      return rt.allOp(run(values[0]), each(values[1]));
+      return rt.allOp(run(values[0]), each(values[1]), ruleWeight(values[1]));
     case 'none':
-      return rt.noneOp(run(values[0]), each(values[1]));
+      return rt.noneOp(run(values[0]), each(values[1]), ruleWeight(values[1]));
     case 'some':
-      return rt.someOp(run(values[0]), each(values[1]));
+      return rt.someOp(run(values[0]), each(values[1]), ruleWeight(values[1]));
   }
 
   const args = values.map((value) => run(value));
@@ -96,7 +107,7 @@ function applyOperator(op: string, a: unknown[], data: unknown, operators: Opera
     case 'in':
       return rt.inOp(a[0], a[1]);
     case 'cat':
-      return rt.cat(...a);
+      return builtText(rt.cat(...a));
     case 'substr':
       return rt.substr(a[0], a[1], a[2]);
     case '+':

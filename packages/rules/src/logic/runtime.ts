@@ -1,6 +1,10 @@
 // Operator semantics shared by the interpreter and by generated code. Each helper reproduces
 // json-logic-js 2.0.5 exactly, quirks included (parseFloat coercion, `[]` is falsy, PHP-style
 // negative substr length), because "equal to json-logic-js in every result" is the contract.
+// The loops and the builders also charge the evaluation budget (budget.ts); `weight` is the
+// size of the loop's item rule.
+
+import { built, chargeItem, chargeSize, recordSize, sizeOf } from './budget.ts';
 
 export function truthy(value: unknown): boolean {
   if (Array.isArray(value) && value.length === 0) return false;
@@ -82,9 +86,13 @@ export function lessOrEqual(a: unknown, b: unknown, c: unknown): boolean {
 }
 
 export function merge(...args: unknown[]): unknown[] {
+  // Charged before it is built (the result holds the arrays' items and the other arguments).
+  let size = 0;
+  for (const a of args) size += Array.isArray(a) ? sizeOf(a) : typeof a === 'string' ? a.length + 1 : 1;
+  chargeSize(size);
   let acc: unknown[] = [];
   for (const a of args) acc = acc.concat(a);
-  return acc;
+  return recordSize(acc, size);
 }
 
 export function logValue(value: unknown): unknown {
@@ -94,42 +102,66 @@ export function logValue(value: unknown): unknown {
 
 // filter, map and reduce skip an array's holes, as json-logic-js's Array.prototype methods do
 // (map keeps them in its result); all, none and some visit them as undefined, like its loops.
-export function filterOp(items: unknown, fn: (d: unknown) => unknown): unknown[] {
+// Each iteration is charged before its item rule runs, holes included (generated loops do the same).
+export function filterOp(items: unknown, fn: (d: unknown) => unknown, weight: number): unknown[] {
   if (!Array.isArray(items)) return [];
   const out: unknown[] = [];
-  for (let i = 0; i < items.length; i++) if (i in items && truthy(fn(items[i]))) out.push(items[i]);
-  return out;
+  for (let i = 0; i < items.length; i++) {
+    if (!(i in items)) continue;
+    chargeItem(weight, items[i]);
+    if (truthy(fn(items[i]))) out.push(items[i]);
+  }
+  return built(out);
 }
 
-export function mapOp(items: unknown, fn: (d: unknown) => unknown): unknown[] {
+export function mapOp(items: unknown, fn: (d: unknown) => unknown, weight: number): unknown[] {
   if (!Array.isArray(items)) return [];
   const out: unknown[] = new Array(items.length);
-  for (let i = 0; i < items.length; i++) if (i in items) out[i] = fn(items[i]);
-  return out;
+  for (let i = 0; i < items.length; i++) {
+    if (!(i in items)) continue;
+    chargeItem(weight, items[i]);
+    out[i] = fn(items[i]);
+  }
+  return built(out);
 }
 
-export function reduceOp(items: unknown, fn: (d: unknown) => unknown, initial: unknown): unknown {
+export function reduceOp(items: unknown, fn: (d: unknown) => unknown, initial: unknown, weight: number): unknown {
   if (!Array.isArray(items)) return initial;
   let accumulator = initial;
-  for (let i = 0; i < items.length; i++) if (i in items) accumulator = fn({ current: items[i], accumulator });
+  for (let i = 0; i < items.length; i++) {
+    if (!(i in items)) continue;
+    // The item rule sees both the item and the accumulator: it may read or convert either.
+    chargeItem(weight, items[i]);
+    chargeItem(weight, accumulator);
+    accumulator = fn({ current: items[i], accumulator });
+  }
   return accumulator;
 }
 
-export function allOp(items: unknown, fn: (d: unknown) => unknown): boolean {
+export function allOp(items: unknown, fn: (d: unknown) => unknown, weight: number): boolean {
   if (!Array.isArray(items) || !items.length) return false;
-  for (let i = 0; i < items.length; i++) if (!truthy(fn(items[i]))) return false;
+  for (let i = 0; i < items.length; i++) {
+    chargeItem(weight, items[i]);
+    if (!truthy(fn(items[i]))) return false;
+  }
   return true;
 }
 
-export function noneOp(items: unknown, fn: (d: unknown) => unknown): boolean {
+export function noneOp(items: unknown, fn: (d: unknown) => unknown, weight: number): boolean {
   if (!Array.isArray(items) || !items.length) return true;
-  for (let i = 0; i < items.length; i++) if (truthy(fn(items[i]))) return false;
+  for (let i = 0; i < items.length; i++) {
+    chargeItem(weight, items[i]);
+    if (truthy(fn(items[i]))) return false;
+  }
   return true;
 }
 
-export function someOp(items: unknown, fn: (d: unknown) => unknown): boolean {
+export function someOp(items: unknown, fn: (d: unknown) => unknown, weight: number): boolean {
   if (!Array.isArray(items) || !items.length) return false;
-  for (let i = 0; i < items.length; i++) if (truthy(fn(items[i]))) return true;
+  for (let i = 0; i < items.length; i++) {
+    chargeItem(weight, items[i]);
+    if (truthy(fn(items[i]))) return true;
+  }
   return false;
 }
 

@@ -1,10 +1,12 @@
+import type { LogicBudget } from './budget.ts';
+import { checkLogicBudget } from './budget-check.ts';
 import { defaultOperators, type OperatorTable } from './operators.ts';
 
 export type LogicPath = (string | number)[];
 
 export interface LogicIssue {
   path: LogicPath;
-  code: 'logic.unknown_operator' | 'logic.too_deep' | 'logic.too_large' | 'logic.invalid';
+  code: 'logic.unknown_operator' | 'logic.too_deep' | 'logic.too_large' | 'logic.invalid' | 'logic.over_budget';
   message: string;
 }
 
@@ -20,6 +22,8 @@ export const DEFAULT_LOGIC_LIMITS: LogicLimits = { maxDepth: 64, maxNodes: 5000 
 export interface ValidateLogicOptions {
   operators?: OperatorTable;
   limits?: Partial<LogicLimits>;
+  /** Also refuse a rule certain to go over this evaluation budget (budget-check.ts). */
+  budget?: LogicBudget;
 }
 
 /** Same test as json-logic-js: an object with exactly one key is an operation, anything else a literal. */
@@ -71,5 +75,6 @@ export function validateLogic(rule: unknown, options: ValidateLogicOptions = {})
     // Exotic inputs (throwing getters, proxies) must not escape a validator.
     issues.push({ path: [], code: 'logic.invalid', message: 'Rule could not be read' });
   }
+  if (issues.length === 0 && options.budget) issues.push(...checkLogicBudget(rule, options.budget));
   return issues;
 }

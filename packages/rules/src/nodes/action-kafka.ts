@@ -6,11 +6,14 @@ export const actionKafka = defineNodeType({
   version: 1,
   kind: 'action',
   label: 'Publish to Kafka',
-  description: 'Produces a message to a topic.',
+  description: "Produces a message to a topic in the workspace's own Kafka namespace (tenant.<workspace id>.<topic>).",
   icon: 'send',
   outputs: ['next'],
   config: {
-    topic: f.kafkaTopic({ label: 'Topic', help: 'Topics starting with tripwire. or __ are reserved' }),
+    topic: f.kafkaTopic({
+      label: 'Topic',
+      help: 'Published as tenant.<workspace id>.<topic>; topics starting with tripwire. or __ are reserved',
+    }),
     key: f.template({ label: 'Key', optional: true, placeholder: '{{ event.userId }}' }),
     value: f.template({ label: 'Value', json: true, optional: true }),
   },

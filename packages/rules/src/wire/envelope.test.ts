@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventEnvelope, parseEnvelope, quickEnvelope } from './envelope.ts';
+import { findTextIssue } from './text-policy.ts';
 
 const TENANT = '0b7f3c1e-5a2d-4c8e-9f10-2a3b4c5d6e7f';
 
@@ -145,6 +146,35 @@ describe('parseEnvelope', () => {
           expect(quickEnvelope(raw)).toEqual(EventEnvelope.parse(raw));
         },
       ),
+    );
+  });
+
+  it.each([
+    ['userId', { userId: 'u\u0000' }, 'userId: contains a NUL character'],
+    ['messageId', { messageId: 'm\ud800' }, 'messageId: contains an unpaired UTF-16 surrogate'],
+    ['a property', { properties: { note: ['ok', 'x\u0000'] } }, 'properties.note.1: contains a NUL character'],
+    ['a property key', { properties: { 'k\udc00': 1 } }, ': this key contains an unpaired'],
+    ['the year 0000', { timestamp: '0000-01-01T00:00:00Z' }, 'timestamp: must be a date between the years 0001'],
+  ])('dead-letters text or dates Postgres cannot store (%s), naming the field', (_what, change, reason) => {
+    const parsed = parseEnvelope(buffer({ ...valid, ...change }));
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.reason).toContain(reason);
+    expect(quickEnvelope(JSON.parse(JSON.stringify({ ...valid, ...change })))).toBeUndefined();
+  });
+
+  it('decides on text as the shared policy does, for strings of any UTF-16 code units', () => {
+    const anyText = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) });
+    fc.assert(
+      fc.property(fc.constantFrom('userId', 'messageId', 'event', 'property', 'key'), anyText, (field, text) => {
+        const properties = field === 'property' ? { p: text } : field === 'key' ? { [`k${text}`]: 1 } : {};
+        const raw = {
+          ...valid,
+          properties,
+          ...(field.endsWith('Id') || field === 'event' ? { [field]: `x${text}` } : {}),
+        };
+        expect(parseEnvelope(buffer(raw)).ok).toBe(findTextIssue(raw) === undefined);
+      }),
+      { numRuns: 2000 },
     );
   });
 });

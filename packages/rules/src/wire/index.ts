@@ -3,3 +3,4 @@
 export * from './envelope.ts';
 export * from './jobs.ts';
 export * from './limits.ts';
+export * from './text-policy.ts';

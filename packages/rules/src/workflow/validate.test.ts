@@ -71,10 +71,13 @@ describe('validateWorkflow', () => {
   });
 
   it('accepts ordinary Kafka topics', () => {
-    for (const topic of ['orders', 'crm.abandoned-carts', 'team_a.tripwire.out', 'x'.repeat(249)]) {
+    for (const topic of ['orders', 'crm.abandoned-carts', 'team_a.tripwire.out', 'x'.repeat(200)]) {
       const k = { id: 'k', type: 'action.kafka', config: { topic } };
       expect(validateWorkflow(doc([trigger, k], [{ source: 't', target: 'k' }]))).toEqual([]);
     }
+    // Room for the tenant's namespace (tenant.<id>.) within Kafka's 249 characters.
+    const long = { id: 'k', type: 'action.kafka', config: { topic: 'x'.repeat(201) } };
+    expect(codes(doc([trigger, long], [{ source: 't', target: 'k' }]))).toEqual(['topic.invalid']);
   });
 
   it('refuses webhook headers every delivery would refuse, at the header', () => {

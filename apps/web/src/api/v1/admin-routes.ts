@@ -1,12 +1,13 @@
 import type { Database } from '@tripwire/db';
 import { withTenant } from '@tripwire/db';
-import express, { type Request, type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../services/api-keys.ts';
 import { getProfile } from '../../services/profiles.ts';
 import { authenticated, requireKey } from '../auth.ts';
 import { HttpError, invalid } from '../http-error.ts';
 import type { KeyResolver } from '../key-resolver.ts';
+import { storableJson } from '../text-guard.ts';
 
 export const CreateApiKeyRequest = z
   .object({
@@ -20,7 +21,7 @@ const Uuid = z.uuid();
 export function adminRoutes({ db, resolver }: { db: Database; resolver: KeyResolver }): Router {
   const router = Router();
   const admin = requireKey(resolver, 'admin');
-  const json = express.json({ limit: '64kb' });
+  const json = storableJson('64kb');
 
   router.get('/api-keys', admin, async (_req: Request, res: Response) => {
     const { tenantId } = authenticated(res);

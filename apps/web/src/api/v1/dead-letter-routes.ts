@@ -1,4 +1,5 @@
 import { type Database, withTenant } from '@tripwire/db';
+import { timestampProblem } from '@tripwire/rules';
 import { type Request, type Response, Router } from 'express';
 import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
@@ -11,7 +12,10 @@ import type { KeyResolver } from '../key-resolver.ts';
 
 export const DeadLetterQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  before: z.iso.datetime({ offset: true }).optional(),
+  before: z.iso
+    .datetime({ offset: true })
+    .refine((value) => timestampProblem(value) === undefined, 'must be a date between the years 0001 and 9999')
+    .optional(),
   workflowId: z.uuid().optional(),
   type: z.string().max(200).optional(),
   error: z.string().max(200).optional(),

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFixture, basic, call, newTenant, startApi } from '../../../tests/support/api-fixture.ts';
 import type { CreatedTenant } from '../../services/tenants.ts';
@@ -209,6 +210,38 @@ describe('POST /v1/track, /v1/identify, /v1/batch (real Kafka and Postgres)', ()
     expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
     // Live ingestion keeps its own budget meanwhile.
     expect((await call(`${api.url}/track`, { key: slow.writeKey, body: JSON.parse(track(9)) })).status).toBe(200);
+  });
+
+  it('imports gzip-encoded NDJSON and a file that starts with a byte-order mark; refuses unknown encodings', async () => {
+    const lines =
+      ['\ufeff', ''].join('') +
+      [1, 2, 3].map((i) => JSON.stringify({ type: 'track', userId: `z${i}`, event: 'Zipped' })).join('\n');
+    const post = (body: Buffer | string, encoding?: string) =>
+      fetch(`${api.url}/import`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${tenant.writeKey}`,
+          'content-type': 'application/x-ndjson',
+          ...(encoding ? { 'content-encoding': encoding } : {}),
+        },
+        body: typeof body === 'string' ? body : new Uint8Array(body),
+      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    expect(await post(gzipSync(lines), 'gzip')).toMatchObject({ status: 200, body: { accepted: 3, rejected: 0 } });
+    expect(await post(lines)).toMatchObject({ status: 200, body: { accepted: 3, rejected: 0 } });
+    expect(await post(lines, 'zstd-something')).toMatchObject({
+      status: 415,
+      body: { error: { code: 'unsupported_encoding' } },
+    });
+    const corrupt = Buffer.concat([gzipSync(lines).subarray(0, 20), Buffer.from('not gzip at all')]);
+    expect(await post(corrupt, 'gzip')).toMatchObject({ status: 400, body: { error: { code: 'invalid_encoding' } } });
+  });
+
+  it('accepts a Bearer key after more than one space', async () => {
+    const res = await call(`${api.url}/track`, {
+      auth: `Bearer   ${tenant.writeKey}`,
+      body: { userId: 'u', event: 'e' },
+    });
+    expect(res.status).toBe(200);
   });
 
   it('serves an OpenAPI 3.1 document describing every endpoint', async () => {

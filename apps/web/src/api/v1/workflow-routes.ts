@@ -1,6 +1,6 @@
 import { type Database, type TenantTx, withTenant } from '@tripwire/db';
 import { validateWorkflow, workflowDocumentSchema } from '@tripwire/rules';
-import express, { type Request, type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import {
   type Actor,
@@ -19,6 +19,7 @@ import {
 import { authenticated, requireKey } from '../auth.ts';
 import { HttpError, invalid } from '../http-error.ts';
 import type { KeyResolver } from '../key-resolver.ts';
+import { storableJson } from '../text-guard.ts';
 
 export const RollbackRequest = z.object({ version: versionNumber }).meta({ id: 'RollbackRequest' });
 const WorkflowId = z.uuid();
@@ -41,7 +42,7 @@ function parseDocument(body: unknown) {
 export function workflowRoutes({ db, resolver }: { db: Database; resolver: KeyResolver }): Router {
   const router = Router();
   const admin = requireKey(resolver, 'admin');
-  const json = express.json({ limit: MAX_DOCUMENT_BYTES });
+  const json = storableJson(MAX_DOCUMENT_BYTES);
   const actor = (res: Response): Actor => ({ apiKeyPrefix: `key:${authenticated(res).keyId}` });
   /** Runs `fn` in a transaction acting as the key's tenant, with that tenant's id. */
   const asKeyTenant = <T>(res: Response, fn: (tx: TenantTx, tenantId: string) => Promise<T>): Promise<T> => {

@@ -1,5 +1,6 @@
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { deviceCookie, rememberDevice } from '../../auth/devices.ts';
 import { passwordProblem } from '../../auth/password-policy.ts';
 import {
   clearSessionCookie,
@@ -40,22 +41,25 @@ export const authRouter = router({
           workspace: z.string().trim().min(1, 'Name your workspace').max(100),
         })
         .superRefine((v, ctx) => {
-          const problem = passwordProblem(v.password, v.email);
+          const problem = passwordProblem(v.password, v.email, v.name);
           if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['password'] });
         }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { userId, tenantId } = await signUp(ctx.db, input);
+      const { userId, tenantId } = await signUp(ctx.db, { ...input, ip: ctx.ip, maxPerIp: ctx.env.SIGNUPS_PER_IP });
       await startSession(ctx, userId, tenantId);
+      ctx.setCookie(deviceCookie(await rememberDevice(ctx.db, userId, null), ctx.secureCookies));
       return { tenantId };
     }),
 
   signIn: publicProcedure.input(z.object({ email, password })).mutation(async ({ ctx, input }) => {
-    const { userId } = await authenticate(ctx.db, {
+    const { userId, deviceToken } = await authenticate(ctx.db, {
       ...input,
       ip: ctx.ip,
+      deviceToken: ctx.deviceToken,
       maxFailuresPerIp: ctx.env.SIGNIN_FAILURES_PER_IP,
     });
+    if (deviceToken !== ctx.deviceToken) ctx.setCookie(deviceCookie(deviceToken, ctx.secureCookies));
     const tenants = await myTenants(ctx.db, userId);
     await startSession(ctx, userId, tenants[0]?.tenantId ?? null);
     return { tenantId: tenants[0]?.tenantId ?? null };

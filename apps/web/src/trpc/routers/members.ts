@@ -38,7 +38,9 @@ export const membersRouter = router({
   revokeInvitation: tenantProcedure('admin')
     .input(z.object({ id: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
-      await revokeInvitation(ctx.tx, ctx.tenantId, input.id);
+      if (!(await revokeInvitation(ctx.tx, ctx.tenantId, input.id))) {
+        throw new TRPCError({ code: 'NOT_FOUND', message: 'No such invitation' });
+      }
       return { ok: true };
     }),
 

@@ -145,9 +145,12 @@ export const workflowsRouter = router({
 
   unpublish: tenantProcedure('editor')
     .input(z.object({ id }))
-    .mutation(async ({ ctx, input }) => ({
-      ok: await unpublishWorkflow(ctx.tx, { tenantId: ctx.tenantId, workflowId: input.id }),
-    })),
+    .mutation(async ({ ctx, input }) => {
+      if (!(await unpublishWorkflow(ctx.tx, { tenantId: ctx.tenantId, workflowId: input.id }))) {
+        throw new TRPCError({ code: 'NOT_FOUND', message: 'No such workflow' });
+      }
+      return { ok: true };
+    }),
 
   version: tenantProcedure('viewer')
     .input(z.object({ id, version: versionNumber }))
