@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { type Database, runs, withTenant, workflows, workflowVersions } from '@tripwire/db';
+import { type Database, runs, withTenant, workflows, workflowVersionProblems, workflowVersions } from '@tripwire/db';
 import { compileWorkflow, type WorkflowDocumentInput } from '@tripwire/rules';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,14 +9,18 @@ import { createTestTenant, kafka, publish, startReceiver, testDb, track, until }
 
 // Issue 16: a 140-byte rule that doubles a list on every item of a reduce ran the engine (256 MB
 // heap, as shipped) out of memory, and since the batch's offset is committed only after it, the
-// restarted engine met the same event again. Publishing refuses such rules now, so these are
-// planted as versions published before that check; the evaluation budget must stop them at run
-// time: the engine stays up, the partition moves on, other tenants' events still flow.
+// restarted engine met the same event again. Publishing refuses such a rule over its own list now,
+// and the engine refuses to load a version that has one (published before that check). A rule the
+// event itself smuggles in (json-logic-js's `missing` re-reads an object key as a rule) no check can
+// see: the evaluation budget must stop it at run time — the engine stays up, the partition moves
+// on, other tenants' events still flow.
 
 const ones = (n: number) => Array.from({ length: n }, () => 1);
 const acc = { var: 'accumulator' };
 const mergeBomb = { reduce: [ones(27), { merge: [acc, acc] }, [0]] };
-const catBomb = { '!!': { reduce: [ones(40), { cat: [acc, acc] }, 'ab'] } };
+const catBomb = { reduce: [ones(40), { cat: [acc, acc] }, 'ab'] };
+/** Harmless as published; the event's `bomb` property becomes the rule it runs. */
+const smuggled = { '!!': { missing: [{ var: 'event.properties.bomb' }] } };
 
 const { db, close } = testDb();
 const receiver = await startReceiver();
@@ -77,6 +81,7 @@ async function freePort(): Promise<number> {
 let attacker: string;
 let victim: string;
 let conditionFlow: string;
+let plantedFlow: string;
 let topic: string;
 
 beforeAll(async () => {
@@ -84,11 +89,33 @@ beforeAll(async () => {
   victim = (await createTestTenant(db)).tenantId;
   // One partition: the bombs and everything after them share it, so a stuck partition shows.
   topic = await kafka.createTopic('budget-events', 1);
-  await publishUnchecked(
+  await publish(db, attacker, {
+    name: 'filter bomb',
+    nodes: [
+      { id: 'start', type: 'trigger.event', config: { event: 'boom', filter: smuggled } },
+      hook('hook', '/never'),
+    ],
+    edges: [{ source: 'start', target: 'hook' }],
+  });
+  conditionFlow = (
+    await publish(db, attacker, {
+      name: 'condition bomb',
+      nodes: [
+        { id: 'start', type: 'trigger.event', config: { event: 'boom2' } },
+        { id: 'check', type: 'condition.if', config: { logic: smuggled } },
+        hook('hook', '/never'),
+      ],
+      edges: [
+        { source: 'start', target: 'check' },
+        { source: 'check', sourceHandle: 'true', target: 'hook' },
+      ],
+    })
+  ).workflowId;
+  plantedFlow = await publishUnchecked(
     db,
     attacker,
     {
-      name: 'filter bomb',
+      name: 'planted bomb',
       nodes: [
         { id: 'start', type: 'trigger.event', config: { event: 'boom', filter: { '!!': { var: 'x' } } } },
         hook('hook', '/never'),
@@ -96,23 +123,6 @@ beforeAll(async () => {
       edges: [{ source: 'start', target: 'hook' }],
     },
     { start: { field: 'filter', logic: mergeBomb } },
-  );
-  conditionFlow = await publishUnchecked(
-    db,
-    attacker,
-    {
-      name: 'condition bomb',
-      nodes: [
-        { id: 'start', type: 'trigger.event', config: { event: 'boom2' } },
-        { id: 'check', type: 'condition.if', config: { logic: { '!!': { var: 'x' } } } },
-        hook('hook', '/never'),
-      ],
-      edges: [
-        { source: 'start', target: 'check' },
-        { source: 'check', sourceHandle: 'true', target: 'hook' },
-      ],
-    },
-    { check: { field: 'logic', logic: catBomb } },
   );
   for (const [tenantId, path] of [
     [victim, '/victim'],
@@ -149,10 +159,10 @@ afterAll(async () => {
 describe('evaluation budget in the engine (real Kafka, Postgres, the shipped heap)', () => {
   it('stops the reduce/merge and cat bombs: the engine stays up and every later event is processed', async () => {
     const before = [
-      track(attacker, 'mallory', 'boom'),
-      track(attacker, 'mallory', 'boom2'),
-      track(attacker, 'mallory', 'boom'),
-      track(attacker, 'mallory', 'boom2'),
+      track(attacker, 'mallory', 'boom', { bomb: mergeBomb }),
+      track(attacker, 'mallory', 'boom2', { bomb: catBomb }),
+      track(attacker, 'mallory', 'boom', { bomb: mergeBomb }),
+      track(attacker, 'mallory', 'boom2', { bomb: catBomb }),
     ];
     const after = [track(victim, 'vera', 'ping'), track(attacker, 'mallory', 'ping')];
     await kafka.produce(topic, [...before, ...after]);
@@ -181,5 +191,11 @@ describe('evaluation budget in the engine (real Kafka, Postgres, the shipped hea
     expect(stopped.reduce((sum, m) => sum + Number(m[1]), 0)).toBe(4);
     // Nothing was dead-lettered: the events were evaluated, and did not match.
     expect(metrics).not.toMatch(/tripwire_events_dead_lettered_total\{/);
+
+    // The version planted with a bomb over its own list does not load: it never ran, and says why.
+    const problems = await withTenant(db, attacker, (tx) =>
+      tx.select().from(workflowVersionProblems).where(eq(workflowVersionProblems.workflowId, plantedFlow)),
+    );
+    expect(problems[0]?.problems).toEqual([expect.objectContaining({ nodeId: 'start', code: 'node.config_invalid' })]);
   });
 });

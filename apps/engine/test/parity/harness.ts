@@ -3,7 +3,7 @@
 // comparable run records.
 import { randomUUID } from 'node:crypto';
 import { type Database, profiles, runs, withTenant } from '@tripwire/db';
-import { compileWorkflow, createReplay, loadPlan, type PathEntry } from '@tripwire/rules';
+import { compileWorkflow, createReplay, loadPlan, type PathEntry, tenantTopic } from '@tripwire/rules';
 import { eq } from 'drizzle-orm';
 import { createTestTenant, kafka, publish, type Receiver, type startTestEngine, until } from '../fixtures.ts';
 import { type Scenario, TICK_SECONDS, USERS } from './scenario.ts';
@@ -131,7 +131,8 @@ export async function runScenario(generated: Scenario, c: ScenarioContext) {
     (r.path as PathEntry[]).filter((p) => p.detail?.actionId && p.type !== 'action.log'),
   );
   const kafkaSent = observable.filter((p) => p.type === 'action.kafka').length;
-  const topicMessages = kafkaSent > 0 ? await kafka.read(c.topic, kafkaSentSoFar(c.topic, kafkaSent), 20_000) : [];
+  // A workflow's topic is in its tenant's namespace (and this scenario's tenant is new).
+  const topicMessages = kafkaSent > 0 ? await kafka.read(tenantTopic(tenantId, c.topic), kafkaSent, 20_000) : [];
   const delivered = (id: unknown) => c.receiver.received.some((r) => r.headers['webhook-id'] === id);
   await until(
     () => observable.filter((p) => p.type !== 'action.kafka').every((p) => delivered(p.detail?.actionId)) || undefined,
@@ -157,12 +158,4 @@ export async function runScenario(generated: Scenario, c: ScenarioContext) {
     });
   }
   return { expected, actual, runs: rows.length, actions: sentIds.length, tenantId };
-}
-
-// Each scenario writes to the same topic: read everything produced so far.
-const producedSoFar = new Map<string, number>();
-function kafkaSentSoFar(topic: string, more: number) {
-  const total = (producedSoFar.get(topic) ?? 0) + more;
-  producedSoFar.set(topic, total);
-  return total;
 }
