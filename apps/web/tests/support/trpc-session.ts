@@ -9,21 +9,27 @@ export const PASSWORD = 'violet-harbor-88-kite';
 export const uniqueEmail = (who: string) => `${who}-${randomUUID().slice(0, 8)}@example.com`;
 
 export function trpcBrowser(api: ApiFixture) {
-  let cookie = '';
+  // A cookie jar: the session, and the device cookie that marks a browser as known.
+  const jar = new Map<string, string>();
+  const cookie = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
   const ip = `10.1.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
   const caller = async () => {
     const ctx = await api.web.createContext({
-      req: { headers: { cookie }, ip } as unknown as Request,
+      req: { headers: { cookie: cookie() }, ip } as unknown as Request,
       res: {
         append: (_name: string, value: string) => {
-          const token = readSessionToken(value.split(';')[0]);
-          cookie = token ? `tw_session=${token}` : '';
+          const [pair = '', ...attributes] = value.split(';');
+          const [name = '', ...rest] = pair.split('=');
+          const expired = attributes.some((a) => /max-age=0/i.test(a.trim()));
+          if (name.trim() === 'tw_session' && !readSessionToken(pair)) jar.delete('tw_session');
+          else if (expired || rest.join('=') === '') jar.delete(name.trim());
+          else jar.set(name.trim(), rest.join('='));
         },
       } as unknown as Response,
     });
     return appRouter.createCaller(ctx);
   };
-  return { caller, cookie: () => cookie };
+  return { caller, cookie };
 }
 export type TrpcBrowser = ReturnType<typeof trpcBrowser>;
 
