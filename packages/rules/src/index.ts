@@ -6,6 +6,27 @@ export { compileWorkflow } from './compiler/compile-workflow.ts';
 export type { EventRoute, ExecutionPlan, PlanNode, PlanRule, PlanTemplate } from './compiler/plan.ts';
 export { COMPILER_VERSION, routeEvent } from './compiler/plan.ts';
 export type {
+  ConditionGroup,
+  ConditionNode,
+  ConditionOperator,
+  ConditionRule,
+  ConditionValue,
+  Operand,
+  ValueKind,
+} from './conditions/builder-model.ts';
+export {
+  CONDITION_OPERATORS,
+  conditionFromLogic,
+  conditionToLogic,
+  normalizeCondition,
+  operatorsFor,
+  ruleToLogic,
+  UNARY_OPERATORS,
+  valueKind,
+} from './conditions/builder-model.ts';
+export { describeLogic } from './conditions/describe-logic.ts';
+export { describeVariable, variableFromTyped, variableSource } from './conditions/field-names.ts';
+export type {
   ConfigIssue,
   ConfigOf,
   EventInterest,
@@ -17,6 +38,7 @@ export type {
   NodeTypeSpec,
 } from './define-node-type.ts';
 export { defineNodeType, NODE_KINDS, nodeKey } from './define-node-type.ts';
+
 export type { DurationResult } from './duration/duration.ts';
 export { durationMs, MAX_DURATION_MS, parseDuration } from './duration/duration.ts';
 export type { HumanDuration, HumanDurationUnit } from './duration/human-duration.ts';
@@ -29,6 +51,11 @@ export {
 } from './duration/human-duration.ts';
 export type { ErrorPath, RuleValidationError } from './errors.ts';
 export { WorkflowValidationError } from './errors.ts';
+export type { ChangeLine } from './explain/describe-diff.ts';
+export { describeChanges } from './explain/describe-diff.ts';
+export type { RunLine, RunStepInput, RunStory } from './explain/describe-run.ts';
+export { describeRun, describeValue } from './explain/describe-run.ts';
+export { nodeNames } from './explain/node-names.ts';
 export type { Field, FieldMeta, Widget } from './fields.ts';
 export { f } from './fields.ts';
 export type { CompiledLogic, LogicOptions } from './logic/compile.ts';
@@ -40,6 +67,14 @@ export { logicReads, userFieldsOf } from './logic/reads.ts';
 export { truthy } from './logic/runtime.ts';
 export type { LogicIssue, LogicLimits, LogicPath } from './logic/validate-logic.ts';
 export { DEFAULT_LOGIC_LIMITS, isLogic, validateLogic } from './logic/validate-logic.ts';
+export {
+  DURATION_RANGE_MESSAGE,
+  durationInputProblem,
+  jsonProblem,
+  labelFromKey,
+  plainErrorMap,
+  plainIssueMessage,
+} from './messages/plain-messages.ts';
 export type { ActionType } from './nodes/builtin.ts';
 export { builtinNodeTypes, builtinRegistry } from './nodes/builtin.ts';
 export type { AnyNodeType, Registry } from './registry.ts';
