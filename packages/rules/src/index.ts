@@ -38,7 +38,6 @@ export type {
   NodeTypeSpec,
 } from './define-node-type.ts';
 export { defineNodeType, NODE_KINDS, nodeKey } from './define-node-type.ts';
-
 export type { DurationResult } from './duration/duration.ts';
 export { durationMs, MAX_DURATION_MS, parseDuration } from './duration/duration.ts';
 export type { HumanDuration, HumanDurationUnit } from './duration/human-duration.ts';
@@ -56,6 +55,7 @@ export { describeChanges } from './explain/describe-diff.ts';
 export type { RunLine, RunStepInput, RunStory } from './explain/describe-run.ts';
 export { describeRun, describeValue } from './explain/describe-run.ts';
 export { nodeNames } from './explain/node-names.ts';
+export { sampleEventFor } from './explain/sample-event.ts';
 export type { Field, FieldMeta, Widget } from './fields.ts';
 export { f } from './fields.ts';
 export type { CompiledLogic, LogicOptions } from './logic/compile.ts';
@@ -151,5 +151,6 @@ export { diffWorkflows } from './workflow/diff-workflows.ts';
 export type { WorkflowDocument, WorkflowDocumentInput, WorkflowEdge, WorkflowNode } from './workflow/document.ts';
 export { workflowDocumentSchema } from './workflow/document.ts';
 export { WORKFLOW_LIMITS } from './workflow/limits.ts';
+export { sameJson as sameLogic } from './workflow/same-json.ts';
 export type { ValidateOptions } from './workflow/validate.ts';
 export { validateWorkflow } from './workflow/validate.ts';

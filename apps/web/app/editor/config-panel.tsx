@@ -1,8 +1,10 @@
 import { builtinRegistry } from '@tripwire/rules';
-import { useMemo } from 'react';
+import { Button } from '@tripwire/ui';
+import { useCallback, useId, useMemo } from 'react';
 import { ConditionBuilder } from './condition-builder';
 import { useEditorStore } from './editor-context';
 import {
+  type ControlProps,
   DurationControl,
   IntegerControl,
   KeyValueControl,
@@ -10,7 +12,8 @@ import {
   TemplateControl,
   TextControl,
 } from './field-controls';
-import { conditionFields, useSuggestions } from './suggestions';
+import { RichText } from './rich-text';
+import { conditionFields, templatePlaceholders, useSuggestions } from './suggestions';
 import { useErrors } from './validation';
 
 /**
@@ -19,11 +22,15 @@ import { useErrors } from './validation';
  */
 export function ConfigPanel() {
   // Select store slices that keep their identity between unrelated updates; derive the rest here.
-  const { nodes, readOnly, updateConfig } = useEditorStore((s) => ({
+  const { nodes, readOnly, updateConfig, updateLabel, deleteNode, setInputProblem } = useEditorStore((s) => ({
     nodes: s.nodes,
     readOnly: s.readOnly,
     updateConfig: s.updateConfig,
+    updateLabel: s.updateLabel,
+    deleteNode: s.deleteNode,
+    setInputProblem: s.setInputProblem,
   }));
+  const nameId = useId();
   const selected = nodes.filter((n) => n.selected);
   const node = selected.length === 1 ? selected[0] : undefined;
   const triggerEvents = nodes
@@ -36,19 +43,26 @@ export function ConfigPanel() {
     () => conditionFields(suggestions, triggerEvents ? triggerEvents.split('\u0000') : []),
     [suggestions, triggerEvents],
   );
+  const placeholders = useMemo(() => templatePlaceholders(fields), [fields]);
+  const nodeId = node?.id;
+  const problemFor = useCallback(
+    (key: string) => (message: string | null) => nodeId && setInputProblem(nodeId, key, message),
+    [nodeId, setInputProblem],
+  );
   if (!node) {
     return (
-      <aside className="panel" aria-label="Node settings">
+      <div className="panel__empty">
         <p className="muted">
-          Select a node to edit it. Drag nodes from the palette, connect an output (bottom) to the next node (top).
+          Select a node to edit it. Add nodes from the palette: a new node is connected under the selected one. Drag
+          from an output (bottom) to the next node (top) to connect.
         </p>
-      </aside>
+      </div>
     );
   }
   const nodeType = builtinRegistry.get(node.data.type, node.data.version);
-  if (!nodeType) return <aside className="panel">Unknown node type {node.data.type}</aside>;
+  if (!nodeType) return <p>Unknown node type {node.data.type}</p>;
   const fieldError = (key: string) =>
-    errors.find((e) => e.nodeId === node.id && e.path.includes('config') && e.path.includes(key))?.message;
+    errors.find((e) => e.nodeId === node.id && e.path[2] === 'config' && e.path[3] === key)?.message;
   const set = (key: string, value: unknown) => {
     const config = { ...node.data.config };
     if (value === undefined) delete config[key];
@@ -57,25 +71,50 @@ export function ConfigPanel() {
   };
 
   return (
-    <aside className="panel" aria-label="Node settings">
-      <h2>{nodeType.label}</h2>
-      <p className="muted">{nodeType.description}</p>
+    <div className="config">
+      <div className="config__head">
+        <h2>{node.data.label?.trim() || nodeType.label}</h2>
+        {readOnly ? null : (
+          <Button
+            variant="ghost"
+            onClick={() => deleteNode(node.id)}
+            aria-label={`Delete node ${node.data.label || nodeType.label}`}
+          >
+            Delete
+          </Button>
+        )}
+      </div>
       <p className="muted small">
-        id <code>{node.id}</code>
+        <RichText text={nodeType.description} />
       </p>
+      <div className="tw-field">
+        <label htmlFor={nameId}>
+          Name <span className="muted">(optional)</span>
+        </label>
+        <input
+          id={nameId}
+          maxLength={80}
+          readOnly={readOnly}
+          placeholder={nodeType.label}
+          value={node.data.label ?? ''}
+          onChange={(e) => updateLabel(node.id, e.target.value)}
+        />
+      </div>
       <datalist id="event-names">
         {suggestions.events.map((e) => (
           <option key={e.name} value={e.name} />
         ))}
       </datalist>
       {nodeType.fields.map((meta) => {
-        const props = {
+        const props: ControlProps & { key: string } = {
           meta,
           value: node.data.config[meta.key],
           readOnly,
           onChange: (v: unknown) => set(meta.key, v),
+          onProblem: problemFor(meta.key),
           error: fieldError(meta.key),
           key: `${node.id}:${meta.key}`,
+          placeholders,
         };
         switch (meta.widget) {
           case 'duration':
@@ -90,13 +129,14 @@ export function ConfigPanel() {
             return <KeyValueControl {...props} />;
           case 'json-logic':
             return (
-              <div key={meta.key} className="tw-field">
+              <div key={props.key} className="tw-field">
                 <ConditionBuilder
                   label={meta.label}
                   value={props.value}
                   fields={fields}
                   readOnly={readOnly}
                   onChange={props.onChange}
+                  onProblem={props.onProblem}
                 />
                 {props.error ? <p className="tw-field__error">{props.error}</p> : null}
               </div>
@@ -105,6 +145,9 @@ export function ConfigPanel() {
             return <TextControl {...props} listId={meta.widget === 'event' ? 'event-names' : undefined} />;
         }
       })}
-    </aside>
+      <p className="muted small">
+        id <code>{node.id}</code>
+      </p>
+    </div>
   );
 }

@@ -18,6 +18,12 @@ interface Snapshot {
 
 export type Highlight = 'taken' | 'waiting' | 'error';
 
+export interface InputProblem {
+  nodeId: string;
+  field: string;
+  message: string;
+}
+
 export interface EditorState {
   name: string;
   description: string | undefined;
@@ -33,13 +39,23 @@ export interface EditorState {
   highlight: Record<string, Highlight>;
   /** Nodes to mark in a version diff. */
   diff: Record<string, 'removed' | 'changed'>;
+  /**
+   * What someone typed that cannot become part of the document yet (a wait of -5 hours, a body
+   * that is not JSON), keyed `nodeId:field`. Shown on the field and in the problems bar, and
+   * blocks publish, like the document's own problems.
+   */
+  inputProblems: Record<string, InputProblem>;
   document(): WorkflowDocumentInput;
   load(doc: WorkflowDocumentInput, options?: { readOnly?: boolean }): void;
   onNodesChange(changes: NodeChange<FlowNode>[]): void;
   onEdgesChange(changes: EdgeChange[]): void;
   connect(connection: Connection): void;
-  addNode(type: string, position: { x: number; y: number }): string;
+  /** Adds a node; with `after`, connects that node's first free output to it. */
+  addNode(type: string, position: { x: number; y: number }, options?: { after?: string }): string;
   updateConfig(id: string, config: Record<string, unknown>): void;
+  updateLabel(id: string, label: string): void;
+  deleteNode(id: string): void;
+  setInputProblem(nodeId: string, field: string, message: string | null): void;
   select(id: string | null): void;
   deleteSelected(): void;
   copy(): void;
@@ -53,6 +69,34 @@ export interface EditorState {
 }
 
 const HISTORY = 100;
+
+/**
+ * The edge that hangs a new node under `source`: its first output with nothing connected yet
+ * (a condition's `true` before its `false`), if the connection is allowed at all.
+ */
+function firstFreeEdge(doc: WorkflowDocumentInput, source: string, target: string, type: string): FlowEdge | null {
+  const from = doc.nodes.find((n) => n.id === source);
+  const outputs = from ? (builtinRegistry.get(from.type, from.version ?? 1)?.outputs ?? []) : [];
+  const nodeType = builtinRegistry.latest(type);
+  if (!nodeType || nodeType.kind === 'trigger') return null;
+  const probe: WorkflowDocumentInput = {
+    ...doc,
+    nodes: [...doc.nodes, { id: target, type, version: nodeType.version, config: {} }],
+  };
+  for (const output of outputs) {
+    const used = doc.edges.some((e) => e.source === source && (e.sourceHandle ?? outputs[0]) === output);
+    if (used) continue;
+    const edge = { source, target, ...(outputs.length > 1 ? { sourceHandle: output } : {}) };
+    if (connectionProblem(probe, edge, builtinRegistry)) continue;
+    return {
+      id: `${source}:${edge.sourceHandle ?? ''}->${target}`,
+      source,
+      target,
+      sourceHandle: edge.sourceHandle ?? null,
+    };
+  }
+  return null;
+}
 let counter = 0;
 
 function nextId(nodes: FlowNode[], type: string): string {
@@ -85,6 +129,7 @@ export function createEditorStore(initial: WorkflowDocumentInput, options: { rea
       notice: null,
       highlight: {},
       diff: {},
+      inputProblems: {},
       document: () => toDocument(get().name, get().description, get().nodes, get().edges),
       load(doc, opts = {}) {
         set({
@@ -96,6 +141,7 @@ export function createEditorStore(initial: WorkflowDocumentInput, options: { rea
           future: [],
           highlight: {},
           diff: {},
+          inputProblems: {},
         });
       },
       onNodesChange(changes) {
@@ -151,10 +197,11 @@ export function createEditorStore(initial: WorkflowDocumentInput, options: { rea
         const id = `${connection.source}:${connection.sourceHandle ?? ''}->${connection.target}`;
         changed({ edges: addEdge({ ...connection, id }, get().edges), notice: null });
       },
-      addNode(type, position) {
+      addNode(type, position, opts = {}) {
         const nodeType = builtinRegistry.latest(type);
         const id = nextId(get().nodes, type);
         remember();
+        const edge = opts.after ? firstFreeEdge(get().document(), opts.after, id, type) : null;
         const node: FlowNode = {
           id,
           type: 'flow',
@@ -166,8 +213,40 @@ export function createEditorStore(initial: WorkflowDocumentInput, options: { rea
             config: structuredClone(nodeType?.defaults ?? {}) as Record<string, unknown>,
           },
         };
-        changed({ nodes: [...get().nodes.map((n) => ({ ...n, selected: false })), node] });
+        changed({
+          nodes: [...get().nodes.map((n) => ({ ...n, selected: false })), node],
+          ...(edge ? { edges: addEdge(edge, get().edges) } : {}),
+        });
         return id;
+      },
+      updateLabel(id, label) {
+        if (get().readOnly) return;
+        remember();
+        const text = label.slice(0, 80);
+        changed({
+          nodes: get().nodes.map((n) => {
+            if (n.id !== id) return n;
+            const { label: _old, ...data } = n.data;
+            return { ...n, data: text.trim() ? { ...data, label: text } : data };
+          }),
+        });
+      },
+      deleteNode(id) {
+        if (get().readOnly || !get().nodes.some((n) => n.id === id)) return;
+        remember();
+        const { [`${id}:`]: _gone, ...rest } = get().inputProblems;
+        changed({
+          nodes: get().nodes.filter((n) => n.id !== id),
+          edges: get().edges.filter((e) => e.source !== id && e.target !== id),
+          inputProblems: Object.fromEntries(Object.entries(rest).filter(([, p]) => p.nodeId !== id)),
+        });
+      },
+      setInputProblem(nodeId, field, message) {
+        const key = `${nodeId}:${field}`;
+        const current = get().inputProblems[key];
+        if ((current?.message ?? null) === message) return;
+        const { [key]: _old, ...rest } = get().inputProblems;
+        set({ inputProblems: message ? { ...rest, [key]: { nodeId, field, message } } : rest });
       },
       updateConfig(id, config) {
         if (get().readOnly) return;

@@ -1,11 +1,15 @@
 import { type TenantTx, withTenant } from '@tripwire/db';
+import { plainErrorMap } from '@tripwire/rules';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
-import { ZodError } from 'zod';
+import { ZodError, z } from 'zod';
 import { AccountError } from '../services/accounts.ts';
 import { MemberError, ROLE_RANK, type Role } from '../services/members.ts';
 import type { Context } from './context.ts';
 import { roleIn } from './tenant-access.ts';
+
+// Every schema without a message of its own speaks the product's words, not zod's.
+z.config({ customError: plainErrorMap });
 
 /** The one place errors become what the UI shows: a readable message, and field errors for forms. */
 export function formatError<S extends { message: string; data: object }>({
@@ -20,8 +24,9 @@ export function formatError<S extends { message: string; data: object }>({
   const internal = error.code === 'INTERNAL_SERVER_ERROR';
   return {
     ...shape,
+    // The first problem itself, so a form without that field still says what is wrong.
     message: zod
-      ? 'Please check the highlighted fields'
+      ? (zod.issues[0]?.message ?? 'Check what you entered')
       : internal
         ? 'Something went wrong on our side'
         : shape.message,

@@ -1,9 +1,12 @@
 import { router } from './init.ts';
 import { authRouter } from './routers/auth.ts';
+import { catalogRouter } from './routers/catalog.ts';
 import { keysRouter } from './routers/keys.ts';
 import { membersRouter } from './routers/members.ts';
+import { onboardingRouter } from './routers/onboarding.ts';
+import { runsRouter } from './routers/runs.ts';
 import { tenantsRouter } from './routers/tenants.ts';
-import { catalogRouter, runsRouter, workflowsRouter } from './routers/workflows.ts';
+import { workflowsRouter } from './routers/workflows.ts';
 
 export const appRouter = router({
   auth: authRouter,
@@ -13,5 +16,6 @@ export const appRouter = router({
   workflows: workflowsRouter,
   runs: runsRouter,
   catalog: catalogRouter,
+  onboarding: onboardingRouter,
 });
 export type AppRouter = typeof appRouter;
