@@ -142,7 +142,6 @@ export function GroupRows({
       {group.children.length === 0 ? <p className="muted small">No rules: always true.</p> : null}
       <ol className="cond-rows">
         {group.children.map((child, i) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity beyond their place
           <li key={i}>
             {child.kind === 'rule' ? (
               <RuleRow
@@ -241,7 +240,7 @@ function RuleRow({
   };
 
   return (
-    <div className="cond-rule" role="group" aria-label={`Rule: ${describeVariable(rule.field)}`}>
+    <fieldset className="cond-rule" aria-label={`Rule: ${describeVariable(rule.field)}`}>
       <div className="cond-rule__line">
         <input
           id={`${id}-field`}
@@ -338,7 +337,7 @@ function RuleRow({
         )}
       </div>
       <p className="cond-rule__hint muted small">{describeVariable(rule.field)}</p>
-    </div>
+    </fieldset>
   );
 }
 

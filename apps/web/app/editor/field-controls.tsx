@@ -128,7 +128,6 @@ export function TextControl({ meta, value, readOnly, onChange, error, listId }: 
 export function IntegerControl({ meta, value, readOnly, onChange, error, onProblem }: ControlProps) {
   const id = useId();
   const [text, setText] = useState(typeof value === 'number' ? String(value) : '');
-  // biome-ignore lint/correctness/useExhaustiveDependencies: only an outside change (undo) resets the text
   useEffect(() => {
     if (typeof value === 'number' && Number(text) !== value) setText(String(value));
   }, [value]);

@@ -9,7 +9,6 @@ export function ProblemsPanel() {
   const select = useEditorStore((s) => s.select);
   const revision = useEditorStore((s) => s.revision);
   const document = useEditorStore((s) => s.document);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the revision is what changes with the document
   const name = useMemo(() => nodeNames(document()), [revision, document]);
   if (errors.length === 0) return <p className="problems problems--ok">No problems: ready to publish.</p>;
   return (

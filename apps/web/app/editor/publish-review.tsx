@@ -41,7 +41,6 @@ export function PublishReview({
             <p>These changes go live for every matching event within a second:</p>
             <ul className="changes" aria-label="Changes since the live version">
               {changes.map((c, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list for this dialog
                 <li key={i} className={`changes__${c.kind}`}>
                   <RichText text={c.text} />
                   {c.before !== undefined ? (

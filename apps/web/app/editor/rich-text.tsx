@@ -10,12 +10,10 @@ export function RichText({ text }: { text: string }) {
     <>
       {parts.map((part, i) =>
         /^`.*`$|^“.*”$/.test(part) ? (
-          // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed string
           <code key={i} className="name">
             {part.slice(1, -1)}
           </code>
         ) : (
-          // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed string
           <Fragment key={i}>{part}</Fragment>
         ),
       )}

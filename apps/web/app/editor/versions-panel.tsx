@@ -89,7 +89,6 @@ export function VersionsPanel({
           {changes.length > 0 ? (
             <ul className="changes" aria-label={`Changes in the draft since version ${viewing}`}>
               {changes.map((c, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list for this version
                 <li key={i} className={`changes__${c.kind}`}>
                   <RichText text={c.text} />
                   {c.before !== undefined ? (
