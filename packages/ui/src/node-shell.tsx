@@ -62,7 +62,7 @@ export function NodeShell({
         {outputs.map((output, i) => (
           <div key={output} className="tw-node__output" style={{ left: `${((i + 1) / (outputs.length + 1)) * 100}%` }}>
             {outputs.length > 1 ? <span className="tw-node__output-label">{output}</span> : null}
-            <Handle type="source" position={Position.Bottom} id={output} aria-label={`${label} output ${output}`} />
+            <Handle type="source" position={Position.Bottom} id={output} title={`${label}: ${output}`} />
           </div>
         ))}
       </div>

@@ -45,7 +45,9 @@ export function Onboarding() {
   const admin = can(me, 'admin');
   const s = status.data;
   if (!s) return null;
-  const done = [s.writeKeys > 0, s.latestEvent !== null, s.workflows > 0, s.published > 0];
+  // A key counts once someone has it: shown here, or used to send events (keys are stored hashed,
+  // so the one a new workspace starts with cannot be shown again).
+  const done = [key !== null || s.keyUsed, s.latestEvent !== null, s.workflows > 0, s.published > 0];
   if (done.every(Boolean)) return null;
   const origin = typeof window === 'undefined' ? '' : window.location.origin;
 
@@ -76,16 +78,16 @@ export function Onboarding() {
           ) : admin ? (
             <div>
               <p className="muted small">
-                {done[0]
-                  ? 'This workspace has a write key; keys are shown only once. Create one here to use it in the snippets below.'
+                {s.writeKeys > 0
+                  ? 'Keys are shown only once and stored hashed, so the existing one cannot be shown. Create one here to copy it into the snippets below.'
                   : 'Your app sends events with it. It is shown once.'}
               </p>
               <Button
-                variant={done[0] ? 'secondary' : 'primary'}
+                variant="primary"
                 busy={createKey.isPending}
                 onClick={() => createKey.mutate({ name: 'Getting started', scope: 'ingest' })}
               >
-                {done[0] ? 'Create another write key' : 'Create a write key'}
+                Create a write key
               </Button>
               {createKey.error ? <p className="tw-field__error">{errorMessage(createKey.error)}</p> : null}
             </div>

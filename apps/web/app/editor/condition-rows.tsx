@@ -374,7 +374,9 @@ function ValueInput({
     <input
       aria-label="Value"
       className="cond-rule__value"
-      type={kind === 'number' ? 'number' : kind === 'date' ? 'date' : 'text'}
+      // Numbers in a text box: a typo shows its message instead of being swallowed by the browser.
+      type={kind === 'date' ? 'date' : 'text'}
+      inputMode={kind === 'number' ? 'decimal' : undefined}
       readOnly={ctx.readOnly}
       value={kind === 'date' ? String(value).slice(0, 10) : text}
       onChange={(e) => {

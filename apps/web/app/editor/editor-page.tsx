@@ -201,8 +201,10 @@ function Editor({ workflowId, canEdit }: EditorPageProps) {
                   disabled={!canUndo}
                   aria-keyshortcuts="Control+Z"
                   title="Undo (Ctrl+Z)"
+                  aria-label="Undo"
+                  className="tw-button--icon"
                 >
-                  Undo
+                  ↶
                 </Button>
                 <Button
                   variant="ghost"
@@ -210,8 +212,10 @@ function Editor({ workflowId, canEdit }: EditorPageProps) {
                   disabled={!canRedo}
                   aria-keyshortcuts="Control+Shift+Z"
                   title="Redo (Ctrl+Shift+Z)"
+                  aria-label="Redo"
+                  className="tw-button--icon"
                 >
-                  Redo
+                  ↷
                 </Button>
                 <Button variant="ghost" onClick={tidy} title="Arrange the nodes top to bottom">
                   Tidy up
@@ -223,8 +227,10 @@ function Editor({ workflowId, canEdit }: EditorPageProps) {
               onClick={() => setDialog('shortcuts')}
               aria-keyshortcuts="Shift+Slash"
               title="Keyboard shortcuts (?)"
+              aria-label="Keyboard shortcuts"
+              className="tw-button--icon"
             >
-              Shortcuts
+              ?
             </Button>
             <Button
               aria-pressed={panelOpen && panel === 'test'}

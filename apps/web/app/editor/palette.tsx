@@ -64,11 +64,12 @@ export function Palette({ onAdd, onCollapse }: { onAdd(type: string): void; onCo
                       e.dataTransfer.effectAllowed = 'move';
                     }}
                     onClick={() => onAdd(t.type)}
-                    title={t.description.replace(/`/g, '')}
-                    aria-label={`Add ${t.label}`}
+                    aria-describedby={`palette-${t.type}`}
                   >
+                    <span className="visually-hidden">Add </span>
                     <strong>{t.label}</strong>
-                    <span>
+                    {/* The description is the button's description, not part of its name. */}
+                    <span id={`palette-${t.type}`} aria-hidden="true">
                       <RichText text={t.description} />
                     </span>
                   </button>

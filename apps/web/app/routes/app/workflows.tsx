@@ -126,10 +126,13 @@ export default function Workflows() {
                   type="button"
                   className="template"
                   onClick={() => create.mutate({ name: t.name, document: t.document })}
-                  aria-label={`Start from the template ${t.name}`}
+                  aria-describedby={`template-${t.id}`}
                 >
+                  <span className="visually-hidden">Start from the template </span>
                   <strong>{t.name}</strong>
-                  <span>{t.description}</span>
+                  <span id={`template-${t.id}`} aria-hidden="true">
+                    {t.description}
+                  </span>
                 </button>
               </li>
             ))}
