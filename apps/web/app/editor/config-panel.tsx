@@ -1,4 +1,4 @@
-import { builtinRegistry } from '@tripwire/rules';
+import { builtinRegistry, nodeNames } from '@tripwire/rules';
 import { Button } from '@tripwire/ui';
 import { useCallback, useId, useMemo } from 'react';
 import { ConditionBuilder } from './condition-builder';
@@ -145,9 +145,61 @@ export function ConfigPanel() {
             return <TextControl {...props} listId={meta.widget === 'event' ? 'event-names' : undefined} />;
         }
       })}
+      <Connections nodeId={node.id} outputs={nodeType.outputs} />
       <p className="muted small">
         id <code>{node.id}</code>
       </p>
     </div>
+  );
+}
+
+/** Where each output leads, as menus: connecting without a mouse (and a readable list of links). */
+function Connections({ nodeId, outputs }: { nodeId: string; outputs: readonly string[] }) {
+  const { nodes, edges, readOnly, setOutput, document } = useEditorStore((s) => ({
+    nodes: s.nodes,
+    edges: s.edges,
+    readOnly: s.readOnly,
+    setOutput: s.setOutput,
+    document: s.document,
+  }));
+  const name = useMemo(() => nodeNames(document()), [document, nodes]);
+  const targets = nodes.filter(
+    (n) => n.id !== nodeId && builtinRegistry.get(n.data.type, n.data.version)?.kind !== 'trigger',
+  );
+  return (
+    <section className="connections" aria-label="Connections">
+      <h3>Then</h3>
+      {outputs.map((output) => {
+        const linked = edges.filter((e) => e.source === nodeId && (e.sourceHandle ?? outputs[0]) === output);
+        const id = `${nodeId}-out-${output}`;
+        return (
+          <div key={output} className="tw-field">
+            <label htmlFor={id}>{outputs.length > 1 ? `When ${output}, go to` : 'Go to'}</label>
+            <select
+              id={id}
+              disabled={readOnly}
+              value={linked[0]?.target ?? ''}
+              onChange={(e) => setOutput(nodeId, output, e.target.value || null)}
+            >
+              <option value="">— nothing (the run ends here) —</option>
+              {targets.map((n) => (
+                <option key={n.id} value={n.id}>
+                  {name(n.id)}
+                </option>
+              ))}
+            </select>
+            {linked.length > 1 ? (
+              <p className="tw-field__hint">
+                Also to{' '}
+                {linked
+                  .slice(1)
+                  .map((e) => name(e.target))
+                  .join(', ')}
+              </p>
+            ) : null}
+          </div>
+        );
+      })}
+    </section>
   );
 }

@@ -55,6 +55,8 @@ export interface EditorState {
   updateConfig(id: string, config: Record<string, unknown>): void;
   updateLabel(id: string, label: string): void;
   deleteNode(id: string): void;
+  /** Connects one output of `source` to `target` (or to nothing), replacing what it led to: the keyboard's way to draw an edge. */
+  setOutput(source: string, output: string, target: string | null): void;
   setInputProblem(nodeId: string, field: string, message: string | null): void;
   select(id: string | null): void;
   deleteSelected(): void;
@@ -240,6 +242,32 @@ export function createEditorStore(initial: WorkflowDocumentInput, options: { rea
           edges: get().edges.filter((e) => e.source !== id && e.target !== id),
           inputProblems: Object.fromEntries(Object.entries(rest).filter(([, p]) => p.nodeId !== id)),
         });
+      },
+      setOutput(source, output, target) {
+        if (get().readOnly) return;
+        const from = get().nodes.find((n) => n.id === source);
+        const outputs = from ? (builtinRegistry.get(from.data.type, from.data.version)?.outputs ?? []) : [];
+        const handleOf = (e: FlowEdge) => e.sourceHandle ?? outputs[0];
+        const kept = get().edges.filter((e) => !(e.source === source && handleOf(e) === output));
+        if (target) {
+          const edge = { source, target, ...(outputs.length > 1 ? { sourceHandle: output } : {}) };
+          const doc = { ...get().document(), edges: toDocument('', undefined, [], kept).edges };
+          const problem = connectionProblem(doc, edge, builtinRegistry);
+          if (problem) {
+            set({ notice: `Connection refused: ${problem}` });
+            return;
+          }
+          remember();
+          const id = `${source}:${edge.sourceHandle ?? ''}->${target}`;
+          changed({
+            edges: [...kept, { id, source, target, sourceHandle: edge.sourceHandle ?? null }],
+            notice: null,
+          });
+          return;
+        }
+        if (kept.length === get().edges.length) return;
+        remember();
+        changed({ edges: kept });
       },
       setInputProblem(nodeId, field, message) {
         const key = `${nodeId}:${field}`;

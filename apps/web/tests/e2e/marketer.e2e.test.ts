@@ -341,6 +341,13 @@ describe('publish review, pause and a truthful status (items 1 and 6)', () => {
     await page.goto('/app/workflows');
     const wfRow = page.locator('tr', { hasText: 'Words' });
     await expect.poll(async () => Number(await wfRow.getByTestId('runs-24h').textContent())).toBeGreaterThanOrEqual(1);
+    // Deleting says the flow is live and that its history goes with it.
+    await wfRow.getByRole('button', { name: 'Delete' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete “Words”?' });
+    await dialog.getByText('It is live (v3).').waitFor();
+    await dialog.getByText(/every published version and its run history are deleted too/).waitFor();
+    await shot(page, 'workflows-delete-live');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
   it('lets a test run pick any one of three recent orders', async () => {
@@ -447,6 +454,15 @@ describe('keyboard and accessibility (item 9)', () => {
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(count - 1);
     await page.keyboard.press('Control+z');
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(count);
+    // Connect from the keyboard: the selected node's "Then" menus.
+    const edges = await page.locator('.react-flow__edge').count();
+    await node('not-activated').click();
+    const whenFalse = page.getByLabel('When false, go to');
+    await whenFalse.focus();
+    await whenFalse.selectOption({ label: 'Log' });
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(edges + 1);
+    await whenFalse.selectOption({ label: '— nothing (the run ends here) —' });
+    await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(edges);
     // The node's own delete button works too.
     await node('log-1').click();
     await page.getByRole('button', { name: 'Delete Log' }).first().click();
@@ -455,6 +471,9 @@ describe('keyboard and accessibility (item 9)', () => {
 
   it('has no serious or critical axe violations, and screenshots every page at both sizes', async () => {
     const workflowUrl = page.url();
+    await page.goto('/app/members');
+    await page.getByRole('button', { name: 'Create invitation link' }).click();
+    const invite = new URL(await page.getByLabel('Invitation link (valid 7 days)').inputValue()).pathname;
     const anon = await browser.newContext({ baseURL: web.url });
     const visitor = await anon.newPage();
     const pages: [Page, string, string, (() => Promise<void>)?][] = [
@@ -462,6 +481,7 @@ describe('keyboard and accessibility (item 9)', () => {
       [visitor, 'sign-in', '/sign-in'],
       [visitor, 'sign-up', '/sign-up'],
       [visitor, 'not-found', '/no-such-page'],
+      [visitor, 'invite', invite],
       [page, 'workflows', '/app/workflows'],
       [page, 'editor', workflowUrl],
       [
@@ -508,4 +528,18 @@ describe('keyboard and accessibility (item 9)', () => {
     await anon.close();
     expect(problems).toEqual([]);
   }, 180_000);
+});
+
+describe('workspaces of one name (item "two workspaces both listed as Demo")', () => {
+  it('tells them apart in the switcher', async () => {
+    await page.goto('/app/settings');
+    await page.getByLabel('New workspace name').fill('Growth Team');
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    await page.waitForURL('**/app/workflows');
+    const labels = await page.getByLabel('Workspace').locator('option').allTextContents();
+    const twins = labels.filter((l) => l.startsWith('Growth Team'));
+    expect(twins).toHaveLength(2);
+    expect(new Set(twins).size).toBe(2);
+    expect(twins.every((l) => /^Growth Team · [0-9a-f]{6} \(owner\)$/.test(l))).toBe(true);
+  });
 });
