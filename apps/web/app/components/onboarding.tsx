@@ -115,9 +115,9 @@ export function Onboarding() {
               </button>
             ))}
           </div>
-          <pre className="snippet" aria-label="Snippet">
-            {snippet(tab, origin, key ?? 'YOUR_WRITE_KEY')}
-          </pre>
+          <section aria-label="Snippet">
+            <pre className="snippet">{snippet(tab, origin, key ?? 'YOUR_WRITE_KEY')}</pre>
+          </section>
           <div className="actions">
             <Button onClick={() => void navigator.clipboard?.writeText(snippet(tab, origin, key ?? 'YOUR_WRITE_KEY'))}>
               Copy snippet

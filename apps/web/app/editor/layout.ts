@@ -34,7 +34,7 @@ export function layoutTopDown(nodes: FlowNode[], edges: FlowEdge[]): FlowNode[] 
     const children = ordered.filter((e) => e.source === n.id && g.predecessors(e.target)?.length === 1);
     if (children.length < 2) continue;
     const slots = children.map((e) => x.get(e.target) ?? 0).sort((a, b) => a - b);
-    children.forEach((e, i) => x.set(e.target, slots[i] as number));
+    for (const [i, e] of children.entries()) x.set(e.target, slots[i] as number);
   }
   return nodes.map((n) => {
     const p = g.node(n.id);
