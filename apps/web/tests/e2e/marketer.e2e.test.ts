@@ -208,6 +208,9 @@ describe('validation where values are typed (item 3)', () => {
     await add('Call a webhook');
     await problems.getByText('Enter a URL').waitFor();
     await page.getByLabel('URL').fill(hookUrl('/ok'));
+    // Placeholders come from a menu, quoted where JSON needs it.
+    await page.getByLabel('Insert a placeholder into Body').selectOption({ label: 'user id' });
+    await expect(page.getByRole('textbox', { name: 'Body (optional)' }).inputValue()).resolves.toBe('"{{ event.userId }}"');
     await page.getByRole('textbox', { name: 'Body (optional)' }).fill('{ "user": "{{ event.userId }}", }');
     await problems.getByText(/Body: This is not valid JSON/).waitFor();
     expect(await publish.isDisabled()).toBe(true);
