@@ -114,7 +114,7 @@ export default function Runs() {
                                   ? 'delivered (or on its way)'
                                   : a.state === 'retrying'
                                     ? `retrying: ${a.error ?? 'failed'}`
-                                    : `failed for good after ${a.attempts} attempts: ${a.error ?? ''}`}
+                                    : `failed for good after ${a.attempts} attempt${a.attempts === 1 ? '' : 's'}: ${a.error ?? ''}`}
                               </li>
                             ))}
                           </ol>
