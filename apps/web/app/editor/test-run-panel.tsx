@@ -16,7 +16,7 @@ import { RichText } from './rich-text';
 
 type Result = Awaited<ReturnType<typeof simulateWorkflow>>;
 
-const TONE_MARK = { ok: '✓', no: '✗', wait: '⏸', error: '⚠', skip: '↷' } as const;
+const TONE_MARK = { ok: '✓', no: '✗', wait: '…', error: '!', skip: '↷' } as const;
 
 function eventLabel(e: Record<string, unknown>, at: Date): string {
   const props = (e.properties ?? {}) as Record<string, unknown>;
