@@ -145,7 +145,8 @@ function Editor({ workflowId, canEdit }: EditorPageProps) {
     setPanel('node');
     setPanelOpen(true);
     // Keep the new node on screen (a long flow's bottom may be below the fold).
-    if (view && !(position.y + 100 < view.bottomRight.y && position.x + 240 < view.bottomRight.x - 180)) {
+    // A node is ~100 px tall; keep a margin so its outputs are on screen too.
+    if (view && !(position.y + 160 < view.bottomRight.y && position.x + 260 < view.bottomRight.x - 180)) {
       requestAnimationFrame(() =>
         flow.setCenter(position.x + 120, position.y + 40, { zoom: flow.getZoom(), duration: 200 }),
       );
