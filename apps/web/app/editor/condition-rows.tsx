@@ -12,6 +12,7 @@ import {
   variableFromTyped,
 } from '@tripwire/rules';
 import { useId, useState } from 'react';
+import { ListInput, ValueInput } from './condition-values';
 
 export interface FieldOption {
   /** Rule variable, e.g. event.properties.total */
@@ -73,7 +74,7 @@ function kindOfRule(rule: ConditionRule, fields: FieldOption[]): ValueKind {
   return fields.find((f) => f.name === rule.field)?.kind ?? 'string';
 }
 
-function defaultValue(kind: ValueKind): ConditionValue {
+export function defaultValue(kind: ValueKind): ConditionValue {
   if (kind === 'number') return 0;
   if (kind === 'boolean') return true;
   if (kind === 'date') return new Date().toISOString().slice(0, 10);
@@ -338,96 +339,5 @@ function RuleRow({
       </div>
       <p className="cond-rule__hint muted small">{describeVariable(rule.field)}</p>
     </fieldset>
-  );
-}
-
-function ValueInput({
-  rule,
-  kind,
-  ctx,
-  index,
-  onChange,
-}: {
-  rule: ConditionRule;
-  kind: ValueKind;
-  ctx: RowsContext;
-  index: string;
-  onChange(rule: ConditionRule): void;
-}) {
-  const value = rule.operand && 'value' in rule.operand ? rule.operand.value : '';
-  const [text, setText] = useState(String(value));
-  if (kind === 'boolean') {
-    return (
-      <select
-        aria-label="Value"
-        className="cond-rule__value"
-        disabled={ctx.readOnly}
-        value={String(value)}
-        onChange={(e) => onChange({ ...rule, operand: { value: e.target.value === 'true' } })}
-      >
-        <option value="true">true</option>
-        <option value="false">false</option>
-      </select>
-    );
-  }
-  return (
-    <input
-      aria-label="Value"
-      className="cond-rule__value"
-      // Numbers in a text box: a typo shows its message instead of being swallowed by the browser.
-      type={kind === 'date' ? 'date' : 'text'}
-      inputMode={kind === 'number' ? 'decimal' : undefined}
-      readOnly={ctx.readOnly}
-      value={kind === 'date' ? String(value).slice(0, 10) : text}
-      onChange={(e) => {
-        const next = e.target.value;
-        setText(next);
-        if (kind === 'number') {
-          const n = Number(next);
-          const ok = next.trim() !== '' && Number.isFinite(n);
-          ctx.onProblem(`${index}-value`, ok ? null : `Enter a number for ${describeVariable(rule.field)}`);
-          if (ok) onChange({ ...rule, operand: { value: n } });
-        } else if (kind === 'date') {
-          ctx.onProblem(`${index}-value`, next ? null : `Choose a date for ${describeVariable(rule.field)}`);
-          if (next) onChange({ ...rule, operand: { value: next } });
-        } else onChange({ ...rule, operand: { value: next } });
-      }}
-    />
-  );
-}
-
-function ListInput({
-  rule,
-  kind,
-  ctx,
-  index,
-  onChange,
-}: {
-  rule: ConditionRule;
-  kind: ValueKind;
-  ctx: RowsContext;
-  index: string;
-  onChange(rule: ConditionRule): void;
-}) {
-  const [text, setText] = useState((rule.values ?? []).join(', '));
-  return (
-    <input
-      aria-label="Values, separated by commas"
-      className="cond-rule__value"
-      readOnly={ctx.readOnly}
-      placeholder="pro, team"
-      value={text}
-      onChange={(e) => {
-        setText(e.target.value);
-        const parts = e.target.value
-          .split(',')
-          .map((p) => p.trim())
-          .filter(Boolean);
-        const values = kind === 'number' ? parts.map(Number) : parts;
-        const bad = values.some((v) => typeof v === 'number' && !Number.isFinite(v));
-        ctx.onProblem(`${index}-list`, bad ? 'Enter numbers separated by commas' : null);
-        if (!bad) onChange({ ...rule, values });
-      }}
-    />
   );
 }
