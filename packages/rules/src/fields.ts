@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration/duration.ts';
 import { DEFAULT_LOGIC_BUDGET } from './logic/budget.ts';
 import { validateLogic } from './logic/validate-logic.ts';
+import { DURATION_RANGE_MESSAGE } from './messages/plain-messages.ts';
 import { validateTemplate } from './template/template.ts';
 import { HEADER_NAME, isSendableHeaderValue, kafkaTopicProblem, RESERVED_WEBHOOK_HEADERS } from './wire.ts';
 
@@ -108,7 +109,7 @@ export const f = {
       .string()
       .min(1)
       .max(200)
-      .refine(hasNoControlCharacters, 'Event names cannot contain control characters');
+      .refine(hasNoControlCharacters, 'Event names cannot contain line breaks or tabs');
     return field(schema, 'event', opts);
   },
 
@@ -126,7 +127,10 @@ export const f = {
   duration<O extends Common<string>>(opts: O) {
     const schema = z.string().superRefine((value, ctx) => {
       const result = parseDuration(value);
-      if (!result.ok) fail(ctx, result.code, result.message);
+      // A wait under a second is a typo, not a plan; people read one range in one message.
+      if (!result.ok)
+        fail(ctx, result.code, result.code === 'duration.ambiguous' ? result.message : DURATION_RANGE_MESSAGE);
+      else if (result.ms < 1000) fail(ctx, 'duration.out_of_range', DURATION_RANGE_MESSAGE);
     });
     return field(schema, 'duration', { placeholder: 'PT10M', ...opts });
   },
@@ -174,7 +178,7 @@ export const f = {
         try {
           url = new URL(value);
         } catch {
-          fail(ctx, 'url.invalid', 'Not an absolute URL');
+          fail(ctx, 'url.invalid', 'Enter a URL that starts with https://');
           return;
         }
         if (!ALLOWED_SCHEMES.includes(url.protocol)) {

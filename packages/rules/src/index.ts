@@ -6,6 +6,27 @@ export { compileWorkflow } from './compiler/compile-workflow.ts';
 export type { EventRoute, ExecutionPlan, PlanNode, PlanRule, PlanTemplate } from './compiler/plan.ts';
 export { COMPILER_VERSION, routeEvent } from './compiler/plan.ts';
 export type {
+  ConditionGroup,
+  ConditionNode,
+  ConditionOperator,
+  ConditionRule,
+  ConditionValue,
+  Operand,
+  ValueKind,
+} from './conditions/builder-model.ts';
+export {
+  CONDITION_OPERATORS,
+  conditionFromLogic,
+  conditionToLogic,
+  normalizeCondition,
+  operatorsFor,
+  ruleToLogic,
+  UNARY_OPERATORS,
+  valueKind,
+} from './conditions/builder-model.ts';
+export { describeLogic } from './conditions/describe-logic.ts';
+export { describeVariable, variableFromTyped, variableSource } from './conditions/field-names.ts';
+export type {
   ConfigIssue,
   ConfigOf,
   EventInterest,
@@ -30,6 +51,12 @@ export {
 } from './duration/human-duration.ts';
 export type { ErrorPath, RuleValidationError } from './errors.ts';
 export { WorkflowValidationError } from './errors.ts';
+export type { ChangeLine } from './explain/describe-diff.ts';
+export { describeChanges } from './explain/describe-diff.ts';
+export type { RunLine, RunStepInput, RunStory } from './explain/describe-run.ts';
+export { describeRun, describeValue } from './explain/describe-run.ts';
+export { nodeNames } from './explain/node-names.ts';
+export { sampleEventFor } from './explain/sample-event.ts';
 export type { Field, FieldMeta, Widget } from './fields.ts';
 export { f } from './fields.ts';
 export type { LogicBudget } from './logic/budget.ts';
@@ -43,6 +70,14 @@ export { logicReads, userFieldsOf } from './logic/reads.ts';
 export { truthy } from './logic/runtime.ts';
 export type { LogicIssue, LogicLimits, LogicPath } from './logic/validate-logic.ts';
 export { DEFAULT_LOGIC_LIMITS, isLogic, validateLogic } from './logic/validate-logic.ts';
+export {
+  DURATION_RANGE_MESSAGE,
+  durationInputProblem,
+  jsonProblem,
+  labelFromKey,
+  plainErrorMap,
+  plainIssueMessage,
+} from './messages/plain-messages.ts';
 export { builtinNodeTypes, builtinRegistry } from './nodes/builtin.ts';
 export * from './nodes/index.ts';
 export type { AnyNodeType, Registry } from './registry.ts';
@@ -127,6 +162,7 @@ export { diffWorkflows } from './workflow/diff-workflows.ts';
 export type { WorkflowDocument, WorkflowDocumentInput, WorkflowEdge, WorkflowNode } from './workflow/document.ts';
 export { workflowDocumentSchema } from './workflow/document.ts';
 export { WORKFLOW_LIMITS } from './workflow/limits.ts';
+export { sameJson as sameLogic } from './workflow/same-json.ts';
 export type { Upgrade } from './workflow/upgrade-node.ts';
 export { nodeUpgrade } from './workflow/upgrade-node.ts';
 export type { ValidateOptions } from './workflow/validate.ts';

@@ -3,7 +3,12 @@ import type { ReactNode } from 'react';
 
 export interface NodeShellProps {
   kind: string;
+  /** The node's own name, or its type's label. */
   label: string;
+  /** The type's label when the node has a name of its own ("Call a webhook" under "Tell sales"). */
+  typeLabel?: string | undefined;
+  /** Buttons shown on the selected node (delete). */
+  actions?: ReactNode;
   summary?: ReactNode;
   /** Named outputs; a single output is drawn unlabelled. */
   outputs: readonly string[];
@@ -18,6 +23,8 @@ export interface NodeShellProps {
 export function NodeShell({
   kind,
   label,
+  typeLabel,
+  actions,
   summary,
   outputs,
   hasInput,
@@ -38,8 +45,12 @@ export function NodeShell({
   return (
     <div className={classes} data-state={state} aria-invalid={errors.length > 0 || undefined}>
       {hasInput ? <Handle type="target" position={Position.Top} /> : null}
-      <div className="tw-node__kind">{kind}</div>
+      <div className="tw-node__kind">
+        {kind}
+        {typeLabel ? <span className="tw-node__type"> · {typeLabel}</span> : null}
+      </div>
       <div className="tw-node__label">{label}</div>
+      {actions ? <div className="tw-node__actions">{actions}</div> : null}
       {summary ? <div className="tw-node__summary">{summary}</div> : null}
       {detail ? <div className="tw-node__detail">{detail}</div> : null}
       {errors.length ? (
@@ -51,7 +62,7 @@ export function NodeShell({
         {outputs.map((output, i) => (
           <div key={output} className="tw-node__output" style={{ left: `${((i + 1) / (outputs.length + 1)) * 100}%` }}>
             {outputs.length > 1 ? <span className="tw-node__output-label">{output}</span> : null}
-            <Handle type="source" position={Position.Bottom} id={output} aria-label={`${label} output ${output}`} />
+            <Handle type="source" position={Position.Bottom} id={output} title={`${label}: ${output}`} />
           </div>
         ))}
       </div>

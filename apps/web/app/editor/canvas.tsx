@@ -12,7 +12,13 @@ function isTyping(target: EventTarget | null): boolean {
   );
 }
 
-export function Canvas() {
+/** Room kept free for the mini map (top right) when fitting the view, so it never covers a node. */
+export const FIT_OPTIONS = {
+  padding: { top: '48px', left: '48px', bottom: '48px', right: '216px' },
+  maxZoom: 1.1,
+} as const;
+
+export function Canvas({ onShortcuts }: { onShortcuts(): void }) {
   const api = useEditorApi();
   const { nodes, edges, onNodesChange, onEdgesChange, connect, readOnly } = useEditorStore((s) => ({
     nodes: s.nodes,
@@ -62,10 +68,12 @@ export function Canvas() {
       } else if (mod && e.key.toLowerCase() === 'c') s.copy();
       else if (mod && e.key.toLowerCase() === 'v') s.paste();
       else if (e.key === 'Delete' || e.key === 'Backspace') s.deleteSelected();
+      else if (e.key === '?') onShortcuts();
+      else if (e.key === 'Escape') s.select(null);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [api]);
+  }, [api, onShortcuts]);
 
   return (
     <section className="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop} aria-label="Flow canvas">
@@ -80,12 +88,13 @@ export function Canvas() {
         nodesConnectable={!readOnly}
         deleteKeyCode={null}
         fitView={fitOnLoad}
-        fitViewOptions={{ padding: 0.25, maxZoom: 1.1 }}
+        fitViewOptions={FIT_OPTIONS}
         proOptions={{ hideAttribution: true }}
+        minZoom={0.2}
       >
         <Background gap={20} />
-        <MiniMap pannable zoomable ariaLabel="Mini map" />
-        <Controls />
+        <MiniMap pannable zoomable ariaLabel="Mini map" position="top-right" style={{ width: 160, height: 100 }} />
+        <Controls fitViewOptions={FIT_OPTIONS} showInteractive={false} />
       </ReactFlow>
     </section>
   );

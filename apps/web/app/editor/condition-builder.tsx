@@ -1,25 +1,20 @@
-import { useEffect, useId, useMemo, useState } from 'react';
-import { type Field, formatQuery, QueryBuilder, type RuleGroupType } from 'react-querybuilder';
-import { parseJsonLogic } from 'react-querybuilder/parseJsonLogic';
-import 'react-querybuilder/dist/query-builder.css';
+import {
+  type ConditionGroup,
+  conditionFromLogic,
+  conditionToLogic,
+  describeLogic,
+  jsonProblem,
+  sameLogic,
+} from '@tripwire/rules';
+import { useEffect, useId, useRef, useState } from 'react';
+import { type FieldOption, GroupRows, typedForm } from './condition-rows';
 
-const EMPTY: RuleGroupType = { combinator: 'and', rules: [] };
-
-function toQuery(logic: unknown): RuleGroupType | null {
-  if (logic === undefined || logic === null) return EMPTY;
-  try {
-    const q = parseJsonLogic(logic as Parameters<typeof parseJsonLogic>[0]);
-    // A rule the builder cannot show faithfully stays in the raw tab (it would be rewritten otherwise).
-    const round = formatQuery(q, { format: 'jsonlogic', parseNumbers: true });
-    return JSON.stringify(round) === JSON.stringify(logic) ? q : null;
-  } catch {
-    return null;
-  }
-}
+const EMPTY: ConditionGroup = { kind: 'group', combinator: 'and', children: [] };
 
 /**
- * Field / operator / value rows with AND / OR groups for people who do not write JSON Logic, and
- * the raw JSON Logic for engineers; both edit the same value.
+ * Field / operator / value rows in AND / OR groups for people who do not write JSON Logic, and
+ * the raw JSON Logic for engineers; both edit the same value. The model (and its lossless round
+ * trip) is packages/rules' conditions/builder-model.ts.
  */
 export function ConditionBuilder({
   label,
@@ -27,38 +22,55 @@ export function ConditionBuilder({
   fields,
   readOnly,
   onChange,
+  onProblem,
 }: {
   label: string;
   value: unknown;
-  fields: { name: string; label: string }[];
+  fields: FieldOption[];
   readOnly: boolean;
   onChange(logic: unknown): void;
+  onProblem(message: string | null): void;
 }) {
   const id = useId();
   const [tab, setTab] = useState<'builder' | 'raw'>('builder');
-  const [query, setQuery] = useState<RuleGroupType | null>(() => toQuery(value));
+  const [group, setGroup] = useState<ConditionGroup | null>(() => conditionFromLogic(value));
   const [raw, setRaw] = useState(() => (value === undefined ? '' : JSON.stringify(value, null, 2)));
   const [rawError, setRawError] = useState<string | null>(null);
+  const emitted = useRef<unknown>(value);
+  const problems = useRef(new Map<string, string>());
 
-  // Keep both views in step when the value changes from outside (undo, the other tab).
+  // An outside change (undo, another node selected) replaces the rows; our own echo does not, so
+  // a row being typed keeps its text.
   useEffect(() => {
-    setQuery(toQuery(value));
+    if (sameLogic(value, emitted.current)) return;
+    emitted.current = value;
+    setGroup(conditionFromLogic(value));
     setRaw(value === undefined ? '' : JSON.stringify(value, null, 2));
-  }, [value]);
+    problems.current.clear();
+    setRawError(null);
+    onProblem(null);
+  }, [value, onProblem]);
 
-  const qbFields: Field[] = useMemo(() => {
-    const names = new Set(fields.map((f) => f.name));
-    const extra = [...collectVars(value)].filter((v) => !names.has(v)).map((v) => ({ name: v, label: v }));
-    return [...fields, ...extra];
-  }, [fields, value]);
+  const report = (key: string, message: string | null) => {
+    if (message) problems.current.set(key, message);
+    else problems.current.delete(key);
+    onProblem(problems.current.values().next().value ?? null);
+  };
 
+  const emit = (logic: unknown) => {
+    emitted.current = logic;
+    onChange(logic);
+  };
+
+  const known = new Set(fields.map((f) => f.name));
+  const listId = `${id}-fields`;
   return (
     <fieldset className="condition" aria-labelledby={`${id}-label`}>
       <div className="condition__head">
         <span id={`${id}-label`} className="condition__label">
           {label}
         </span>
-        <div className="tabs" role="tablist">
+        <div className="tabs" role="tablist" aria-label={`${label}: how to edit`}>
           <button type="button" role="tab" aria-selected={tab === 'builder'} onClick={() => setTab('builder')}>
             Builder
           </button>
@@ -67,22 +79,53 @@ export function ConditionBuilder({
           </button>
         </div>
       </div>
+      <datalist id={listId}>
+        {fields.map((f) => (
+          <option key={f.name} value={typedForm(f.name)} label={f.label} />
+        ))}
+      </datalist>
       {tab === 'builder' ? (
-        query ? (
-          <QueryBuilder
-            fields={qbFields.length ? qbFields : [{ name: 'event.name', label: 'event name' }]}
-            query={query}
-            disabled={readOnly}
-            onQueryChange={(q) => {
-              setQuery(q);
-              onChange(q.rules.length ? formatQuery(q, { format: 'jsonlogic', parseNumbers: true }) : undefined);
+        group ? (
+          <GroupRows
+            group={group}
+            depth={0}
+            ctx={{
+              fields: known.size ? fields : [{ name: 'event.name', label: 'event name' }],
+              readOnly,
+              listId,
+              onProblem: report,
             }}
-            controlClassnames={{ queryBuilder: 'qb' }}
+            onChange={(next) => {
+              setGroup(next);
+              const logic = conditionToLogic(next);
+              setRaw(logic === undefined ? '' : JSON.stringify(logic, null, 2));
+              emit(logic);
+            }}
           />
         ) : (
-          <p className="muted">
-            This condition uses JSON Logic the builder cannot show; edit it in the JSON Logic tab.
-          </p>
+          <div className="condition__custom">
+            <p>
+              <strong>{describeLogic(value)}</strong>
+            </p>
+            <p className="muted small">
+              This rule uses JSON Logic beyond the builder's rows; it reads as above. Change it in the JSON Logic tab,
+              or{' '}
+              {readOnly ? null : (
+                <button
+                  type="button"
+                  className="linkish"
+                  onClick={() => {
+                    setGroup(EMPTY);
+                    setRaw('');
+                    emit(undefined);
+                  }}
+                >
+                  start over with the builder
+                </button>
+              )}
+              .
+            </p>
+          </div>
         )
       ) : (
         <>
@@ -92,38 +135,28 @@ export function ConditionBuilder({
             rows={8}
             readOnly={readOnly}
             value={raw}
+            aria-invalid={rawError ? true : undefined}
             onChange={(e) => {
               setRaw(e.target.value);
               if (e.target.value.trim() === '') {
                 setRawError(null);
-                onChange(undefined);
+                report('raw', null);
+                setGroup(EMPTY);
+                emit(undefined);
                 return;
               }
-              try {
-                const parsed = JSON.parse(e.target.value);
-                setRawError(null);
-                onChange(parsed);
-              } catch (err) {
-                setRawError((err as Error).message);
-              }
+              const problem = jsonProblem(e.target.value);
+              setRawError(problem);
+              report('raw', problem);
+              if (problem) return;
+              const parsed = JSON.parse(e.target.value);
+              setGroup(conditionFromLogic(parsed));
+              emit(parsed);
             }}
           />
-          {rawError ? <p className="tw-field__error">Not valid JSON: {rawError}</p> : null}
+          {rawError ? <p className="tw-field__error">{rawError}</p> : null}
         </>
       )}
     </fieldset>
   );
-}
-
-function collectVars(logic: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(logic)) for (const item of logic) collectVars(item, out);
-  else if (logic && typeof logic === 'object') {
-    for (const [op, args] of Object.entries(logic)) {
-      if (op === 'var') {
-        const name = Array.isArray(args) ? args[0] : args;
-        if (typeof name === 'string' && name) out.add(name);
-      } else collectVars(args, out);
-    }
-  }
-  return out;
 }

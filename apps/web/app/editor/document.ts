@@ -5,6 +5,8 @@ export interface FlowNodeData extends Record<string, unknown> {
   type: string;
   version: number;
   config: Record<string, unknown>;
+  /** The name someone gave this node ("Remind about the cart"); the type's label when absent. */
+  label?: string;
 }
 export type FlowNode = Node<FlowNodeData, 'flow'>;
 export type FlowEdge = Edge;
@@ -16,7 +18,7 @@ export function fromDocument(doc: WorkflowDocumentInput): { nodes: FlowNode[]; e
       id: n.id,
       type: 'flow',
       position: n.position ?? { x: 80, y: 40 + i * 140 },
-      data: { type: n.type, version: n.version ?? 1, config: n.config ?? {} },
+      data: { type: n.type, version: n.version ?? 1, config: n.config ?? {}, ...(n.label ? { label: n.label } : {}) },
     }),
   );
   const edges = doc.edges.map(
@@ -43,6 +45,7 @@ export function toDocument(
       id: n.id,
       type: n.data.type,
       version: n.data.version,
+      ...(n.data.label?.trim() ? { label: n.data.label.trim() } : {}),
       config: n.data.config,
       position: { x: Math.round(n.position.x), y: Math.round(n.position.y) },
     })),

@@ -56,6 +56,66 @@ describe('editor store', () => {
     store.getState().autoLayout();
     expect(store.getState().revision).toBe(0);
   });
+
+  it('connects a new node under the selected one, to its first free output', () => {
+    const store = createEditorStore(empty);
+    const trigger = store.getState().addNode('trigger.event', { x: 0, y: 0 });
+    const cond = store.getState().addNode('condition.if', { x: 0, y: 150 }, { after: trigger });
+    const yes = store.getState().addNode('action.log', { x: 0, y: 300 }, { after: cond });
+    const no = store.getState().addNode('action.log', { x: 300, y: 300 }, { after: cond });
+    const edges = store
+      .getState()
+      .document()
+      .edges.map((e) => `${e.source}:${e.sourceHandle ?? ''}->${e.target}`);
+    expect(edges).toEqual([`${trigger}:->${cond}`, `${cond}:true->${yes}`, `${cond}:false->${no}`]);
+    // A trigger is never hung under anything.
+    store.getState().addNode('trigger.event', { x: 0, y: 450 }, { after: yes });
+    expect(store.getState().edges).toHaveLength(3);
+  });
+
+  it('names a node, deletes it with its edges, and undoes that', () => {
+    const store = createEditorStore(empty);
+    const trigger = store.getState().addNode('trigger.event', { x: 0, y: 0 });
+    const hook = store.getState().addNode('action.webhook', { x: 0, y: 150 }, { after: trigger });
+    store.getState().updateLabel(hook, 'Tell sales');
+    expect(store.getState().document().nodes[1]?.label).toBe('Tell sales');
+    store.getState().updateLabel(hook, '  ');
+    expect(store.getState().document().nodes[1]).not.toHaveProperty('label');
+    store.getState().deleteNode(hook);
+    expect(store.getState().document()).toMatchObject({ nodes: [{ id: trigger }], edges: [] });
+    store.getState().undo();
+    expect(store.getState().document().edges).toHaveLength(1);
+  });
+
+  it('connects and disconnects an output from a menu, refusing what the canvas refuses', () => {
+    const store = createEditorStore(empty);
+    const trigger = store.getState().addNode('trigger.event', { x: 0, y: 0 });
+    const cond = store.getState().addNode('condition.if', { x: 0, y: 150 });
+    const log = store.getState().addNode('action.log', { x: 0, y: 300 });
+    store.getState().setOutput(cond, 'false', log);
+    store.getState().setOutput(trigger, 'next', cond);
+    expect(
+      store
+        .getState()
+        .document()
+        .edges.map((e) => e.id),
+    ).toEqual([`${cond}:false->${log}`, `${trigger}:->${cond}`]);
+    store.getState().setOutput(log, 'next', trigger);
+    expect(store.getState().notice).toMatch(/^Connection refused/);
+    store.getState().setOutput(cond, 'false', null);
+    expect(store.getState().edges).toHaveLength(1);
+  });
+
+  it('keeps typed problems apart from the document and drops them with their node', () => {
+    const store = createEditorStore(empty);
+    const wait = store.getState().addNode('wait.delay', { x: 0, y: 0 });
+    store.getState().setInputProblem(wait, 'duration', 'Enter a time between 1 second and 90 days');
+    expect(Object.values(store.getState().inputProblems)).toEqual([
+      { nodeId: wait, field: 'duration', message: 'Enter a time between 1 second and 90 days' },
+    ]);
+    store.getState().deleteNode(wait);
+    expect(store.getState().inputProblems).toEqual({});
+  });
 });
 
 describe('editor store: node versions', () => {

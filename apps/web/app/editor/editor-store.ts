@@ -24,6 +24,12 @@ interface Snapshot {
 
 export type Highlight = 'taken' | 'waiting' | 'error';
 
+export interface InputProblem {
+  nodeId: string;
+  field: string;
+  message: string;
+}
+
 export interface EditorState {
   name: string;
   description: string | undefined;
@@ -41,15 +47,27 @@ export interface EditorState {
   highlight: Record<string, Highlight>;
   /** Nodes to mark in a version diff. */
   diff: Record<string, 'removed' | 'changed'>;
+  /**
+   * What someone typed that cannot become part of the document yet (a wait of -5 hours, a body
+   * that is not JSON), keyed `nodeId:field`. Shown on the field and in the problems bar, and
+   * blocks publish, like the document's own problems.
+   */
+  inputProblems: Record<string, InputProblem>;
   document(): WorkflowDocumentInput;
   load(doc: WorkflowDocumentInput, options?: { readOnly?: boolean }): void;
   onNodesChange(changes: NodeChange<FlowNode>[]): void;
   onEdgesChange(changes: EdgeChange[]): void;
   connect(connection: Connection): void;
-  addNode(type: string, position: { x: number; y: number }): string;
+  /** Adds a node; with `after`, connects that node's first free output to it. */
+  addNode(type: string, position: { x: number; y: number }, options?: { after?: string }): string;
   updateConfig(id: string, config: Record<string, unknown>): void;
   /** Moves a node to the newer version its definition migrates it to (see nodeUpgrade). */
   upgrade(id: string): void;
+  updateLabel(id: string, label: string): void;
+  deleteNode(id: string): void;
+  /** Connects one output of `source` to `target` (or to nothing), replacing what it led to: the keyboard's way to draw an edge. */
+  setOutput(source: string, output: string, target: string | null): void;
+  setInputProblem(nodeId: string, field: string, message: string | null): void;
   select(id: string | null): void;
   deleteSelected(): void;
   copy(): void;
@@ -63,6 +81,34 @@ export interface EditorState {
 }
 
 const HISTORY = 100;
+
+/**
+ * The edge that hangs a new node under `source`: its first output with nothing connected yet
+ * (a condition's `true` before its `false`), if the connection is allowed at all.
+ */
+function firstFreeEdge(doc: WorkflowDocumentInput, source: string, target: string, type: string): FlowEdge | null {
+  const from = doc.nodes.find((n) => n.id === source);
+  const outputs = from ? (builtinRegistry.get(from.type, from.version ?? 1)?.outputs ?? []) : [];
+  const nodeType = builtinRegistry.latest(type);
+  if (!nodeType || nodeType.kind === 'trigger') return null;
+  const probe: WorkflowDocumentInput = {
+    ...doc,
+    nodes: [...doc.nodes, { id: target, type, version: nodeType.version, config: {} }],
+  };
+  for (const output of outputs) {
+    const used = doc.edges.some((e) => e.source === source && (e.sourceHandle ?? outputs[0]) === output);
+    if (used) continue;
+    const edge = { source, target, ...(outputs.length > 1 ? { sourceHandle: output } : {}) };
+    if (connectionProblem(probe, edge, builtinRegistry)) continue;
+    return {
+      id: `${source}:${edge.sourceHandle ?? ''}->${target}`,
+      source,
+      target,
+      sourceHandle: edge.sourceHandle ?? null,
+    };
+  }
+  return null;
+}
 let counter = 0;
 
 function nextId(nodes: FlowNode[], type: string): string {
@@ -100,6 +146,7 @@ export function createEditorStore(
       notice: null,
       highlight: {},
       diff: {},
+      inputProblems: {},
       document: () => toDocument(get().name, get().description, get().nodes, get().edges),
       load(doc, opts = {}) {
         set({
@@ -111,6 +158,7 @@ export function createEditorStore(
           future: [],
           highlight: {},
           diff: {},
+          inputProblems: {},
         });
       },
       onNodesChange(changes) {
@@ -166,10 +214,11 @@ export function createEditorStore(
         const id = `${connection.source}:${connection.sourceHandle ?? ''}->${connection.target}`;
         changed({ edges: addEdge({ ...connection, id }, get().edges), notice: null });
       },
-      addNode(type, position) {
+      addNode(type, position, opts = {}) {
         const nodeType = registry.latest(type);
         const id = nextId(get().nodes, type);
         remember();
+        const edge = opts.after ? firstFreeEdge(get().document(), opts.after, id, type) : null;
         const node: FlowNode = {
           id,
           type: 'flow',
@@ -181,8 +230,66 @@ export function createEditorStore(
             config: structuredClone(nodeType?.defaults ?? {}) as Record<string, unknown>,
           },
         };
-        changed({ nodes: [...get().nodes.map((n) => ({ ...n, selected: false })), node] });
+        changed({
+          nodes: [...get().nodes.map((n) => ({ ...n, selected: false })), node],
+          ...(edge ? { edges: addEdge(edge, get().edges) } : {}),
+        });
         return id;
+      },
+      updateLabel(id, label) {
+        if (get().readOnly) return;
+        remember();
+        const text = label.slice(0, 80);
+        changed({
+          nodes: get().nodes.map((n) => {
+            if (n.id !== id) return n;
+            const { label: _old, ...data } = n.data;
+            return { ...n, data: text.trim() ? { ...data, label: text } : data };
+          }),
+        });
+      },
+      deleteNode(id) {
+        if (get().readOnly || !get().nodes.some((n) => n.id === id)) return;
+        remember();
+        const { [`${id}:`]: _gone, ...rest } = get().inputProblems;
+        changed({
+          nodes: get().nodes.filter((n) => n.id !== id),
+          edges: get().edges.filter((e) => e.source !== id && e.target !== id),
+          inputProblems: Object.fromEntries(Object.entries(rest).filter(([, p]) => p.nodeId !== id)),
+        });
+      },
+      setOutput(source, output, target) {
+        if (get().readOnly) return;
+        const from = get().nodes.find((n) => n.id === source);
+        const outputs = from ? (builtinRegistry.get(from.data.type, from.data.version)?.outputs ?? []) : [];
+        const handleOf = (e: FlowEdge) => e.sourceHandle ?? outputs[0];
+        const kept = get().edges.filter((e) => !(e.source === source && handleOf(e) === output));
+        if (target) {
+          const edge = { source, target, ...(outputs.length > 1 ? { sourceHandle: output } : {}) };
+          const doc = { ...get().document(), edges: toDocument('', undefined, [], kept).edges };
+          const problem = connectionProblem(doc, edge, builtinRegistry);
+          if (problem) {
+            set({ notice: `Connection refused: ${problem}` });
+            return;
+          }
+          remember();
+          const id = `${source}:${edge.sourceHandle ?? ''}->${target}`;
+          changed({
+            edges: [...kept, { id, source, target, sourceHandle: edge.sourceHandle ?? null }],
+            notice: null,
+          });
+          return;
+        }
+        if (kept.length === get().edges.length) return;
+        remember();
+        changed({ edges: kept });
+      },
+      setInputProblem(nodeId, field, message) {
+        const key = `${nodeId}:${field}`;
+        const current = get().inputProblems[key];
+        if ((current?.message ?? null) === message) return;
+        const { [key]: _old, ...rest } = get().inputProblems;
+        set({ inputProblems: message ? { ...rest, [key]: { nodeId, field, message } } : rest });
       },
       updateConfig(id, config) {
         if (get().readOnly) return;

@@ -1,6 +1,6 @@
 import type { FieldMeta } from '@tripwire/rules';
-import { fromHumanDuration, toHumanDuration } from '@tripwire/rules';
-import { useEffect, useId, useState } from 'react';
+import { durationInputProblem, fromHumanDuration, jsonProblem, toHumanDuration } from '@tripwire/rules';
+import { useEffect, useId, useRef, useState } from 'react';
 
 type Unit = 'seconds' | 'minutes' | 'hours' | 'days' | 'weeks';
 const UNITS: Unit[] = ['seconds', 'minutes', 'hours', 'days', 'weeks'];
@@ -12,6 +12,10 @@ export interface ControlProps {
   onChange(value: unknown): void;
   error?: string | undefined;
   listId?: string | undefined;
+  /** Reports what was typed but cannot be stored (shown on the field and in the problems bar). */
+  onProblem(message: string | null): void;
+  /** Placeholders a template may use, for the "insert" menu. */
+  placeholders?: { path: string; label: string }[];
 }
 
 function Shell({
@@ -33,16 +37,20 @@ function Shell({
       </label>
       {children}
       {error ? (
-        <p className="tw-field__error">{error}</p>
+        <p id={`${htmlFor}-note`} className="tw-field__error">
+          {error}
+        </p>
       ) : meta.help ? (
-        <p className="tw-field__hint">{meta.help}</p>
+        <p id={`${htmlFor}-note`} className="tw-field__hint">
+          {meta.help.replace(/`/g, '')}
+        </p>
       ) : null}
     </div>
   );
 }
 
-/** Durations in human units, stored as ISO-8601 (PT10M, P1D). */
-export function DurationControl({ meta, value, readOnly, onChange, error }: ControlProps) {
+/** Durations in human units, stored as ISO-8601 (PT10M, P1D); a value out of range is an error, not ignored. */
+export function DurationControl({ meta, value, readOnly, onChange, error, onProblem }: ControlProps) {
   const id = useId();
   const parse = (v: unknown) => {
     try {
@@ -51,17 +59,22 @@ export function DurationControl({ meta, value, readOnly, onChange, error }: Cont
       return { value: 10, unit: 'minutes' as Unit };
     }
   };
-  const [state, setState] = useState(() => parse(value));
-  useEffect(() => setState(parse(value)), [value]);
-  const emit = (next: { value: number; unit: Unit }) => {
-    setState(next);
-    if (Number.isFinite(next.value) && next.value > 0) {
-      try {
-        onChange(fromHumanDuration(next));
-      } catch {
-        // Out of range: the validation message on the node explains it.
-      }
-    }
+  const [state, setState] = useState(() => ({ ...parse(value), text: String(parse(value).value) }));
+  const ours = useRef(value);
+  useEffect(() => {
+    if (value === ours.current) return;
+    ours.current = value;
+    setState({ ...parse(value), text: String(parse(value).value) });
+  }, [value]);
+  const emit = (next: { text: string; unit: Unit }) => {
+    const number = next.text.trim() === '' ? Number.NaN : Number(next.text);
+    setState({ value: number, unit: next.unit, text: next.text });
+    const problem = durationInputProblem(number, next.unit);
+    onProblem(problem);
+    if (problem) return;
+    const iso = fromHumanDuration({ value: number, unit: next.unit });
+    ours.current = iso;
+    onChange(iso);
   };
   return (
     <Shell meta={meta} error={error} htmlFor={id}>
@@ -69,16 +82,18 @@ export function DurationControl({ meta, value, readOnly, onChange, error }: Cont
         <input
           id={id}
           type="number"
-          min={1}
+          inputMode="decimal"
           readOnly={readOnly}
-          value={state.value}
-          onChange={(e) => emit({ ...state, value: Number(e.target.value) })}
+          value={state.text}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error || meta.help ? `${id}-note` : undefined}
+          onChange={(e) => emit({ text: e.target.value, unit: state.unit })}
         />
         <select
           aria-label={`${meta.label} unit`}
           disabled={readOnly}
           value={state.unit}
-          onChange={(e) => emit({ ...state, unit: e.target.value as Unit })}
+          onChange={(e) => emit({ text: state.text, unit: e.target.value as Unit })}
         >
           {UNITS.map((u) => (
             <option key={u} value={u}>
@@ -102,14 +117,24 @@ export function TextControl({ meta, value, readOnly, onChange, error, listId }: 
         readOnly={readOnly}
         placeholder={meta.placeholder}
         value={typeof value === 'string' ? value : ''}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error || meta.help ? `${id}-note` : undefined}
         onChange={(e) => onChange(e.target.value === '' && !meta.required ? undefined : e.target.value)}
       />
     </Shell>
   );
 }
 
-export function IntegerControl({ meta, value, readOnly, onChange, error }: ControlProps) {
+export function IntegerControl({ meta, value, readOnly, onChange, error, onProblem }: ControlProps) {
   const id = useId();
+  const [text, setText] = useState(typeof value === 'number' ? String(value) : '');
+  useEffect(() => {
+    if (typeof value === 'number' && Number(text) !== value) setText(String(value));
+  }, [value]);
+  const range =
+    meta.min !== undefined && meta.max !== undefined
+      ? `Enter a whole number from ${meta.min} to ${meta.max}`
+      : 'Enter a whole number';
   return (
     <Shell meta={meta} error={error} htmlFor={id}>
       <input
@@ -119,8 +144,20 @@ export function IntegerControl({ meta, value, readOnly, onChange, error }: Contr
         min={meta.min}
         max={meta.max}
         readOnly={readOnly}
-        value={typeof value === 'number' ? value : ''}
-        onChange={(e) => onChange(e.target.value === '' ? undefined : Number(e.target.value))}
+        value={text}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error || meta.help ? `${id}-note` : undefined}
+        onChange={(e) => {
+          setText(e.target.value);
+          const n = Number(e.target.value);
+          const ok =
+            e.target.value.trim() !== '' &&
+            Number.isInteger(n) &&
+            (meta.min === undefined || n >= meta.min) &&
+            (meta.max === undefined || n <= meta.max);
+          onProblem(ok ? null : range);
+          if (ok) onChange(n);
+        }}
       />
     </Shell>
   );
@@ -147,36 +184,77 @@ export function SelectControl({ meta, value, readOnly, onChange, error }: Contro
 }
 
 /** A template; with `json`, any JSON value whose strings may hold {{ placeholders }} (a request body). */
-export function TemplateControl({ meta, value, readOnly, onChange, error }: ControlProps) {
+export function TemplateControl({
+  meta,
+  value,
+  readOnly,
+  onChange,
+  error,
+  onProblem,
+  placeholders = [],
+}: ControlProps) {
   const id = useId();
+  const area = useRef<HTMLTextAreaElement>(null);
   const [text, setText] = useState(() =>
     meta.json ? (value === undefined ? '' : JSON.stringify(value, null, 2)) : typeof value === 'string' ? value : '',
   );
   const [parseError, setParseError] = useState<string | null>(null);
+  const update = (next: string) => {
+    setText(next);
+    if (!meta.json) return onChange(next === '' && !meta.required ? undefined : next);
+    if (next.trim() === '') {
+      setParseError(null);
+      onProblem(null);
+      return onChange(undefined);
+    }
+    const problem = jsonProblem(next);
+    setParseError(problem);
+    onProblem(problem ? `${meta.label}: ${problem}` : null);
+    if (!problem) onChange(JSON.parse(next));
+  };
+  const insert = (path: string) => {
+    const el = area.current;
+    const token = `{{ ${path} }}`;
+    const at = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? at;
+    // Inside a JSON body a placeholder goes in a string; outside one it gets its own quotes.
+    const inString = meta.json && (text.slice(0, at).match(/(?<!\\)"/g)?.length ?? 0) % 2 === 1;
+    const piece = meta.json && !inString ? `"${token}"` : token;
+    update(text.slice(0, at) + piece + text.slice(end));
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(at + piece.length, at + piece.length);
+    });
+  };
   return (
     <Shell meta={meta} error={parseError ?? error} htmlFor={id}>
       <textarea
+        ref={area}
         id={id}
         className="code"
         rows={meta.json ? 6 : 2}
         readOnly={readOnly}
+        aria-invalid={parseError || error ? true : undefined}
+        aria-describedby={parseError || error || meta.help ? `${id}-note` : undefined}
         placeholder={meta.placeholder ?? (meta.json ? '{ "user": "{{ event.userId }}" }' : '{{ event.userId }}')}
         value={text}
-        onChange={(e) => {
-          setText(e.target.value);
-          if (!meta.json) return onChange(e.target.value === '' && !meta.required ? undefined : e.target.value);
-          if (e.target.value.trim() === '') {
-            setParseError(null);
-            return onChange(undefined);
-          }
-          try {
-            onChange(JSON.parse(e.target.value));
-            setParseError(null);
-          } catch (err) {
-            setParseError(`Not valid JSON: ${(err as Error).message}`);
-          }
-        }}
+        onChange={(e) => update(e.target.value)}
       />
+      {readOnly || placeholders.length === 0 ? null : (
+        <select
+          className="placeholder-picker"
+          aria-label={`Insert a placeholder into ${meta.label}`}
+          value=""
+          onChange={(e) => e.target.value && insert(e.target.value)}
+        >
+          <option value="">Insert a placeholder…</option>
+          {placeholders.map((p) => (
+            <option key={p.path} value={p.path}>
+              {p.label}
+            </option>
+          ))}
+        </select>
+      )}
     </Shell>
   );
 }

@@ -1,6 +1,7 @@
 import { builtinRegistry, NODE_KINDS } from '@tripwire/rules';
 import { useMemo, useState } from 'react';
 import { useEditorStore } from './editor-context';
+import { RichText } from './rich-text';
 
 export const DRAG_TYPE = 'application/x-tripwire-node';
 
@@ -14,9 +15,9 @@ const KIND_LABEL: Record<string, string> = {
 
 /**
  * Generated from the node registry: a new node type appears here, grouped by kind, with no editor
- * change. Drag onto the canvas, or press Enter / click to add below the selection.
+ * change. Drag onto the canvas, or press Enter / click to add it under the selection, connected.
  */
-export function Palette({ onAdd }: { onAdd(type: string): void }) {
+export function Palette({ onAdd, onCollapse }: { onAdd(type: string): void; onCollapse(): void }) {
   const [query, setQuery] = useState('');
   const readOnly = useEditorStore((s) => s.readOnly);
   const groups = useMemo(() => {
@@ -33,6 +34,12 @@ export function Palette({ onAdd }: { onAdd(type: string): void }) {
   if (readOnly) return null;
   return (
     <aside className="palette" aria-label="Node palette">
+      <div className="palette__head">
+        <h2>Nodes</h2>
+        <button type="button" className="panel__collapse" onClick={onCollapse} aria-label="Hide the node palette">
+          ‹
+        </button>
+      </div>
       <input
         className="palette__search"
         type="search"
@@ -57,11 +64,14 @@ export function Palette({ onAdd }: { onAdd(type: string): void }) {
                       e.dataTransfer.effectAllowed = 'move';
                     }}
                     onClick={() => onAdd(t.type)}
-                    title={t.description}
-                    aria-label={`Add ${t.label}`}
+                    aria-describedby={`palette-${t.type}`}
                   >
+                    <span className="visually-hidden">Add </span>
                     <strong>{t.label}</strong>
-                    <span>{t.description}</span>
+                    {/* The description is the button's description, not part of its name. */}
+                    <span id={`palette-${t.type}`} aria-hidden="true">
+                      <RichText text={t.description} />
+                    </span>
                   </button>
                 </li>
               ) : null,

@@ -1,3 +1,5 @@
+import { nodeNames } from '@tripwire/rules';
+import { useMemo } from 'react';
 import { useEditorStore } from './editor-context';
 import { useErrors } from './validation';
 
@@ -5,6 +7,9 @@ import { useErrors } from './validation';
 export function ProblemsPanel() {
   const errors = useErrors();
   const select = useEditorStore((s) => s.select);
+  const revision = useEditorStore((s) => s.revision);
+  const document = useEditorStore((s) => s.document);
+  const name = useMemo(() => nodeNames(document()), [revision, document]);
   if (errors.length === 0) return <p className="problems problems--ok">No problems: ready to publish.</p>;
   return (
     <section className="problems" aria-label="Problems">
@@ -20,7 +25,7 @@ export function ProblemsPanel() {
               disabled={!e.nodeId}
               onClick={() => e.nodeId && select(e.nodeId)}
             >
-              {e.nodeId ? <code>{e.nodeId}</code> : null} {e.message}
+              {e.nodeId ? <strong>{name(e.nodeId)}:</strong> : null} {e.message}
             </button>
           </li>
         ))}

@@ -1,6 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
+import { describeVariable, type ValueKind, valueKind } from '@tripwire/rules';
 import { createContext, useContext } from 'react';
 import { useTRPC } from '../lib/trpc';
+import type { FieldOption } from './condition-rows';
 
 export interface Suggestions {
   events: { name: string; sample: Record<string, unknown> | null }[];
@@ -20,16 +22,48 @@ export function useTenantSuggestions(): Suggestions {
   return q.data ?? empty;
 }
 
-/** Variables a condition can read: the event, the trigger event and profile traits. */
-export function conditionFields(s: Suggestions, eventNames: string[]): { name: string; label: string }[] {
-  const props = [
-    ...new Set(s.properties.filter((p) => eventNames.length === 0 || eventNames.includes(p.event)).map((p) => p.path)),
-  ];
+function sampleKind(s: Suggestions, event: string, path: string): ValueKind | undefined {
+  const sample = s.events.find((e) => e.name === event)?.sample as { properties?: unknown } | null | undefined;
+  let value: unknown = sample?.properties;
+  for (const part of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[part];
+  return value === undefined || value === null || typeof value === 'object' ? undefined : valueKind(value);
+}
+
+/**
+ * Variables a condition can read: the event, the trigger event and profile traits, with the type
+ * of value seen in the latest sample. Typing any other path works too; these are suggestions.
+ */
+export function conditionFields(s: Suggestions, eventNames: string[]): FieldOption[] {
+  const props = new Map<string, ValueKind | undefined>();
+  for (const p of s.properties) {
+    if (eventNames.length > 0 && !eventNames.includes(p.event)) continue;
+    props.set(p.path, props.get(p.path) ?? sampleKind(s, p.event, p.path));
+  }
+  const withKind = (name: string, kind: ValueKind | undefined): FieldOption => ({
+    name,
+    label: describeVariable(name),
+    ...(kind ? { kind } : {}),
+  });
   return [
-    { name: 'event.name', label: 'event name' },
-    { name: 'event.userId', label: 'user id' },
-    ...props.map((p) => ({ name: `event.properties.${p}`, label: `event · ${p}` })),
-    ...props.map((p) => ({ name: `trigger.properties.${p}`, label: `trigger · ${p}` })),
-    ...s.traits.map((t) => ({ name: `user.${t}`, label: `user · ${t}` })),
+    ...[...props].map(([p, kind]) => withKind(`event.properties.${p}`, kind)),
+    withKind('event.name', 'string'),
+    withKind('event.userId', 'string'),
+    withKind('event.timestamp', 'date'),
+    ...[...props].map(([p, kind]) => withKind(`trigger.properties.${p}`, kind)),
+    ...s.traits.map((t) => withKind(`user.${t}`, undefined)),
+  ];
+}
+
+/** What a template may insert: the same variables, as {{ placeholders }}. */
+export function templatePlaceholders(fields: FieldOption[]): { path: string; label: string }[] {
+  const base = [
+    { path: 'event.userId', label: 'user id' },
+    { path: 'event.name', label: 'event name' },
+    { path: 'event.timestamp', label: 'event time' },
+  ];
+  const seen = new Set(base.map((b) => b.path));
+  return [
+    ...base,
+    ...fields.filter((f) => !seen.has(f.name)).map((f) => ({ path: f.name, label: `${f.label} (${f.name})` })),
   ];
 }

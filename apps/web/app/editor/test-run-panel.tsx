@@ -1,42 +1,74 @@
-import { simulateWorkflow } from '@tripwire/rules';
+import { useQuery } from '@tanstack/react-query';
+import {
+  describeRun,
+  describeValue,
+  jsonProblem,
+  type RunStory,
+  sampleEventFor,
+  simulateWorkflow,
+} from '@tripwire/rules';
 import { Alert, Button } from '@tripwire/ui';
-import { useState } from 'react';
-import { useEditorApi } from './editor-context';
+import { useMemo, useState } from 'react';
+import { useTRPC } from '../lib/trpc';
+import { useEditorApi, useEditorStore } from './editor-context';
 import type { Highlight } from './editor-store';
-import { useSuggestions } from './suggestions';
+import { RichText } from './rich-text';
 
 type Result = Awaited<ReturnType<typeof simulateWorkflow>>;
 
-const EXAMPLE = { name: 'order_completed', userId: 'user-1', properties: { total: 120 } };
+const TONE_MARK = { ok: '✓', no: '✗', wait: '…', error: '!', skip: '↷' } as const;
+
+function eventLabel(e: Record<string, unknown>, at: Date): string {
+  const props = (e.properties ?? {}) as Record<string, unknown>;
+  const shown = Object.entries(props)
+    .filter(([, v]) => v === null || typeof v !== 'object')
+    .slice(0, 3)
+    .map(([k, v]) => `${k} ${describeValue(v)}`)
+    .join(', ');
+  return `${String(e.name)} · ${String(e.userId ?? '?')}${shown ? ` · ${shown}` : ''} · ${new Date(at).toLocaleTimeString()}`;
+}
 
 /**
- * Runs the draft through the same compiler and rules as the engine, with no action sent: the canvas
- * highlights the path taken, each condition's result and each template's output.
+ * Runs the draft through the same steps as the engine, with nothing sent, and tells the story:
+ * each step with the values it read, what it decided, and why the run ended where it did.
  */
 export function TestRunPanel({ onClose }: { onClose(): void }) {
   const api = useEditorApi();
-  const suggestions = useSuggestions();
-  const [event, setEvent] = useState(() => JSON.stringify(suggestions.events[0]?.sample ?? EXAMPLE, null, 2));
+  const trpc = useTRPC();
+  const triggerEvent = useEditorStore(
+    (s) =>
+      s.nodes.find((n) => s.registry.get(n.data.type, n.data.version)?.kind === 'trigger')?.data.config.event as
+        | string
+        | undefined,
+  );
+  const recent = useQuery(trpc.catalog.recentEvents.queryOptions(triggerEvent ? { event: triggerEvent } : {}));
+  const made = useMemo(() => sampleEventFor(api.getState().document()), [api]);
+  const [event, setEvent] = useState(() => JSON.stringify(made, null, 2));
+  const [picked, setPicked] = useState('');
   const [traits, setTraits] = useState('{}');
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<Result | null>(null);
+  const [story, setStory] = useState<RunStory | null>(null);
 
   async function run() {
-    let input: { name: string; userId: string; properties: Record<string, unknown> };
-    let user: Record<string, unknown>;
-    try {
-      input = JSON.parse(event);
-      user = JSON.parse(traits || '{}');
-    } catch (e) {
-      setError(`Not valid JSON: ${(e as Error).message}`);
+    const problem = jsonProblem(event) ?? jsonProblem(traits || '{}');
+    if (problem) {
+      setError(problem);
+      return;
+    }
+    const input = JSON.parse(event) as { name?: unknown; userId?: unknown; properties?: Record<string, unknown> };
+    if (typeof input.name !== 'string' || typeof input.userId !== 'string') {
+      setError('The test event needs a "name" and a "userId"');
       return;
     }
     setError(null);
-    const r = await simulateWorkflow(api.getState().document(), {
-      event: { ...input, properties: input.properties ?? {} },
-      user,
+    const doc = api.getState().document();
+    const r = await simulateWorkflow(doc, {
+      event: { ...(input as { name: string; userId: string }), properties: input.properties ?? {} },
+      user: JSON.parse(traits || '{}'),
     });
     setResult(r);
+    setStory('steps' in r ? describeRun(r.steps, doc, { error: r.error }) : null);
     const highlight: Record<string, Highlight> = {};
     if ('steps' in r) {
       for (const step of r.steps) {
@@ -47,28 +79,32 @@ export function TestRunPanel({ onClose }: { onClose(): void }) {
     api.getState().setHighlight(highlight);
   }
 
+  const events = recent.data ?? [];
   return (
-    <aside className="panel" aria-label="Test run">
+    <div className="test-run">
       <h2>Test run</h2>
-      <p className="muted">Nothing is sent: actions show what they would send, waits what they would wait for.</p>
-      {suggestions.events.length > 0 ? (
-        <label className="tw-field">
-          <span>Recent event</span>
-          <select
-            onChange={(e) =>
-              setEvent(
-                JSON.stringify(suggestions.events.find((x) => x.name === e.target.value)?.sample ?? EXAMPLE, null, 2),
-              )
-            }
-          >
-            {suggestions.events.map((e) => (
-              <option key={e.name} value={e.name}>
-                {e.name}
-              </option>
-            ))}
-          </select>
-        </label>
-      ) : null}
+      <p className="muted small">
+        Nothing is sent: each step shows what it read and decided; actions show what they would send.
+      </p>
+      <label className="tw-field">
+        <span>Event to test with</span>
+        <select
+          value={picked}
+          onChange={(e) => {
+            setPicked(e.target.value);
+            const chosen = events.find((x) => x.key === e.target.value);
+            const { messageId: _m, timestamp: _t, ...rest } = (chosen?.event ?? made) as Record<string, unknown>;
+            setEvent(JSON.stringify(rest, null, 2));
+          }}
+        >
+          <option value="">A made-up “{made.name}” that matches the trigger</option>
+          {events.map((e) => (
+            <option key={e.key} value={e.key}>
+              {eventLabel(e.event, e.at)}
+            </option>
+          ))}
+        </select>
+      </label>
       <label className="tw-field">
         <span>Event</span>
         <textarea
@@ -83,7 +119,7 @@ export function TestRunPanel({ onClose }: { onClose(): void }) {
         <span>User traits (optional)</span>
         <textarea
           className="code"
-          rows={3}
+          rows={2}
           aria-label="Test user traits"
           value={traits}
           onChange={(e) => setTraits(e.target.value)}
@@ -103,26 +139,57 @@ export function TestRunPanel({ onClose }: { onClose(): void }) {
           Close
         </Button>
       </div>
-      {result ? <TestResult result={result} /> : null}
-    </aside>
+      {result ? <TestResult result={result} story={story} /> : null}
+    </div>
   );
 }
 
-function TestResult({ result }: { result: Result }) {
+function TestResult({ result, story }: { result: Result; story: RunStory | null }) {
   if ('errors' in result && result.errors) {
-    return <Alert>The flow has {result.errors.length} problem(s); fix them to test it.</Alert>;
+    return <Alert>The flow has {result.errors.length} problem(s) listed below; fix them to test it.</Alert>;
   }
-  if (!('steps' in result)) return null;
-  if (!result.started) return <Alert tone="info">No run would start: {result.reason}</Alert>;
+  if (!('steps' in result) || !story) return null;
   return (
-    <ol className="steps" aria-label="Path taken">
-      {result.steps.map((s, i) => (
-        <li key={`${s.nodeId}-${i}`}>
-          <strong>{s.nodeId}</strong> <span className="muted">{s.type}</span>
-          {s.output ? <span> → {s.output}</span> : null}
-          <pre>{JSON.stringify(s.detail, null, 1)}</pre>
-        </li>
+    <section className="test-result" aria-label="Test result">
+      {!result.started ? (
+        <Alert tone="info">
+          No run would start: {result.reason}
+          {story.lines[0] ? ` — ${story.lines[0].text}` : ''}
+        </Alert>
+      ) : (
+        <ol className="story" aria-label="Path taken">
+          {story.lines.map((line, i) => (
+            <li key={`${line.nodeId}-${i}`} className={`story__line story__line--${line.tone}`}>
+              <span className="story__mark" aria-hidden="true">
+                {TONE_MARK[line.tone]}
+              </span>
+              <span>
+                <strong>{line.node}</strong> <RichText text={line.text} />
+              </span>
+            </li>
+          ))}
+        </ol>
+      )}
+      {story.ending.length ? (
+        <p className="story__ending" role="status">
+          {story.ending.join(' ')}
+        </p>
+      ) : null}
+      {result.notes.map((n) => (
+        <p key={n} className="muted small">
+          {n}
+        </p>
       ))}
-    </ol>
+      {result.actions.length ? (
+        <details>
+          <summary>What the actions would send ({result.actions.length})</summary>
+          {result.actions.map((a, i) => (
+            <pre key={`${a.nodeId}-${i}`} className="code">
+              {JSON.stringify(a.payload, null, 2)}
+            </pre>
+          ))}
+        </details>
+      ) : null}
+    </section>
   );
 }

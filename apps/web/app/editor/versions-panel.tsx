@@ -1,9 +1,10 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { diffWorkflows, type WorkflowDocumentInput } from '@tripwire/rules';
-import { Alert, Badge, Button } from '@tripwire/ui';
+import { useMutation } from '@tanstack/react-query';
+import { type ChangeLine, describeChanges, diffWorkflows, type WorkflowDocumentInput } from '@tripwire/rules';
+import { Alert, Badge, Button, Dialog } from '@tripwire/ui';
 import { useState } from 'react';
 import { errorMessage, useTRPC, useTRPCClient } from '../lib/trpc';
 import { useEditorApi, useEditorStore } from './editor-context';
+import { RichText } from './rich-text';
 
 export interface VersionRow {
   version: number;
@@ -15,36 +16,39 @@ export interface VersionRow {
 }
 
 /**
- * Version history: view a version read-only with its differences from the draft highlighted, go
- * back to the draft, or roll back (the version becomes active and the draft again).
+ * Version history: view a version read-only with what the draft changed since (field by field,
+ * in words), go back to the draft, or roll back (the version becomes live and the draft again).
  */
 export function VersionsPanel({
   workflowId,
   versions,
   canEdit,
+  onViewing,
   onRolledBack,
 }: {
   workflowId: string;
   versions: VersionRow[];
   canEdit: boolean;
-  onRolledBack(doc: WorkflowDocumentInput): void;
+  onViewing(version: number | null): void;
+  onRolledBack(doc: WorkflowDocumentInput): void | Promise<void>;
 }) {
   const api = useEditorApi();
   const trpc = useTRPC();
   const client = useTRPCClient();
-  const queryClient = useQueryClient();
   const readOnly = useEditorStore((s) => s.readOnly);
   const [draft, setDraft] = useState<WorkflowDocumentInput | null>(null);
   const [viewing, setViewing] = useState<number | null>(null);
-  const [summary, setSummary] = useState<string>('');
+  const [changes, setChanges] = useState<ChangeLine[]>([]);
+  const [confirming, setConfirming] = useState<number | null>(null);
   const rollback = useMutation(
     trpc.workflows.rollback.mutationOptions({
       onSuccess: async (_r, input) => {
         const { document } = await client.workflows.version.query({ id: workflowId, version: input.version });
         setViewing(null);
         setDraft(null);
-        onRolledBack(document as WorkflowDocumentInput);
-        await queryClient.invalidateQueries({ queryKey: trpc.workflows.get.queryKey({ id: workflowId }) });
+        setConfirming(null);
+        onViewing(null);
+        await onRolledBack(document as WorkflowDocumentInput);
       },
     }),
   );
@@ -52,55 +56,52 @@ export function VersionsPanel({
   async function view(version: number) {
     const current = draft ?? api.getState().document();
     const { document } = await client.workflows.version.query({ id: workflowId, version });
-    const diff = diffWorkflows(document as WorkflowDocumentInput, current);
-    api.getState().load(document as WorkflowDocumentInput, { readOnly: true });
+    const doc = document as WorkflowDocumentInput;
+    const diff = diffWorkflows(doc, current);
+    api.getState().load(doc, { readOnly: true });
     const marks: Record<string, 'removed' | 'changed'> = {};
-    // Nodes of this version that the draft no longer has, or has changed.
-    for (const id of diff.nodes.added) marks[id] = 'removed';
     for (const id of diff.nodes.removed) marks[id] = 'removed';
     for (const id of diff.nodes.changed) marks[id] = 'changed';
-    const inVersion = new Set((document as WorkflowDocumentInput).nodes.map((n) => n.id));
-    for (const id of Object.keys(marks)) if (!inVersion.has(id)) delete marks[id];
     api.getState().setDiff(marks);
-    const onlyInDraft = current.nodes.filter((n) => !inVersion.has(n.id)).map((n) => n.id);
-    setSummary(
-      [
-        onlyInDraft.length ? `added in the draft: ${onlyInDraft.join(', ')}` : '',
-        Object.entries(marks).filter(([, m]) => m === 'removed').length
-          ? `removed in the draft: ${Object.entries(marks)
-              .filter(([, m]) => m === 'removed')
-              .map(([id]) => id)
-              .join(', ')}`
-          : '',
-        Object.entries(marks).filter(([, m]) => m === 'changed').length
-          ? `changed in the draft: ${Object.entries(marks)
-              .filter(([, m]) => m === 'changed')
-              .map(([id]) => id)
-              .join(', ')}`
-          : '',
-      ]
-        .filter(Boolean)
-        .join('; ') || 'same as the draft',
-    );
+    setChanges(describeChanges(doc, current));
     setDraft(current);
     setViewing(version);
+    onViewing(version);
   }
 
   function backToDraft() {
     if (draft) api.getState().load(draft);
     setDraft(null);
     setViewing(null);
+    onViewing(null);
   }
 
   return (
-    <aside className="panel" aria-label="Versions">
+    <div className="versions-panel">
       <h2>Versions</h2>
       {rollback.error ? <Alert>{errorMessage(rollback.error)}</Alert> : null}
       {viewing ? (
-        <Alert tone="info">
-          Viewing version {viewing} (read-only). Compared with the draft: {summary}.{' '}
+        <div className="viewing" role="status">
+          <p>
+            <strong>Viewing version {viewing}</strong> (read-only).{' '}
+            {changes.length === 0 ? 'The draft is the same.' : 'The draft changed since:'}
+          </p>
+          {changes.length > 0 ? (
+            <ul className="changes" aria-label={`Changes in the draft since version ${viewing}`}>
+              {changes.map((c, i) => (
+                <li key={i} className={`changes__${c.kind}`}>
+                  <RichText text={c.text} />
+                  {c.before !== undefined ? (
+                    <>
+                      : <del>{c.before}</del> → <ins>{c.after}</ins>
+                    </>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          ) : null}
           <Button onClick={backToDraft}>Back to draft</Button>
-        </Alert>
+        </div>
       ) : null}
       {versions.length === 0 ? <p className="muted">Not published yet.</p> : null}
       <ul className="plain versions">
@@ -113,17 +114,10 @@ export function VersionsPanel({
             </div>
             <div className="actions">
               <Button onClick={() => void view(v.version)} disabled={viewing === v.version}>
-                View
+                View v{v.version}
               </Button>
               {canEdit && !v.active ? (
-                <Button
-                  variant="danger"
-                  busy={rollback.isPending}
-                  onClick={() =>
-                    confirm(`Roll back to version ${v.version}? It goes live at once.`) &&
-                    rollback.mutate({ id: workflowId, version: v.version })
-                  }
-                >
+                <Button variant="danger" onClick={() => setConfirming(v.version)}>
                   Roll back to v{v.version}
                 </Button>
               ) : null}
@@ -134,6 +128,20 @@ export function VersionsPanel({
       {readOnly && !viewing ? (
         <p className="muted">You can view this workflow; editing needs the editor role.</p>
       ) : null}
-    </aside>
+      <Dialog
+        open={confirming !== null}
+        title={`Roll back to version ${confirming}?`}
+        confirmLabel={`Roll back to v${confirming}`}
+        tone="danger"
+        busy={rollback.isPending}
+        onConfirm={() => confirming !== null && rollback.mutate({ id: workflowId, version: confirming })}
+        onClose={() => setConfirming(null)}
+      >
+        <p>
+          Version {confirming} goes live at once and becomes the draft; the current draft's changes are replaced. The
+          other versions stay in the history.
+        </p>
+      </Dialog>
+    </div>
   );
 }

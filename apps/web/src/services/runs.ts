@@ -1,7 +1,8 @@
-import { actionDeliveries, deadLetters, runs, type TenantTx, workflows } from '@tripwire/db';
-import type { PathEntry } from '@tripwire/rules';
+import { actionDeliveries, deadLetters, runs, type TenantTx, workflows, workflowVersions } from '@tripwire/db';
+import { describeRun, nodeNames, type PathEntry, type WorkflowDocumentInput } from '@tripwire/rules';
 import { and, desc, eq, gte, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { actionOutcomes, overall } from './run-outcomes.ts';
 
 // The run explorer and the run trace. Every query is the caller's tenant's (RLS backs it) and
 // index-backed: newest first by (tenant, started_at, id), or by user, or by workflow and status.
@@ -24,39 +25,6 @@ export type RunFilter = z.infer<typeof runFilter>;
 export const runCursor = z.object({ startedAt: z.coerce.date(), id: z.uuid() });
 export type RunCursor = z.infer<typeof runCursor>;
 
-/** What a run's actions became, worst first: what the status badge says next to the run's own status. */
-export type DeliveryStatus = 'failed' | 'retrying' | 'queued' | 'delivered' | 'none';
-
-/**
- * One place turns an action's attempts into its status: its latest attempt says delivered, failed
- * (dead-lettered) or retrying; sent with no attempt yet is queued.
- */
-export function deliveryStatus(actionIds: readonly string[], latest: ReadonlyMap<string, string>): DeliveryStatus {
-  if (actionIds.length === 0) return 'none';
-  const outcomes = actionIds.map((id) => latest.get(id));
-  if (outcomes.includes('failed')) return 'failed';
-  if (outcomes.some((o) => o === 'retrying' || o === 'rescheduled')) return 'retrying';
-  if (outcomes.includes(undefined)) return 'queued';
-  return 'delivered';
-}
-
-const actionIdsOf = (path: unknown): string[] =>
-  (path as PathEntry[]).flatMap((p) => (typeof p.detail?.actionId === 'string' ? [p.detail.actionId] : []));
-
-/** The latest attempt's outcome of each of these actions. */
-async function latestOutcomes(tx: TenantTx, tenantId: string, runIds: string[]) {
-  if (runIds.length === 0) return new Map<string, string>();
-  const rows = await tx
-    .selectDistinctOn([actionDeliveries.actionId], {
-      actionId: actionDeliveries.actionId,
-      outcome: actionDeliveries.outcome,
-    })
-    .from(actionDeliveries)
-    .where(and(eq(actionDeliveries.tenantId, tenantId), inArray(actionDeliveries.runId, runIds)))
-    .orderBy(actionDeliveries.actionId, desc(actionDeliveries.attempt));
-  return new Map(rows.map((r) => [r.actionId, r.outcome]));
-}
-
 function conditions(tenantId: string, f: RunFilter, cursor?: RunCursor): SQL[] {
   const where: SQL[] = [eq(runs.tenantId, tenantId)];
   if (f.workflowId) where.push(eq(runs.workflowId, f.workflowId));
@@ -74,6 +42,21 @@ function conditions(tenantId: string, f: RunFilter, cursor?: RunCursor): SQL[] {
     where.push(before);
   }
   return where;
+}
+
+/** The documents of the versions these runs ran on, by `workflowId@version`: node names and words. */
+async function versionDocuments(tx: TenantTx, tenantId: string, rows: { workflowId: string; version: number }[]) {
+  const workflowIds = [...new Set(rows.map((r) => r.workflowId))];
+  if (workflowIds.length === 0) return new Map<string, WorkflowDocumentInput>();
+  const versions = await tx
+    .select({
+      workflowId: workflowVersions.workflowId,
+      version: workflowVersions.version,
+      document: workflowVersions.document,
+    })
+    .from(workflowVersions)
+    .where(and(eq(workflowVersions.tenantId, tenantId), inArray(workflowVersions.workflowId, workflowIds)));
+  return new Map(versions.map((v) => [`${v.workflowId}@${v.version}`, v.document as WorkflowDocumentInput]));
 }
 
 export async function listRuns(
@@ -100,14 +83,22 @@ export async function listRuns(
     .orderBy(desc(runs.startedAt), desc(runs.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
-  const latest = await latestOutcomes(
-    tx,
-    tenantId,
-    page.map((r) => r.id),
-  );
+  const docs = await versionDocuments(tx, tenantId, page);
+  const outcomes = await actionOutcomes(tx, { tenantId, runs: page });
   const last = page.at(-1);
   return {
-    runs: page.map(({ path, ...r }) => ({ ...r, delivery: deliveryStatus(actionIdsOf(path), latest) })),
+    runs: page.map(({ path, ...r }) => {
+      const doc = docs.get(`${r.workflowId}@${r.version}`) ?? { name: '', nodes: [], edges: [] };
+      const name = nodeNames(doc);
+      const outcome = outcomes.get(r.id) ?? { outcome: 'no_actions' as const, actions: [] };
+      return {
+        ...r,
+        currentNodeName: r.currentNode ? name(r.currentNode) : null,
+        outcome: outcome.outcome,
+        actions: outcome.actions.map((a) => ({ ...a, node: name(a.nodeId) })),
+        story: describeRun(Array.isArray(path) ? (path as PathEntry[]) : [], doc, { error: r.error ?? undefined }),
+      };
+    }),
     next: rows.length > limit && last ? { startedAt: last.startedAt, id: last.id } : null,
   };
 }
@@ -191,9 +182,16 @@ export async function getRunTrace(tx: TenantTx, { tenantId, runId }: { tenantId:
     }
     return entry;
   });
-  const latest = new Map([...byAction].map(([id, list]) => [id, list.at(-1)?.outcome ?? '']));
   const { path: _path, ...rest } = run;
-  return { ...rest, entries, deadLetters: letters, delivery: deliveryStatus(actionIdsOf(path), latest) };
+  const doc = (run.document as WorkflowDocumentInput | null) ?? { name: '', nodes: [], edges: [] };
+  const outcome = (await actionOutcomes(tx, { tenantId, runs: [{ id: runId, path }] })).get(runId);
+  return {
+    ...rest,
+    entries,
+    story: describeRun(path, doc, { error: run.error ?? undefined }),
+    deadLetters: letters,
+    outcome: outcome ? overall(outcome.actions) : 'no_actions',
+  };
 }
 
 export const COUNT_WINDOWS = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 } as const;

@@ -59,7 +59,8 @@ export function activeVersionProblems() {
   return {
     problems: sql<
       PlanProblem[] | null
-    >`(select p.problems from ${workflowVersionProblems} p where p.tenant_id = ${workflows.tenantId} and p.workflow_id = ${workflows.id} and p.version = ${workflows.activeVersion})`,
+      // Qualified by hand: drizzle writes a column of the outer table unqualified inside a subquery.
+    >`(select p.problems from ${workflowVersionProblems} p where p.tenant_id = "workflows"."tenant_id" and p.workflow_id = "workflows"."id" and p.version = "workflows"."active_version")`,
   };
 }
 

@@ -33,7 +33,17 @@ describe('tRPC error formatting', () => {
     const zod = z.object({ name: z.string().min(1, 'Name the workflow') }).safeParse({ name: '' }).error;
     const invalid = new TRPCError({ code: 'BAD_REQUEST', cause: zod });
     const formatted = formatError({ shape: shape('…', 'BAD_REQUEST'), error: invalid });
-    expect(formatted.message).toBe('Please check the highlighted fields');
+    expect(formatted.message).toBe('Name the workflow');
     expect(formatted.data.fieldErrors).toEqual({ name: 'Name the workflow' });
+  });
+
+  it('says what is wrong in the product’s words when a schema has no message of its own', () => {
+    const zod = z.object({ tenantId: z.uuid() }).safeParse({}).error;
+    const formatted = formatError({
+      shape: shape('…', 'BAD_REQUEST'),
+      error: new TRPCError({ code: 'BAD_REQUEST', cause: zod }),
+    });
+    expect(formatted.message).toBe('Enter a tenant id');
+    expect(JSON.stringify(formatted)).not.toMatch(/Invalid input|expected|received/);
   });
 });

@@ -1,5 +1,5 @@
 import { type TenantTx, withTenant } from '@tripwire/db';
-import { findTextIssue, textIssueMessage } from '@tripwire/rules';
+import { findTextIssue, plainErrorMap, textIssueMessage } from '@tripwire/rules';
 import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
@@ -7,6 +7,9 @@ import { AccountError } from '../services/accounts.ts';
 import { MemberError, ROLE_RANK, type Role } from '../services/members.ts';
 import type { Context } from './context.ts';
 import { roleIn } from './tenant-access.ts';
+
+// Every schema without a message of its own speaks the product's words, not zod's.
+z.config({ customError: plainErrorMap });
 
 /** The one place errors become what the UI shows: a readable message, and field errors for forms. */
 export function formatError<S extends { message: string; data: object }>({
@@ -21,8 +24,9 @@ export function formatError<S extends { message: string; data: object }>({
   const internal = error.code === 'INTERNAL_SERVER_ERROR';
   return {
     ...shape,
+    // The first problem itself, so a form without that field still says what is wrong.
     message: zod
-      ? 'Please check the highlighted fields'
+      ? (zod.issues[0]?.message ?? 'Check what you entered')
       : internal
         ? 'Something went wrong on our side'
         : shape.message,

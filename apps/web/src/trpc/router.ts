@@ -1,12 +1,14 @@
 import { router } from './init.ts';
 import { authRouter } from './routers/auth.ts';
+import { catalogRouter } from './routers/catalog.ts';
 import { deadLettersRouter } from './routers/dead-letters.ts';
 import { eventDebuggerRouter } from './routers/event-debugger.ts';
 import { keysRouter } from './routers/keys.ts';
 import { membersRouter } from './routers/members.ts';
-import { runsExplorerRouter } from './routers/runs.ts';
+import { onboardingRouter } from './routers/onboarding.ts';
+import { runsRouter } from './routers/runs.ts';
 import { tenantsRouter } from './routers/tenants.ts';
-import { catalogRouter, runsRouter, workflowsRouter } from './routers/workflows.ts';
+import { workflowsRouter } from './routers/workflows.ts';
 
 export const appRouter = router({
   auth: authRouter,
@@ -15,8 +17,8 @@ export const appRouter = router({
   keys: keysRouter,
   workflows: workflowsRouter,
   runs: runsRouter,
-  runExplorer: runsExplorerRouter,
   catalog: catalogRouter,
+  onboarding: onboardingRouter,
   deadLetters: deadLettersRouter,
   eventDebugger: eventDebuggerRouter,
 });

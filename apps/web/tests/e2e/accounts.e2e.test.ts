@@ -160,8 +160,8 @@ describe('accounts in the browser (Chromium)', () => {
       });
     expect((await track(key)).status).toBe(200);
 
-    page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Revoke segment' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
     await page
       .getByRole('row', { name: /segment/ })
       .getByText('revoked')

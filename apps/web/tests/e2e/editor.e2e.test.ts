@@ -112,15 +112,19 @@ describe('the flow editor (Chromium, real engine)', () => {
     await page.getByLabel('Event', { exact: true }).fill('checkout');
     await drop('If', 240, 190);
     await page.getByRole('button', { name: '+ Rule' }).click();
-    await page.locator('.rule-fields').selectOption('event.properties.total');
-    await page.locator('.rule-operators').selectOption('>');
-    await page.locator('.rule-value').fill('100');
+    const rule = page.locator('.cond-rule').first();
+    await rule.getByLabel('Field', { exact: true }).fill('total');
+    await rule.getByLabel('Type').selectOption('number');
+    await rule.getByLabel('Operator').selectOption('gt');
+    await rule.getByLabel('Value').fill('100');
     await drop('Wait', 240, 340);
     await page.getByLabel('Wait for', { exact: true }).fill('1');
     await page.getByLabel('Wait for unit').selectOption('seconds');
     await drop('Call a webhook', 240, 490);
     await page.getByLabel('URL').fill(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/big`);
-    await page.getByLabel('Body').fill('{ "user": "{{ event.userId }}", "total": "{{ event.properties.total }}" }');
+    await page
+      .getByRole('textbox', { name: 'Body (optional)' })
+      .fill('{ "user": "{{ event.userId }}", "total": "{{ event.properties.total }}" }');
 
     await connect('event-1', 'next', 'if-2');
     await connect('if-2', 'true', 'delay-3');
@@ -128,7 +132,8 @@ describe('the flow editor (Chromium, real engine)', () => {
     await expect(page.locator('.react-flow__edge').count()).resolves.toBe(3);
     await page.getByText('No problems: ready to publish.').waitFor();
     await saved();
-    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByRole('button', { name: 'Publish…', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Publish now' }).click();
     await page.getByText(/Published version 1/).waitFor();
     await screenshot(page, 'editor-published');
 
@@ -148,11 +153,13 @@ describe('the flow editor (Chromium, real engine)', () => {
     await page.getByRole('button', { name: 'Run test' }).click();
     await expect(node('event-1').locator('.tw-node').getAttribute('data-state')).resolves.toBe('taken');
     await expect(node('if-2').locator('.tw-node').getAttribute('data-state')).resolves.toBe('taken');
-    await expect(node('delay-3').locator('.tw-node').getAttribute('data-state')).resolves.toBe('waiting');
+    // The test run goes past waits in simulated time: the wait is on the path taken.
+    await expect(node('delay-3').locator('.tw-node').getAttribute('data-state')).resolves.toBe('taken');
     await expect(node('webhook-4').locator('.tw-node').getAttribute('data-state')).resolves.toBe('taken');
     const path = page.getByRole('list', { name: 'Path taken' });
-    await expect(path.textContent()).resolves.toContain('"result": true');
-    await expect(path.textContent()).resolves.toContain('"total": 300');
+    await expect(path.textContent()).resolves.toContain('Checked total > 100 (total is 300) → yes');
+    await expect(path.textContent()).resolves.toContain('"total":300');
+    await expect(path.textContent()).resolves.toMatch(/Waits until .*Wait over at/);
     await screenshot(page, 'editor-test-run');
   });
 
@@ -171,17 +178,18 @@ describe('the flow editor (Chromium, real engine)', () => {
   it('rolls back to version 1 after publishing version 2', async () => {
     await page.getByRole('button', { name: 'Close' }).click();
     await node('if-2').click();
-    await page.locator('.rule-value').fill('200');
+    await page.locator('.cond-rule').first().getByLabel('Value').fill('200');
     await saved();
-    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await page.getByRole('button', { name: 'Publish…', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Publish now' }).click();
     await page.getByText(/Published version 2/).waitFor();
     await page.getByRole('button', { name: 'Versions' }).click();
     await page.getByRole('button', { name: 'View' }).last().click();
     await page.getByText(/Viewing version 1/).waitFor();
     await expect(node('if-2').locator('.tw-node').getAttribute('data-state')).resolves.toBe('changed');
     await page.getByRole('button', { name: 'Back to draft' }).click();
-    page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Roll back to v1' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Roll back to v1' }).click();
     await page.getByText('Live: v1').waitFor();
     await screenshot(page, 'editor-rolled-back');
   });
@@ -192,7 +200,7 @@ describe('the flow editor (Chromium, real engine)', () => {
     await page.getByLabel('URL').fill('ftp://files.example.com/drop');
     await page.locator('.tw-node.has-errors').waitFor();
     await page.getByText(/A workflow needs exactly one trigger/).waitFor();
-    await expect(page.getByRole('button', { name: 'Publish', exact: true }).isDisabled()).resolves.toBe(true);
+    await expect(page.getByRole('button', { name: 'Publish…', exact: true }).isDisabled()).resolves.toBe(true);
     await screenshot(page, 'editor-invalid');
   });
 });

@@ -17,5 +17,5 @@ export const actionKafka = defineNodeType({
     key: f.template({ label: 'Key', optional: true, placeholder: '{{ event.userId }}' }),
     value: f.template({ label: 'Value', json: true, optional: true }),
   },
-  summary: (c) => `to topic ${c.topic ?? '?'}`,
+  summary: (c) => (c.topic ? `to topic “${c.topic}”` : 'choose a topic'),
 });

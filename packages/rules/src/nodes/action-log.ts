@@ -12,5 +12,5 @@ export const actionLog = defineNodeType({
   config: {
     message: f.template({ label: 'Message', optional: true, placeholder: 'Reached {{ event.name }}' }),
   },
-  summary: () => 'log a line',
+  summary: (c) => (c.message ? `log “${c.message}”` : 'log a line'),
 });

@@ -20,5 +20,5 @@ export const actionWebhook = defineNodeType({
       help: 'JSON; strings may contain {{ placeholders }}',
     }),
   },
-  summary: (c) => `${c.method ?? 'POST'} ${c.url ?? 'set a URL'}`,
+  summary: (c) => (c.url ? `${c.method ?? 'POST'} ${c.url}` : 'set a URL'),
 });

@@ -1,3 +1,4 @@
+import { describeLogic } from '../conditions/describe-logic.ts';
 import { defineNodeType } from '../define-node-type.ts';
 import { describeDuration } from '../duration/human-duration.ts';
 import { f } from '../fields.ts';
@@ -34,5 +35,6 @@ export const conditionCount = defineNodeType({
       },
     };
   },
-  summary: (c) => `${c.atLeast ?? '?'}× “${c.event ?? '?'}” within ${describeDuration(c.within)}`,
+  summary: (c) =>
+    `at least ${c.atLeast ?? '?'}× “${c.event ?? '?'}”${c.filter === undefined ? '' : ` where ${describeLogic(c.filter)}`} within ${describeDuration(c.within)}`,
 });

@@ -1,3 +1,4 @@
+import { describeLogic } from '../conditions/describe-logic.ts';
 import { defineNodeType } from '../define-node-type.ts';
 import { f } from '../fields.ts';
 import { ruleCondition } from '../runtime/default-steps.ts';
@@ -14,5 +15,5 @@ export const conditionIf = defineNodeType({
     logic: f.jsonLogic({ label: 'Condition' }),
   },
   step: ruleCondition('logic'),
-  summary: (c) => (c.logic === undefined ? 'add a condition' : 'if the condition holds'),
+  summary: (c) => (c.logic === undefined ? 'add a condition' : `if ${describeLogic(c.logic)}`),
 });

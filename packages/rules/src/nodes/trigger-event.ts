@@ -1,3 +1,4 @@
+import { describeLogic } from '../conditions/describe-logic.ts';
 import { defineNodeType } from '../define-node-type.ts';
 import { f } from '../fields.ts';
 
@@ -14,5 +15,6 @@ export const triggerEvent = defineNodeType({
     filter: f.jsonLogic({ label: 'Only when', help: 'Optional condition on the event and the user', optional: true }),
   },
   events: (config) => [{ event: config.event, as: 'trigger', rule: 'filter' }],
-  summary: (c) => (c.event ? `on “${c.event}”${c.filter ? ' (filtered)' : ''}` : 'choose an event'),
+  summary: (c) =>
+    c.event ? `on “${c.event}”${c.filter === undefined ? '' : ` when ${describeLogic(c.filter)}`}` : 'choose an event',
 });

@@ -1,3 +1,4 @@
+import { describeLogic } from '../conditions/describe-logic.ts';
 import { defineNodeType } from '../define-node-type.ts';
 import { describeDuration } from '../duration/human-duration.ts';
 import { f } from '../fields.ts';
@@ -29,5 +30,6 @@ export const waitEvent = defineNodeType({
       detail: { event, until: new Date(until).toISOString() },
     };
   },
-  summary: (c) => `until “${c.event ?? '?'}”, give up after ${describeDuration(c.timeout)}`,
+  summary: (c) =>
+    `until “${c.event ?? '?'}”${c.match === undefined ? '' : ` where ${describeLogic(c.match)}`}, give up after ${describeDuration(c.timeout)}`,
 });

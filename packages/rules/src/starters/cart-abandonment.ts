@@ -33,13 +33,14 @@ export const cartAbandonment = starter({
             updatedAt: '{{ trigger.timestamp }}',
           },
         },
-        position: { x: -COLUMN, y: 2 * ROW },
+        // Under the wait's right-hand output (timeout), so the two edges do not cross.
+        position: { x: COLUMN, y: 2 * ROW },
       },
       {
         id: 'log-order',
         type: 'action.log',
         config: { message: 'Cart {{ trigger.properties.cartId }} was ordered' },
-        position: { x: COLUMN, y: 2 * ROW },
+        position: { x: -COLUMN, y: 2 * ROW },
       },
     ],
     edges: [

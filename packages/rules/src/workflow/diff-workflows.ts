@@ -7,7 +7,7 @@ export interface WorkflowDiff {
   nodes: {
     added: string[];
     removed: string[];
-    /** Type, version or config differ. */
+    /** Type, version, name or config differ. */
     changed: string[];
     /** Position differs; independent of `changed`, so a node can be in both. */
     moved: string[];
@@ -55,7 +55,12 @@ function byId(nodes: InputNode[]): Map<string, InputNode> {
 }
 
 function changed(a: InputNode, b: InputNode): boolean {
-  return a.type !== b.type || (a.version ?? 1) !== (b.version ?? 1) || !sameJson(a.config, b.config);
+  return (
+    a.type !== b.type ||
+    (a.version ?? 1) !== (b.version ?? 1) ||
+    (a.label ?? '') !== (b.label ?? '') ||
+    !sameJson(a.config, b.config)
+  );
 }
 
 function samePosition(a: InputNode['position'], b: InputNode['position']): boolean {

@@ -1,11 +1,23 @@
 import type { NodeKind } from '../define-node-type.ts';
 import type { RuleValidationError } from '../errors.ts';
+import { plainIssueMessage } from '../messages/plain-messages.ts';
 import { builtinRegistry } from '../nodes/builtin.ts';
 import type { AnyNodeType, Registry } from '../registry.ts';
 import { type WorkflowDocument, type WorkflowNode, workflowDocumentSchema } from './document.ts';
 import { findCycles, type GraphEdge, reachableFrom } from './graph.ts';
 import { scanDocument } from './scan.ts';
 import { fromZodIssues } from './zod-issues.ts';
+
+const DOCUMENT_LABELS: Record<string, string> = {
+  name: 'workflow name',
+  description: 'description',
+  label: 'node name',
+};
+
+function documentIssueMessage(issue: Parameters<typeof plainIssueMessage>[0]): string {
+  const key = [...(issue.path ?? [])].reverse().find((p) => typeof p === 'string');
+  return plainIssueMessage(issue, typeof key === 'string' ? DOCUMENT_LABELS[key] : undefined);
+}
 
 export interface ResolvedNode {
   node: WorkflowNode;
@@ -60,7 +72,7 @@ function analyse(input: unknown, registry: Registry): WorkflowAnalysis {
   }
   const scanned = scanDocument(input);
   if (scanned) return empty([scanned]);
-  const parsed = workflowDocumentSchema.safeParse(input);
+  const parsed = workflowDocumentSchema.safeParse(input, { error: documentIssueMessage });
   if (!parsed.success) {
     const rawNodes = (input as { nodes?: unknown }).nodes;
     return empty(
@@ -145,7 +157,10 @@ function resolveNodes(document: WorkflowDocument, registry: Registry, errors: Ru
       resolved.push({ node, index });
       return;
     }
-    const config = nodeType.configSchema.safeParse(node.config);
+    const labels = new Map(nodeType.fields.map((fld) => [fld.key, fld.label]));
+    const config = nodeType.configSchema.safeParse(node.config, {
+      error: (issue) => plainIssueMessage(issue, labels.get(String(issue.path?.[0] ?? ''))),
+    });
     if (!config.success) {
       errors.push(...fromZodIssues(config.error.issues, ['nodes', index, 'config'], at));
       resolved.push({ node, index, nodeType });

@@ -28,7 +28,7 @@ export default function Activity() {
   useEffect(() => setMounted(true), []);
   const workflow = useQuery(trpc.workflows.get.queryOptions({ id }));
   const counts = useQuery({
-    ...trpc.runExplorer.counts.queryOptions({ workflowId: id, window }),
+    ...trpc.runs.counts.queryOptions({ workflowId: id, window }),
     refetchInterval: 10_000,
   });
   const version = counts.data?.version;

@@ -1,5 +1,16 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Badge, Button, Card, EmptyState, Loading, SecretOnce, SelectField, TextField } from '@tripwire/ui';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  EmptyState,
+  Loading,
+  SecretOnce,
+  SelectField,
+  TextField,
+  useConfirm,
+} from '@tripwire/ui';
 import { useState } from 'react';
 import { can, useMe } from '../../lib/me';
 import { errorMessage, useTRPC } from '../../lib/trpc';
@@ -11,6 +22,7 @@ export function meta() {
 export default function Keys() {
   const me = useMe();
   const trpc = useTRPC();
+  const [confirmDialog, ask] = useConfirm();
   const queryClient = useQueryClient();
   const keys = useQuery({ ...trpc.keys.list.queryOptions(), enabled: can(me, 'admin') });
   const secrets = useQuery({ ...trpc.keys.secrets.queryOptions(), enabled: can(me, 'admin') });
@@ -49,6 +61,7 @@ export default function Keys() {
 
   return (
     <>
+      {confirmDialog}
       <h1>API keys</h1>
       {shown ? <SecretOnce label={shown.label} value={shown.value} /> : null}
       <Card title="Create a key">
@@ -100,7 +113,7 @@ export default function Keys() {
                 <tr key={k.id}>
                   <td>{k.name}</td>
                   <td>
-                    <code>{k.prefix}…</code>
+                    <code className="mono">{k.prefix}…</code>
                   </td>
                   <td>{k.scope}</td>
                   <td>{k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : 'never'}</td>
@@ -110,8 +123,15 @@ export default function Keys() {
                       <Button
                         variant="danger"
                         aria-label={`Revoke ${k.name}`}
-                        onClick={() => {
-                          if (confirm(`Revoke “${k.name}”? Requests with it will be refused at once.`))
+                        onClick={async () => {
+                          if (
+                            await ask({
+                              title: `Revoke “${k.name}”?`,
+                              body: 'Requests with this key are refused at once. This cannot be undone.',
+                              confirmLabel: 'Revoke key',
+                              tone: 'danger',
+                            })
+                          )
                             revoke.mutate({ id: k.id });
                         }}
                       >
@@ -139,8 +159,15 @@ export default function Keys() {
             <Button
               variant="danger"
               busy={rotate.isPending}
-              onClick={() => {
-                if (confirm('Rotate the signing secret? The current one keeps signing for 24 hours.')) rotate.mutate();
+              onClick={async () => {
+                if (
+                  await ask({
+                    title: 'Rotate the signing secret?',
+                    body: 'A new secret signs webhooks from now on; the current one keeps signing too for 24 hours.',
+                    confirmLabel: 'Rotate',
+                  })
+                )
+                  rotate.mutate();
               }}
             >
               Rotate

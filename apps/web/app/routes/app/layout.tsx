@@ -11,6 +11,12 @@ export async function loader({ context, request }: Route.LoaderArgs) {
   return requireMe(context, request);
 }
 
+/** Two workspaces with one name ("Demo") are told apart by the start of their id. */
+function workspaceLabel(t: { tenantId: string; name: string; role: string }, all: { name: string }[]): string {
+  const twin = all.filter((o) => o.name === t.name).length > 1;
+  return `${t.name}${twin ? ` · ${t.tenantId.slice(0, 6)}` : ''} (${t.role})`;
+}
+
 const NAV = [
   { to: '/app/workflows', label: 'Workflows', min: 'viewer' },
   { to: '/app/runs', label: 'Runs', min: 'viewer' },
@@ -52,7 +58,7 @@ export default function AppLayout({ loaderData: me }: Route.ComponentProps) {
             {me.current ? null : <option value="">Choose a workspace</option>}
             {me.tenants.map((t) => (
               <option key={t.tenantId} value={t.tenantId}>
-                {t.name} ({t.role})
+                {workspaceLabel(t, me.tenants)}
               </option>
             ))}
           </select>

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Loading, SecretOnce, SelectField } from '@tripwire/ui';
+import { Alert, Button, Card, Loading, SecretOnce, SelectField, useConfirm } from '@tripwire/ui';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { can, type Role, useMe, useWorkspaceChanged } from '../../lib/me';
@@ -19,6 +19,7 @@ const ROLES: { value: Role; label: string }[] = [
 export default function Members() {
   const me = useMe();
   const trpc = useTRPC();
+  const [confirmDialog, ask] = useConfirm();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const workspaceChanged = useWorkspaceChanged();
@@ -51,6 +52,7 @@ export default function Members() {
 
   return (
     <>
+      {confirmDialog}
       <h1>Members</h1>
       {failure ? <Alert>{errorMessage(failure)}</Alert> : null}
       {admin ? (
@@ -116,13 +118,30 @@ export default function Members() {
                       {editable ? (
                         <Button
                           variant="danger"
-                          onClick={() => confirm(`Remove ${m.email}?`) && remove.mutate({ userId: m.userId })}
+                          onClick={async () =>
+                            (await ask({
+                              title: `Remove ${m.email}?`,
+                              body: 'They lose access to this workspace at once.',
+                              confirmLabel: 'Remove',
+                              tone: 'danger',
+                            })) && remove.mutate({ userId: m.userId })
+                          }
                         >
                           Remove
                         </Button>
                       ) : null}
                       {self ? (
-                        <Button variant="danger" onClick={() => confirm('Leave this workspace?') && leave.mutate()}>
+                        <Button
+                          variant="danger"
+                          onClick={async () =>
+                            (await ask({
+                              title: 'Leave this workspace?',
+                              body: 'You lose access until someone invites you again.',
+                              confirmLabel: 'Leave',
+                              tone: 'danger',
+                            })) && leave.mutate()
+                          }
+                        >
                           Leave
                         </Button>
                       ) : null}

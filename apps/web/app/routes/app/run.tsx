@@ -4,11 +4,10 @@ import { Alert, Badge, Button, Card, Loading } from '@tripwire/ui';
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { byId, nodeName } from '../../flow-view/describe';
-import { entryWords } from '../../flow-view/entry-words';
 import type { NodeState } from '../../flow-view/read-only-flow';
 import { can, useMe } from '../../lib/me';
 import { errorMessage, useTRPC } from '../../lib/trpc';
-import { DELIVERY, STATUS_TONE } from './runs';
+import { OUTCOME, runBadge } from './runs';
 
 // The canvas measures the DOM: it loads after hydration.
 const ReadOnlyFlow = lazy(() => import('../../flow-view/read-only-flow').then((m) => ({ default: m.ReadOnlyFlow })));
@@ -24,10 +23,10 @@ export default function RunTrace() {
   const queryClient = useQueryClient();
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
-  const trace = useQuery({ ...trpc.runExplorer.trace.queryOptions({ id }), refetchInterval: 5000 });
+  const trace = useQuery({ ...trpc.runs.trace.queryOptions({ id }), refetchInterval: 5000 });
   const replay = useMutation(
     trpc.deadLetters.replay.mutationOptions({
-      onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.runExplorer.trace.queryKey({ id }) }),
+      onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.runs.trace.queryKey({ id }) }),
     }),
   );
   if (trace.isPending) return <Loading />;
@@ -48,8 +47,10 @@ export default function RunTrace() {
       </h1>
       <p>
         User <code>{t.userId}</code> · started {new Date(t.startedAt).toLocaleString()} ·{' '}
-        <Badge tone={STATUS_TONE[t.status as keyof typeof STATUS_TONE] ?? 'neutral'}>{t.status}</Badge>{' '}
-        {t.delivery !== 'none' ? <Badge tone={DELIVERY[t.delivery].tone}>{DELIVERY[t.delivery].text}</Badge> : null}
+        <Badge tone={runBadge(t.status, t.outcome).tone}>{runBadge(t.status, t.outcome).text}</Badge>{' '}
+        {t.outcome !== 'no_actions' ? (
+          <Badge tone={OUTCOME[t.outcome].tone}>actions {OUTCOME[t.outcome].text}</Badge>
+        ) : null}
       </p>
       {t.error ? <Alert>{t.error}</Alert> : null}
       <div className="trace">
@@ -61,26 +62,29 @@ export default function RunTrace() {
         <Card title="What happened">
           <ol className="timeline" aria-label="Timeline">
             {t.entries.map((e, i) => {
-              const words = entryWords(e);
+              // One line per path entry, in the words the test run and the run list use.
+              const line = t.story.lines[i];
+              const read = e.detail?.read && typeof e.detail.read === 'object' ? Object.entries(e.detail.read) : [];
               return (
                 <li key={`${e.nodeId}-${i}`} className={`timeline__entry timeline__entry--${states[e.nodeId]}`}>
                   <div className="timeline__when">{new Date(e.at).toLocaleTimeString()}</div>
                   <div>
-                    <strong>{nodeName(nodes.get(e.nodeId), e.nodeId)}</strong> — {words.headline}
-                    {words.values.length ? (
+                    <strong>{line?.node ?? nodeName(nodes.get(e.nodeId), e.nodeId)}</strong> {line?.text}
+                    {read.length ? (
                       <ul className="timeline__values" aria-label="Values read">
-                        {words.values.map(([path, value]) => (
+                        {read.map(([path, value]) => (
                           <li key={path}>
-                            <code>{path}</code> = <code>{value}</code>
+                            <code>{path}</code> = <code>{JSON.stringify(value) ?? 'not set'}</code>
                           </li>
                         ))}
                       </ul>
                     ) : null}
-                    {words.notes.map((n) => (
-                      <div key={n} className="muted small">
-                        {n}
+                    {e.lateMs !== undefined ? (
+                      <div className="muted small">
+                        due {new Date(e.scheduledFor ?? e.at).toLocaleString()}, resumed{' '}
+                        {e.lateMs < 1000 ? `${e.lateMs} ms` : `${(e.lateMs / 1000).toFixed(1)} s`} later
                       </div>
-                    ))}
+                    ) : null}
                     {e.attempts?.length ? (
                       <table className="table table--compact" aria-label="Delivery attempts">
                         <thead>
@@ -116,6 +120,7 @@ export default function RunTrace() {
               );
             })}
           </ol>
+          {t.story.ending.length ? <p className="story__ending">{t.story.ending.join(' ')}</p> : null}
           {t.deadLetters.map((d) => (
             <Alert key={d.id}>
               <strong>{nodeName(nodes.get(d.nodeId ?? ''), d.nodeId ?? '')}</strong> failed for good: {d.error}.{' '}

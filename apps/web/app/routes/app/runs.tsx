@@ -1,6 +1,6 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Alert, Badge, Button, Card, EmptyState, Loading } from '@tripwire/ui';
-import { type FormEvent, useMemo } from 'react';
+import { type FormEvent, Fragment, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { errorMessage, useTRPC } from '../../lib/trpc';
 
@@ -9,13 +9,21 @@ export function meta() {
 }
 
 export const STATUS_TONE = { running: 'blue', waiting: 'amber', completed: 'green', failed: 'red' } as const;
-export const DELIVERY = {
-  delivered: { tone: 'green', text: 'actions delivered' },
-  queued: { tone: 'blue', text: 'actions queued' },
-  retrying: { tone: 'amber', text: 'an action is retrying' },
-  failed: { tone: 'red', text: 'an action failed' },
-  none: { tone: 'neutral', text: '' },
+/** What a run's actions did, worst first (services/run-outcomes.ts decides). */
+export const OUTCOME = {
+  delivered: { tone: 'green', text: 'delivered' },
+  queued: { tone: 'blue', text: 'queued' },
+  retrying: { tone: 'amber', text: 'retrying' },
+  failed: { tone: 'red', text: 'action failed' },
+  no_actions: { tone: 'neutral', text: 'nothing sent' },
 } as const;
+
+/** A run whose walk completed but whose action failed is not a green "completed". */
+export function runBadge(status: string, outcome: keyof typeof OUTCOME) {
+  if (status === 'completed' && outcome === 'failed')
+    return { tone: 'red' as const, text: 'completed with a failed action' };
+  return { tone: STATUS_TONE[status as keyof typeof STATUS_TONE] ?? ('neutral' as const), text: status };
+}
 
 const FILTERS = ['workflowId', 'version', 'status', 'userId', 'nodeId', 'from', 'to'] as const;
 
@@ -34,9 +42,10 @@ export default function Runs() {
     }
     return f;
   }, [params]);
+  const [open, setOpen] = useState<string | null>(null);
   const workflows = useQuery(trpc.workflows.list.queryOptions());
   const runs = useInfiniteQuery(
-    trpc.runExplorer.list.infiniteQueryOptions(
+    trpc.runs.list.infiniteQueryOptions(
       { filter, limit: 50 },
       { getNextPageParam: (page) => page.next ?? undefined, refetchInterval: 10_000 },
     ),
@@ -124,38 +133,78 @@ export default function Runs() {
           </EmptyState>
         ) : null}
         {rows.length > 0 ? (
-          <table className="table" aria-label="Runs">
+          <table className="table runs" aria-label="Runs">
             <thead>
               <tr>
                 <th>Started</th>
                 <th>Workflow</th>
                 <th>User</th>
-                <th>Status</th>
-                <th />
+                <th>Run</th>
+                <th>Actions</th>
+                <th>Now at</th>
+                <th>
+                  <span className="visually-hidden">Details</span>
+                </th>
               </tr>
             </thead>
             <tbody>
-              {rows.map((r) => (
-                <tr key={r.id}>
-                  <td className="nowrap">{new Date(r.startedAt).toLocaleString()}</td>
-                  <td>
-                    {r.workflowName} <span className="muted">v{r.version}</span>
-                  </td>
-                  <td>
-                    <code>{r.userId}</code>
-                  </td>
-                  <td>
-                    <Badge tone={STATUS_TONE[r.status as keyof typeof STATUS_TONE] ?? 'neutral'}>{r.status}</Badge>{' '}
-                    {r.delivery !== 'none' ? (
-                      <Badge tone={DELIVERY[r.delivery].tone}>{DELIVERY[r.delivery].text}</Badge>
+              {rows.map((r) => {
+                const outcome = OUTCOME[r.outcome];
+                const badge = runBadge(r.status, r.outcome);
+                const failed = r.actions.find((a) => a.state === 'failed' || a.state === 'retrying');
+                return (
+                  <Fragment key={r.id}>
+                    <tr data-run={r.id}>
+                      <td className="nowrap">{new Date(r.startedAt).toLocaleString()}</td>
+                      <td>
+                        {r.workflowName} <span className="muted">v{r.version}</span>
+                      </td>
+                      <td className="mono">{r.userId}</td>
+                      <td>
+                        <Badge tone={badge.tone}>{badge.text}</Badge>
+                        {r.error ? <div className="muted small">{r.error}</div> : null}
+                      </td>
+                      <td data-testid="run-outcome">
+                        <Badge tone={outcome.tone}>{outcome.text}</Badge>
+                        {failed ? (
+                          <div className="muted small">
+                            {failed.node}: {failed.lastStatus ? `HTTP ${failed.lastStatus}, ` : ''}
+                            {failed.state === 'failed'
+                              ? `gave up after ${failed.attempts} attempt${failed.attempts === 1 ? '' : 's'}`
+                              : `attempt ${failed.attempts} failed`}
+                          </div>
+                        ) : null}
+                      </td>
+                      <td>{r.currentNodeName ?? '—'}</td>
+                      <td className="right nowrap">
+                        <button
+                          type="button"
+                          className="tw-button tw-button--ghost"
+                          aria-expanded={open === r.id}
+                          onClick={() => setOpen(open === r.id ? null : r.id)}
+                        >
+                          {open === r.id ? 'Hide steps' : 'Steps'}
+                        </button>{' '}
+                        <Link to={`/app/runs/${r.id}`}>Trace</Link>
+                      </td>
+                    </tr>
+                    {open === r.id ? (
+                      <tr>
+                        <td colSpan={7}>
+                          <ol className="story" aria-label="Steps of this run">
+                            {r.story.lines.map((line, i) => (
+                              <li key={`${line.nodeId}-${i}`} className={`story__line story__line--${line.tone}`}>
+                                <strong>{line.node}</strong> {line.text}
+                              </li>
+                            ))}
+                          </ol>
+                          {r.story.ending.length ? <p className="story__ending">{r.story.ending.join(' ')}</p> : null}
+                        </td>
+                      </tr>
                     ) : null}
-                    {r.error ? <div className="muted small">{r.error}</div> : null}
-                  </td>
-                  <td className="right">
-                    <Link to={`/app/runs/${r.id}`}>Trace</Link>
-                  </td>
-                </tr>
-              ))}
+                  </Fragment>
+                );
+              })}
             </tbody>
           </table>
         ) : null}

@@ -1,8 +1,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { starterTemplates, type WorkflowDocumentInput } from '@tripwire/rules';
-import { Alert, Badge, Button, Card, EmptyState, Loading, TextField } from '@tripwire/ui';
+import { jsonProblem, starterTemplates, validateWorkflow, type WorkflowDocumentInput } from '@tripwire/rules';
+import { Alert, Badge, Button, Card, Dialog, EmptyState, Loading, TextField } from '@tripwire/ui';
 import { useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { Onboarding } from '../../components/onboarding';
 import { can, useMe } from '../../lib/me';
 import { errorMessage, useTRPC, useTRPCClient } from '../../lib/trpc';
 
@@ -30,7 +31,10 @@ export default function Workflows() {
   const queryClient = useQueryClient();
   const list = useQuery(trpc.workflows.list.queryOptions());
   const [name, setName] = useState('');
+  const [importText, setImportText] = useState<string | null>(null);
   const [importError, setImportError] = useState<string | null>(null);
+  const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
+  const [deleting, setDeleting] = useState<{ id: string; name: string; live: number | null } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.workflows.list.queryKey() });
   const create = useMutation(
@@ -41,27 +45,51 @@ export default function Workflows() {
       },
     }),
   );
-  const remove = useMutation(trpc.workflows.delete.mutationOptions({ onSuccess: refresh }));
+  const remove = useMutation(
+    trpc.workflows.delete.mutationOptions({
+      onSuccess: async () => {
+        setDeleting(null);
+        await refresh();
+      },
+    }),
+  );
   const duplicate = useMutation(trpc.workflows.duplicate.mutationOptions({ onSuccess: refresh }));
-  const rename = useMutation(trpc.workflows.rename.mutationOptions({ onSuccess: refresh }));
+  const rename = useMutation(
+    trpc.workflows.rename.mutationOptions({
+      onSuccess: async () => {
+        setRenaming(null);
+        await refresh();
+      },
+    }),
+  );
   const editor = can(me, 'editor');
-  const failure = create.error ?? remove.error ?? duplicate.error ?? rename.error;
+  const failure = remove.error ?? duplicate.error;
 
-  async function importFile(file: File) {
-    setImportError(null);
-    try {
-      const document = JSON.parse(await file.text()) as WorkflowDocumentInput;
-      create.mutate({ name: String(document.name ?? file.name), document });
-    } catch (e) {
-      setImportError(`${file.name} is not valid JSON: ${(e as Error).message}`);
+  /** A pasted or chosen file: checked here first, so the message says what is wrong with it. */
+  function importDocument(text: string, fallbackName: string) {
+    const problem = jsonProblem(text);
+    if (problem) return setImportError(problem);
+    const document = JSON.parse(text) as WorkflowDocumentInput;
+    const documentErrors = validateWorkflow(document).filter((e) => !e.nodeId && !e.edgeId && e.path[0] !== 'nodes');
+    const shapeErrors = documentErrors.filter((e) => e.code.startsWith('document.'));
+    if (typeof document !== 'object' || document === null || !Array.isArray((document as { nodes?: unknown }).nodes)) {
+      return setImportError(
+        'This is not a Tripwire workflow: it has no "nodes" list. Export one from a workflow to see the format.',
+      );
     }
+    if (shapeErrors.length > 0) {
+      return setImportError(`This is not a Tripwire workflow yet: ${shapeErrors[0]?.message}.`);
+    }
+    setImportError(null);
+    const name = typeof document.name === 'string' && document.name.trim() ? document.name : fallbackName;
+    create.mutate({ name, document: { ...document, name } });
   }
 
   return (
     <>
       <h1>Workflows</h1>
       {failure ? <Alert>{errorMessage(failure)}</Alert> : null}
-      {importError ? <Alert>{importError}</Alert> : null}
+      <Onboarding />
       {editor ? (
         <Card title="New workflow">
           <form
@@ -71,19 +99,24 @@ export default function Workflows() {
               create.mutate({ name });
             }}
           >
-            <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} />
-            <Button type="submit" variant="primary" busy={create.isPending}>
+            <TextField
+              label="Name"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              error={create.error && importText === null ? errorMessage(create.error) : undefined}
+            />
+            <Button type="submit" variant="primary" busy={create.isPending && importText === null}>
               Create workflow
             </Button>
-            <Button onClick={() => fileInput.current?.click()}>Import JSON…</Button>
-            <input
-              ref={fileInput}
-              type="file"
-              accept="application/json,.json"
-              hidden
-              aria-label="Import a workflow file"
-              onChange={(e) => e.target.files?.[0] && void importFile(e.target.files[0])}
-            />
+            <Button
+              onClick={() => {
+                setImportError(null);
+                create.reset();
+                setImportText('');
+              }}
+            >
+              Import…
+            </Button>
           </form>
           <h3 className="templates__title">Or start from a template</h3>
           <ul className="templates">
@@ -93,9 +126,13 @@ export default function Workflows() {
                   type="button"
                   className="template"
                   onClick={() => create.mutate({ name: t.name, document: t.document })}
+                  aria-describedby={`template-${t.id}`}
                 >
+                  <span className="visually-hidden">Start from the template </span>
                   <strong>{t.name}</strong>
-                  <span>{t.description}</span>
+                  <span id={`template-${t.id}`} aria-hidden="true">
+                    {t.description}
+                  </span>
                 </button>
               </li>
             ))}
@@ -139,7 +176,7 @@ export default function Workflows() {
                     ) : null}
                   </td>
                   <td>{w.activeVersion ? `v${w.activeVersion}` : '—'}</td>
-                  <td>{w.runs24h}</td>
+                  <td data-testid="runs-24h">{w.runs24h}</td>
                   <td>{new Date(w.updatedAt).toLocaleString()}</td>
                   <td className="right nowrap">
                     <Button
@@ -156,8 +193,8 @@ export default function Workflows() {
                         <Button
                           variant="ghost"
                           onClick={() => {
-                            const next = prompt('New name', w.name);
-                            if (next && next !== w.name) rename.mutate({ id: w.id, name: next });
+                            rename.reset();
+                            setRenaming({ id: w.id, name: w.name });
                           }}
                         >
                           Rename
@@ -167,9 +204,7 @@ export default function Workflows() {
                         </Button>
                         <Button
                           variant="danger"
-                          onClick={() => {
-                            if (confirm(`Delete “${w.name}” and its versions?`)) remove.mutate({ id: w.id });
-                          }}
+                          onClick={() => setDeleting({ id: w.id, name: w.name, live: w.activeVersion })}
                         >
                           Delete
                         </Button>
@@ -182,6 +217,86 @@ export default function Workflows() {
           </table>
         ) : null}
       </Card>
+      <Dialog
+        open={renaming !== null}
+        title="Rename workflow"
+        confirmLabel="Rename"
+        busy={rename.isPending}
+        confirmDisabled={!renaming?.name.trim()}
+        onConfirm={() => renaming && rename.mutate({ id: renaming.id, name: renaming.name })}
+        onClose={() => setRenaming(null)}
+      >
+        <TextField
+          label="New name"
+          value={renaming?.name ?? ''}
+          maxLength={200}
+          onChange={(e) => setRenaming((r) => (r ? { ...r, name: e.target.value } : r))}
+          error={rename.error ? errorMessage(rename.error) : !renaming?.name.trim() ? 'Name the workflow' : undefined}
+        />
+      </Dialog>
+      <Dialog
+        open={deleting !== null}
+        title={`Delete “${deleting?.name}”?`}
+        confirmLabel="Delete workflow"
+        tone="danger"
+        busy={remove.isPending}
+        onConfirm={() => deleting && remove.mutate({ id: deleting.id })}
+        onClose={() => setDeleting(null)}
+      >
+        {deleting?.live ? (
+          <p>
+            <strong>It is live (v{deleting.live}).</strong> Deleting it stops it at once: no new runs, and runs waiting
+            in it end. To stop it but keep it, pause it in the editor instead.
+          </p>
+        ) : null}
+        <p>Its draft, every published version and its run history are deleted too. This cannot be undone.</p>
+      </Dialog>
+      <Dialog
+        open={importText !== null}
+        wide
+        title="Import a workflow"
+        confirmLabel="Import"
+        busy={create.isPending}
+        confirmDisabled={!importText?.trim()}
+        onConfirm={() => importText && importDocument(importText, 'Imported workflow')}
+        onClose={() => setImportText(null)}
+      >
+        <div className="tw-field">
+          <label htmlFor="import-json">Paste an exported workflow (JSON)</label>
+          <textarea
+            id="import-json"
+            className="code"
+            rows={10}
+            value={importText ?? ''}
+            aria-invalid={importError || create.error ? true : undefined}
+            onChange={(e) => {
+              setImportText(e.target.value);
+              setImportError(null);
+            }}
+          />
+          {importError || create.error ? (
+            <p className="tw-field__error" role="alert">
+              {importError ?? (create.error ? errorMessage(create.error) : '')}
+            </p>
+          ) : null}
+        </div>
+        <Button onClick={() => fileInput.current?.click()}>Or choose a file…</Button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept="application/json,.json"
+          hidden
+          aria-label="Import a workflow file"
+          onChange={async (e) => {
+            const file = e.target.files?.[0];
+            if (file) {
+              const text = await file.text();
+              setImportText(text);
+              importDocument(text, file.name.replace(/\.workflow\.json$|\.json$/, ''));
+            }
+          }}
+        />
+      </Dialog>
     </>
   );
 }

@@ -97,23 +97,21 @@ describe('run explorer, trace and counts (tRPC, real Postgres)', () => {
         },
       ]);
     });
-    const first = await t.runExplorer.list({ limit: 2 });
+    const first = await t.runs.list({ limit: 2 });
     expect(first.runs.map((r) => r.id)).toEqual([ids[4], ids[3]]);
-    const second = await t.runExplorer.list({ limit: 2, cursor: first.next ?? undefined });
-    expect(second.runs.map((r) => [r.id, r.delivery])).toEqual([
+    const second = await t.runs.list({ limit: 2, cursor: first.next ?? undefined });
+    expect(second.runs.map((r) => [r.id, r.outcome])).toEqual([
       [ids[2], 'failed'],
       [ids[1], 'retrying'],
     ]);
-    const last = await t.runExplorer.list({ limit: 2, cursor: second.next ?? undefined });
-    expect(last.runs.map((r) => [r.id, r.delivery])).toEqual([[ids[0], 'delivered']]);
+    const last = await t.runs.list({ limit: 2, cursor: second.next ?? undefined });
+    expect(last.runs.map((r) => [r.id, r.outcome])).toEqual([[ids[0], 'delivered']]);
     expect(last.next).toBeNull();
-    expect((await t.runExplorer.list({ filter: { userId: 'odd' } })).runs.map((r) => r.id)).toEqual([ids[3], ids[1]]);
-    expect((await t.runExplorer.list({ filter: { workflowId, status: 'failed' } })).runs.map((r) => r.id)).toEqual([
-      ids[4],
-    ]);
+    expect((await t.runs.list({ filter: { userId: 'odd' } })).runs.map((r) => r.id)).toEqual([ids[3], ids[1]]);
+    expect((await t.runs.list({ filter: { workflowId, status: 'failed' } })).runs.map((r) => r.id)).toEqual([ids[4]]);
     const window = { from: at(1000), to: at(3000) };
-    expect((await t.runExplorer.list({ filter: window })).runs.map((r) => r.id)).toEqual([ids[3], ids[2], ids[1]]);
-    expect((await t.runExplorer.list({ filter: { workflowId, nodeId: 'nope' } })).runs).toEqual([]);
+    expect((await t.runs.list({ filter: window })).runs.map((r) => r.id)).toEqual([ids[3], ids[2], ids[1]]);
+    expect((await t.runs.list({ filter: { workflowId, nodeId: 'nope' } })).runs).toEqual([]);
   });
 
   it('traces a run: values read, the wait and how late it resumed, each attempt, and the dead letter', async () => {
@@ -188,8 +186,8 @@ describe('run explorer, trace and counts (tRPC, real Postgres)', () => {
         },
       ]);
     });
-    const trace = await t.runExplorer.trace({ id: runId });
-    expect(trace).toMatchObject({ workflowName: 'Big orders', version: 1, userId: 'ada', delivery: 'delivered' });
+    const trace = await t.runs.trace({ id: runId });
+    expect(trace).toMatchObject({ workflowName: 'Big orders', version: 1, userId: 'ada', outcome: 'delivered' });
     expect(trace.document).toMatchObject({ nodes: expect.arrayContaining([expect.objectContaining({ id: 'big' })]) });
     expect(trace.entries[1]?.detail?.read).toEqual({ 'event.properties.total': 420 });
     expect(trace.entries[3]).toMatchObject({ scheduledFor: at(60_000).toISOString(), lateMs: 350 });
@@ -199,7 +197,7 @@ describe('run explorer, trace and counts (tRPC, real Postgres)', () => {
     ]);
     // Another workspace cannot see it.
     const stranger = await signUpOwner(api, 'Other');
-    await expect((await stranger.b.caller()).runExplorer.trace({ id: runId })).rejects.toMatchObject({
+    await expect((await stranger.b.caller()).runs.trace({ id: runId })).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
   });
@@ -231,14 +229,14 @@ describe('run explorer, trace and counts (tRPC, real Postgres)', () => {
         row('start', '', 100, 600), // ten hours ago: in the day, not in the hour
       ]),
     );
-    const hour = await t.runExplorer.counts({ workflowId, window: '1h' });
+    const hour = await t.runs.counts({ workflowId, window: '1h' });
     expect(hour.version).toBe(1);
     expect(hour.counts?.nodes.find((n) => n.nodeId === 'start')).toEqual({ nodeId: 'start', entered: 7, left: 7 });
     expect(hour.counts?.outputs.filter((o) => o.nodeId === 'big').sort((a, b) => a.count - b.count)).toEqual([
       { nodeId: 'big', output: 'false', count: 3 },
       { nodeId: 'big', output: 'true', count: 4 },
     ]);
-    const day = await t.runExplorer.counts({ workflowId, window: '24h' });
+    const day = await t.runs.counts({ workflowId, window: '24h' });
     expect(day.counts?.nodes.find((n) => n.nodeId === 'start')?.entered).toBe(107);
   });
 });

@@ -6,15 +6,20 @@ import { COUNT_WINDOWS, getRunTrace, listRuns, pathCountsOf, runCursor, runFilte
 import { versionNumber } from '../../services/workflows.ts';
 import { router, tenantProcedure } from '../init.ts';
 
-export const runsExplorerRouter = router({
-  /** Newest first, filtered, a page at a time (pass back `next` as `cursor`). */
+export const runsRouter = router({
+  /**
+   * Newest first, filtered, a page at a time (pass back `next` as `cursor`); each run with what its
+   * actions did (delivered / retrying / failed), the node it is at by name, and its steps in words.
+   */
   list: tenantProcedure('viewer')
     .input(
-      z.object({
-        filter: runFilter.default({}),
-        cursor: runCursor.optional(),
-        limit: z.number().int().min(1).max(200).default(50),
-      }),
+      z
+        .object({
+          filter: runFilter.default({}),
+          cursor: runCursor.optional(),
+          limit: z.number().int().min(1).max(200).default(50),
+        })
+        .default({ filter: {}, limit: 50 }),
     )
     .query(({ ctx, input }) =>
       listRuns(ctx.tx, {

@@ -1,4 +1,4 @@
-import { eventCatalog, runs, workflows, workflowVersions } from '@tripwire/db';
+import { runs, workflows, workflowVersions } from '@tripwire/db';
 import { validateWorkflow, workflowDocumentSchema } from '@tripwire/rules';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
@@ -29,15 +29,23 @@ export const workflowsRouter = router({
         updatedAt: workflows.updatedAt,
         draftMatchesActive: sql<
           boolean | null
-        >`(select v.document = ${workflows.draft} from workflow_versions v where v.tenant_id = ${workflows.tenantId} and v.workflow_id = ${workflows.id} and v.version = ${workflows.activeVersion})`,
-        runs24h: sql<number>`(select count(*)::int from ${runs} r where r.tenant_id = ${workflows.tenantId} and r.workflow_id = ${workflows.id} and r.started_at > now() - interval '24 hours')`,
+        >`(select v.document = "workflows"."draft" from workflow_versions v where v.tenant_id = "workflows"."tenant_id" and v.workflow_id = "workflows"."id" and v.version = "workflows"."active_version")`,
         ...activeVersionProblems(),
       })
       .from(workflows)
       .where(eq(workflows.tenantId, ctx.tenantId))
       .orderBy(desc(workflows.updatedAt));
+    // Counted apart: inside a correlated subquery drizzle leaves column names unqualified, and
+    // "id" there meant the run's own id, so every workflow showed 0 runs.
+    const counts = await ctx.tx
+      .select({ workflowId: runs.workflowId, count: sql<number>`count(*)::int` })
+      .from(runs)
+      .where(and(eq(runs.tenantId, ctx.tenantId), gt(runs.startedAt, sql`now() - interval '24 hours'`)))
+      .groupBy(runs.workflowId);
+    const runs24h = new Map(counts.map((c) => [c.workflowId, c.count]));
     return rows.map(({ draftMatchesActive, ...r }) => ({
       ...r,
+      runs24h: runs24h.get(r.id) ?? 0,
       status:
         r.activeVersion === null
           ? ('draft' as const)
@@ -191,53 +199,4 @@ export const workflowsRouter = router({
       if (rows.length === 0) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such workflow' });
       return { ok: true };
     }),
-});
-
-export const catalogRouter = router({
-  /** What this tenant has sent: events (with a sample each), property paths, traits. */
-  suggestions: tenantProcedure('viewer').query(async ({ ctx }) => {
-    const rows = await ctx.tx
-      .select({
-        kind: eventCatalog.kind,
-        eventName: eventCatalog.eventName,
-        path: eventCatalog.path,
-        sample: eventCatalog.sample,
-        lastSeen: eventCatalog.lastSeen,
-      })
-      .from(eventCatalog)
-      .where(eq(eventCatalog.tenantId, ctx.tenantId))
-      .orderBy(desc(eventCatalog.lastSeen))
-      .limit(2000);
-    return {
-      events: rows
-        .filter((r) => r.kind === 'event')
-        .map((r) => ({ name: r.path, sample: r.sample as Record<string, unknown> | null, lastSeen: r.lastSeen })),
-      properties: rows.filter((r) => r.kind === 'property').map((r) => ({ event: r.eventName, path: r.path })),
-      traits: rows.filter((r) => r.kind === 'trait').map((r) => r.path),
-    };
-  }),
-});
-
-export const runsRouter = router({
-  recent: tenantProcedure('viewer')
-    .input(z.object({ limit: z.number().int().min(1).max(200).default(50) }).default({ limit: 50 }))
-    .query(({ ctx, input }) =>
-      ctx.tx
-        .select({
-          id: runs.id,
-          workflowId: runs.workflowId,
-          workflowName: workflows.name,
-          version: runs.version,
-          userId: runs.userId,
-          status: runs.status,
-          currentNode: runs.currentNode,
-          startedAt: runs.startedAt,
-          error: runs.error,
-        })
-        .from(runs)
-        .innerJoin(workflows, and(eq(workflows.tenantId, runs.tenantId), eq(workflows.id, runs.workflowId)))
-        .where(and(eq(runs.tenantId, ctx.tenantId), gt(runs.startedAt, sql`now() - interval '7 days'`)))
-        .orderBy(desc(runs.startedAt))
-        .limit(input.limit),
-    ),
 });
