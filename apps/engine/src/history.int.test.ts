@@ -1,6 +1,8 @@
 import { actionDeliveries, pathCounts, withTenant } from '@tripwire/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger.ts';
+import { createMaintenance } from '../src/maintenance.ts';
 import { engineSuite } from '../test/engine-suite.ts';
 import { publish, track, until } from '../test/fixtures.ts';
 
@@ -97,5 +99,59 @@ describe('run history (real Kafka, Postgres, pg-boss, HTTP)', () => {
       'log:': 3,
       'log:next': 3,
     });
+  });
+
+  it('folds counters older than an hour into one row per hour, keeping every sum, and leaves recent ones alone', async () => {
+    const { workflowId } = await publish(s.db, s.tenant.tenantId, {
+      name: 'folding',
+      nodes: [{ id: 'start', type: 'trigger.event', config: { event: 'never-sent' } }],
+      edges: [],
+    });
+    const tenantId = s.tenant.tenantId;
+    const hourAgo = Date.now() - 3 * 3_600_000;
+    const hour = hourAgo - (hourAgo % 3_600_000);
+    const now = Date.now() - (Date.now() % 300_000);
+    const row = (bucket: number, shard: number, count: number, output = '') => ({
+      tenantId,
+      workflowId,
+      version: 1,
+      bucket: new Date(bucket),
+      nodeId: 'start',
+      output,
+      shard,
+      count,
+    });
+    await withTenant(s.db, tenantId, (tx) =>
+      tx
+        .insert(pathCounts)
+        .values([
+          row(hour, 0, 1),
+          row(hour + 300_000, 2, 2),
+          row(hour + 600_000, 5, 3),
+          row(hour + 600_000, 5, 4, 'next'),
+          row(now, 3, 10),
+        ]),
+    );
+    await createMaintenance(s.db, createLogger('silent'), {
+      runRetentionDays: 14,
+      processedRetentionHours: 168,
+    }).prune();
+    const rows = await withTenant(s.db, tenantId, (tx) =>
+      tx
+        .select({
+          bucket: pathCounts.bucket,
+          output: pathCounts.output,
+          shard: pathCounts.shard,
+          count: pathCounts.count,
+        })
+        .from(pathCounts)
+        .where(eq(pathCounts.workflowId, workflowId))
+        .orderBy(pathCounts.bucket, pathCounts.output),
+    );
+    expect(rows.map((r) => [r.bucket.getTime(), r.output, r.shard, r.count])).toEqual([
+      [hour, '', 0, 6],
+      [hour, 'next', 0, 4],
+      [now, '', 3, 10],
+    ]);
   });
 });

@@ -25,7 +25,9 @@ export function createMaintenance(db: Database, logger: Logger, options: Retenti
     const history = await db.execute(
       sql`select * from tripwire_prune_history(${new Date(now - options.runRetentionDays * day)}, ${new Date(now - COUNTS_KEPT_DAYS * day)})`,
     );
-    logger.info({ pruned: { ...rows[0], ...history.rows[0] } }, 'retention');
+    // Counters older than an hour are only read as sums: fold them into one row per hour.
+    const folded = await db.execute(sql`select tripwire_compact_path_counts(${new Date(now - 3_600_000)}) as rows`);
+    logger.info({ pruned: { ...rows[0], ...history.rows[0] }, countersFolded: folded.rows[0]?.rows }, 'retention');
   }
   return {
     start() {
