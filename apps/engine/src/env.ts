@@ -1,28 +1,15 @@
+import {
+  flag as bool,
+  kafkaBrokers as brokers,
+  commaList as list,
+  logLevel,
+  loadEnv as parseEnv,
+} from '@tripwire/platform';
 import { z } from 'zod';
-
-const brokers = z
-  .string()
-  .min(1)
-  .transform((s) =>
-    s
-      .split(',')
-      .map((b) => b.trim())
-      .filter(Boolean),
-  )
-  .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1));
-
-const list = z.string().transform((s) =>
-  s
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean),
-);
-
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const EngineEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: logLevel.default('info'),
   DATABASE_URL: z.url().default('postgres://tripwire_app:tripwire_app@127.0.0.1:5432/tripwire'),
   KAFKA_BROKERS: brokers.default(['127.0.0.1:9092']),
   KAFKA_CLIENT_ID: z.string().min(1).default('tripwire-engine'),
@@ -61,8 +48,5 @@ export type EngineEnv = z.infer<typeof EngineEnv>;
 
 /** Parses the environment once at start; on failure prints every problem and exits. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): EngineEnv {
-  const parsed = EngineEnv.safeParse(source);
-  if (parsed.success) return parsed.data;
-  console.error(`[engine] invalid environment:\n${z.prettifyError(parsed.error)}`);
-  process.exit(1);
+  return parseEnv(EngineEnv, 'engine', source);
 }

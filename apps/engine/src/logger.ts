@@ -1,20 +1,8 @@
-import { withoutQueryValues } from '@tripwire/db';
-import { pino } from 'pino';
+import { createLogger as platformLogger } from '@tripwire/platform';
+import type { pino } from 'pino';
 
-export type Logger = pino.Logger;
+export type { Logger } from '@tripwire/platform';
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  // Secrets never go to logs: redact the fields that could carry them if an object is logged whole.
-  return pino(
-    {
-      level,
-      base: { service: 'engine' },
-      serializers: { err: (error: unknown) => pino.stdSerializers.err(withoutQueryValues(error) as Error) },
-      redact: {
-        paths: ['*.password', '*.secret', '*.signingSecret', '*.authorization', 'headers.authorization'],
-        censor: '[redacted]',
-      },
-    },
-    destination,
-  );
-}
+/** The engine's logger (service "engine"); redaction and query-error handling are the platform's. */
+export const createLogger = (level: string, destination?: pino.DestinationStream) =>
+  platformLogger({ service: 'engine', level }, destination);

@@ -1,7 +1,7 @@
 import { type Database, withTenant, workflowVersions } from '@tripwire/db';
+import { createListener } from '@tripwire/platform';
 import { type ExecutionPlan, PlanLoadError, type Registry, routeEvent } from '@tripwire/rules';
 import { and, eq, sql } from 'drizzle-orm';
-import pg from 'pg';
 import type { Logger } from './logger.ts';
 import { createVersionProblems } from './state/version-problems.ts';
 import { loadWorkflowPlan, type WorkflowPlan } from './workflow-plan.ts';
@@ -57,9 +57,7 @@ export function createWorkflowCache({
   const history = new Map<string, WorkflowPlan>(); // `${tenantId}:${workflowId}@${version}`
   const problems = createVersionProblems(db, logger);
   const awaited = new Map<string, Set<string>>(); // tenantId -> event names pending waiters await
-  let listener: pg.Client | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
   let reloads = 0;
 
   function reindex(tenantId: string) {
@@ -144,34 +142,25 @@ export function createWorkflowCache({
     logger.info({ tenantId, workflowId, version: rows[0]?.version ?? null }, 'workflow reloaded');
   }
 
-  async function listen() {
-    if (stopped) return;
-    const client = new pg.Client({ connectionString });
-    client.on('notification', (msg) => {
+  const listener = createListener({
+    connectionString,
+    channel: 'tripwire_workflows',
+    logger,
+    onNotification(payload) {
       try {
-        const { tenantId, workflowId } = JSON.parse(msg.payload ?? '{}') as { tenantId: string; workflowId: string };
+        const { tenantId, workflowId } = JSON.parse(payload) as { tenantId: string; workflowId: string };
         void reloadOne(tenantId, workflowId).catch((err: unknown) => logger.error({ err }, 'workflow reload failed'));
       } catch (err) {
         logger.warn({ err }, 'ignored a malformed workflow notification');
       }
-    });
-    client.on('error', (err) => {
-      logger.warn({ err }, 'workflow listener lost; resyncing');
-      listener = undefined;
-      setTimeout(() => {
-        void listen()
-          .then(loadAll)
-          .catch(() => {});
-      }, 1000).unref();
-    });
-    await client.connect();
-    await client.query('LISTEN tripwire_workflows');
-    listener = client;
-  }
+    },
+    // Notifications sent while the listener was away are lost: load everything again.
+    onReconnect: () => loadAll(),
+  });
 
   return {
     async start() {
-      await listen();
+      await listener.start();
       await loadAll();
       timer = setInterval(
         () => void loadAll().catch((err: unknown) => logger.error({ err }, 'resync failed')),
@@ -180,10 +169,9 @@ export function createWorkflowCache({
       timer.unref();
     },
     async stop() {
-      stopped = true;
       await problems.flush();
       clearInterval(timer);
-      await listener?.end().catch(() => {});
+      await listener.stop();
     },
     route(tenantId: string, eventName: string): Route | undefined {
       return byTenant.get(tenantId)?.get(eventName);

@@ -1,19 +1,9 @@
+import { kafkaBrokers as brokers, commaList, logLevel, loadEnv as parseEnv } from '@tripwire/platform';
 import { z } from 'zod';
-
-const brokers = z
-  .string()
-  .min(1)
-  .transform((s) =>
-    s
-      .split(',')
-      .map((b) => b.trim())
-      .filter(Boolean),
-  )
-  .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1));
 
 export const WebEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: logLevel.default('info'),
   DATABASE_URL: z.url().default('postgres://tripwire_app:tripwire_app@127.0.0.1:5432/tripwire'),
   KAFKA_BROKERS: brokers.default(['127.0.0.1:9092']),
   EVENTS_TOPIC: z.string().min(1).default('tripwire.events'),
@@ -30,12 +20,7 @@ export const WebEnv = z.object({
   METRICS_TENANT_LABELS: z
     .string()
     .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((t) => t.trim())
-        .filter(Boolean),
-    )
+    .pipe(commaList)
     .pipe(z.array(z.uuid('expected tenant ids (UUIDs)')).max(50, 'at most 50 tenants')),
   /** Sign-ups from one client address within 15 minutes before it is throttled. */
   SIGNUPS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(10),
@@ -55,8 +40,5 @@ export type WebEnv = z.infer<typeof WebEnv>;
 
 /** Parses the environment once at start; on failure prints every problem and exits. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): WebEnv {
-  const parsed = WebEnv.safeParse(source);
-  if (parsed.success) return parsed.data;
-  console.error(`[web] invalid environment:\n${z.prettifyError(parsed.error)}`);
-  process.exit(1);
+  return parseEnv(WebEnv, 'web', source);
 }

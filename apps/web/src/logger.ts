@@ -1,29 +1,8 @@
-import { withoutQueryValues } from '@tripwire/db';
-import { pino } from 'pino';
+import { createLogger as platformLogger } from '@tripwire/platform';
+import type { pino } from 'pino';
 
-export type Logger = pino.Logger;
+export type { Logger } from '@tripwire/platform';
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  // Secrets never reach the logs, even when a whole request or object is logged by mistake.
-  return pino(
-    {
-      level,
-      base: { service: 'web' },
-      serializers: { err: (error: unknown) => pino.stdSerializers.err(withoutQueryValues(error) as Error) },
-      redact: {
-        paths: [
-          'req.headers.authorization',
-          'req.headers.cookie',
-          '*.password',
-          '*.key',
-          '*.writeKey',
-          '*.adminKey',
-          '*.signingSecret',
-          '*.secret',
-        ],
-        censor: '[redacted]',
-      },
-    },
-    destination,
-  );
-}
+/** The web app's logger (service "web"); redaction and query-error handling are the platform's. */
+export const createLogger = (level: string, destination?: pino.DestinationStream) =>
+  platformLogger({ service: 'web', level }, destination);

@@ -68,7 +68,7 @@ export function createWebApp(env: WebEnv, logger: Logger) {
       metrics.rejected.inc({ status: String(status), code, attributed: String(attributed) }, n),
     onError: (err) => logger.warn({ err }, 'could not record refused ingestion attempts'),
   });
-  const resolver = createKeyResolver({ db, connectionString: env.DATABASE_URL });
+  const resolver = createKeyResolver({ db, connectionString: env.DATABASE_URL, logger });
   const limiter = createRateLimiter();
   const ingest = createIngestService({ db, producer, catalog: createEventCatalog(db) });
   // Only for replaying dead letters: no workers, no maintenance (the engines do that).

@@ -1,6 +1,6 @@
 import { apiKeys, type Database, withTenant } from '@tripwire/db';
+import { createListener, createLogger, type Logger } from '@tripwire/platform';
 import { and, eq, sql } from 'drizzle-orm';
-import pg from 'pg';
 import { hashApiKey } from '../auth/api-keys.ts';
 
 export interface ResolvedKey {
@@ -28,6 +28,7 @@ export interface KeyResolverOptions {
   touchEveryMs?: number;
   /** Cached lookups, valid and invalid keys alike; the oldest goes first when it is full. */
   maxEntries?: number;
+  logger?: Logger;
 }
 
 /**
@@ -40,6 +41,7 @@ export function createKeyResolver({
   ttlMs = 30_000,
   touchEveryMs = 60_000,
   maxEntries = 10_000,
+  logger = createLogger({ service: 'web', level: 'silent' }),
 }: KeyResolverOptions) {
   const cache = new Map<string, { value: ResolvedKey | null; expires: number }>();
   const touched = new Map<string, number>();
@@ -50,26 +52,17 @@ export function createKeyResolver({
     evictions++;
     cache.delete(hash);
   };
-  let listener: pg.Client | undefined;
-  let stopped = false;
-
-  async function listen() {
-    if (stopped) return;
-    const client = new pg.Client({ connectionString });
-    client.on('notification', (msg) => {
-      if (msg.payload) evict(msg.payload);
-    });
-    client.on('error', () => {
-      // Lost notifications could hide a revocation: forget everything and reconnect.
+  const listener = createListener({
+    connectionString,
+    channel: 'tripwire_api_keys',
+    logger,
+    onNotification: (hash) => evict(hash),
+    // Notifications lost while away could hide a revocation: forget everything.
+    onReconnect() {
       evictions++;
       cache.clear();
-      listener = undefined;
-      setTimeout(() => void listen().catch(() => {}), 1000).unref();
-    });
-    await client.connect();
-    await client.query('LISTEN tripwire_api_keys');
-    listener = client;
-  }
+    },
+  });
 
   async function lookup(hash: string): Promise<ResolvedKey | null> {
     const { rows } = await db.execute<Row>(sql`select * from tripwire_resolve_api_key(${hash})`);
@@ -97,17 +90,15 @@ export function createKeyResolver({
   }
 
   return {
-    start: () => listen(),
-    async stop() {
-      stopped = true;
-      await listener?.end().catch(() => {});
-    },
+    start: () => listener.start(),
+    stop: () => listener.stop(),
     async resolve(key: string): Promise<ResolvedKey | null> {
       const hash = hashApiKey(key);
       const now = Date.now();
       const hit = cache.get(hash);
       let value: ResolvedKey | null;
-      if (hit && hit.expires > now && listener) value = hit.value;
+      // Without the listener a revocation could go unheard: no cache then.
+      if (hit && hit.expires > now && listener.connected()) value = hit.value;
       else {
         const before = evictions;
         value = await lookup(hash);

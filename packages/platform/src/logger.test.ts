@@ -4,7 +4,10 @@ import { createLogger } from './logger.ts';
 
 function capture() {
   const lines: string[] = [];
-  return { logger: createLogger('info', { write: (line: string) => lines.push(line) }), lines };
+  return {
+    logger: createLogger({ service: 'test', level: 'info' }, { write: (line: string) => lines.push(line) }),
+    lines,
+  };
 }
 
 describe('logger', () => {
@@ -30,8 +33,13 @@ describe('logger', () => {
 
   it('redacts secret fields of logged objects', () => {
     const { logger, lines } = capture();
-    logger.info({ tenant: { password: 'hunter2', secret: 'whsec_x' } }, 'object');
+    logger.info(
+      { tenant: { password: 'hunter2', secret: 'whsec_x' }, req: { headers: { authorization: 'Bearer tw_ak_1' } } },
+      'object',
+    );
     expect(lines[0]).not.toContain('hunter2');
     expect(lines[0]).not.toContain('whsec_x');
+    expect(lines[0]).not.toContain('tw_ak_1');
+    expect(JSON.parse(lines[0] as string).service).toBe('test');
   });
 });

@@ -1,0 +1,6 @@
+// Plumbing for the Node processes (web and engine); nothing here knows about workflows or tenants.
+export { commaList, flag, kafkaBrokers, loadEnv, logLevel } from './env.ts';
+export type { Logger } from './logger.ts';
+export { createLogger } from './logger.ts';
+export type { ListenerOptions } from './pg-listener.ts';
+export { createListener } from './pg-listener.ts';
