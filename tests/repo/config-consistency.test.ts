@@ -1,6 +1,6 @@
 // docker-compose.yml cannot run on the dev machines (no Docker engine), so this keeps it, .env.example
 // and the apps' env schemas in agreement by reading them.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { EngineEnv } from '../../apps/engine/src/env.ts';
@@ -94,5 +94,16 @@ describe('docker-compose.yml', () => {
       for (const port of service.ports ?? []) expect(port, name).toMatch(/^127\.0\.0\.1:/);
     // The web's /metrics stays inside the compose network, for Prometheus only.
     expect(services.web?.ports?.some((p) => p.endsWith(`:${services.web?.environment?.WEB_METRICS_PORT}`))).toBe(false);
+  });
+
+  it('installs every workspace in the image before copying the sources (npm ci needs their manifests)', () => {
+    const dockerfile = read('Dockerfile');
+    const workspaces = ['apps', 'packages'].flatMap((dir) =>
+      readdirSync(new URL(`${dir}/`, root), { withFileTypes: true })
+        .filter((d) => d.isDirectory())
+        .map((d) => `${dir}/${d.name}`),
+    );
+    expect(workspaces.length).toBeGreaterThanOrEqual(6);
+    for (const w of workspaces) expect(dockerfile, w).toContain(`COPY ${w}/package.json ${w}/`);
   });
 });
