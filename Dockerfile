@@ -7,6 +7,7 @@ COPY apps/engine/package.json apps/engine/
 COPY packages/db/package.json packages/db/
 COPY packages/rules/package.json packages/rules/
 COPY packages/platform/package.json packages/platform/
+COPY packages/testing/package.json packages/testing/
 COPY packages/ui/package.json packages/ui/
 RUN npm ci --no-audit --no-fund
 COPY . .

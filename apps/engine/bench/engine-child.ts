@@ -3,7 +3,7 @@
 // Prometheus counters read from /metrics.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
-import { shippedArgs } from '../test/engine-process.ts';
+import { shippedArgs } from '@tripwire/testing';
 
 export interface EngineChildOptions {
   env: Record<string, string>;

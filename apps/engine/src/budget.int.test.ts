@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { type Database, runs, withTenant, workflows, workflowVersionProblems, workflowVersions } from '@tripwire/db';
 import { compileWorkflow, type WorkflowDocumentInput } from '@tripwire/rules';
+import { type EngineProcess, startEngineProcess } from '@tripwire/testing';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EngineProcess, startEngineProcess } from '../test/engine-process.ts';
 import { createTestTenant, kafka, publish, startReceiver, testDb, track, until } from '../test/fixtures.ts';
 
 // Issue 16: a 140-byte rule that doubles a list on every item of a reduce ran the engine (256 MB

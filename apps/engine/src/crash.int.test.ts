@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { type EngineProcess, startEngineProcess } from '@tripwire/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EngineProcess, startEngineProcess } from '../test/engine-process.ts';
 import { createTestTenant, kafka, publish, startReceiver, testDb, track, until } from '../test/fixtures.ts';
 
 // Effectively once under fire: 20,000 events flow while the engine is SIGKILLed again and again.

@@ -5,9 +5,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { createDb } from '@tripwire/db';
+import { testKafka } from '@tripwire/testing';
 import fc from 'fast-check';
 import { createTenant } from '../src/services/tenants.ts';
-import { testKafka } from '../tests/support/kafka.ts';
 import {
   hostileDate,
   hostileDocument,

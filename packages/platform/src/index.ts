@@ -4,3 +4,4 @@ export type { Logger } from './logger.ts';
 export { createLogger } from './logger.ts';
 export type { ListenerOptions } from './pg-listener.ts';
 export { createListener } from './pg-listener.ts';
+export * from './webhook-signature.ts';

@@ -1,10 +1,10 @@
+import { secretKey, signWebhook } from '@tripwire/platform';
 import { type Dispatcher, request } from 'undici';
 import { PermanentError } from '../errors.ts';
 import type { AddressPolicy } from './address-policy.ts';
 import { createPinnedDispatcher } from './pinned-dispatcher.ts';
 import { refusalError, statusError, transportError } from './webhook-errors.ts';
 import { encodeBody, type Hop, redirectHop, tenantHeaders, type WebhookMethod } from './webhook-request.ts';
-import { secretKey, signWebhook } from './webhook-signature.ts';
 
 /**
  * The webhook action: one signed JSON request to a tenant's URL, with the answer classified for pg-boss

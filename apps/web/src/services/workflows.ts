@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type TenantTx, users, workflows, workflowVersionProblems, workflowVersions } from '@tripwire/db';
 import {
+  builtinRegistry,
   compileWorkflow,
   type PlanProblem,
+  type Registry,
   type RuleValidationError,
   validateWorkflow,
   type WorkflowDocument,
@@ -93,9 +95,13 @@ export async function getWorkflow(tx: TenantTx, { tenantId, workflowId }: { tena
 
 export async function createWorkflow(
   tx: TenantTx,
-  { tenantId, document, actor }: { tenantId: string; document: WorkflowDocument; actor: Actor },
+  {
+    tenantId,
+    document,
+    actor,
+    id = randomUUID(),
+  }: { tenantId: string; document: WorkflowDocument; actor: Actor; id?: string },
 ) {
-  const id = randomUUID();
   await tx.insert(workflows).values({
     tenantId,
     id,
@@ -131,7 +137,12 @@ export async function deleteWorkflow(tx: TenantTx, { tenantId, workflowId }: { t
  */
 export async function publishWorkflow(
   tx: TenantTx,
-  { tenantId, workflowId, actor }: { tenantId: string; workflowId: string; actor: Actor },
+  {
+    tenantId,
+    workflowId,
+    actor,
+    registry = builtinRegistry,
+  }: { tenantId: string; workflowId: string; actor: Actor; registry?: Registry },
 ) {
   const [current] = await tx
     .select({ draft: workflows.draft })
@@ -139,9 +150,9 @@ export async function publishWorkflow(
     .where(byId(tenantId, workflowId))
     .for('update');
   if (!current) return null;
-  const errors = validateWorkflow(current.draft);
+  const errors = validateWorkflow(current.draft, { registry });
   if (errors.length > 0) throw new PublishRejected(errors);
-  const plan = compileWorkflow(current.draft);
+  const plan = compileWorkflow(current.draft, { registry });
   const [latest] = await tx
     .select({ version: max(workflowVersions.version) })
     .from(workflowVersions)

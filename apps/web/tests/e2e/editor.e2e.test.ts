@@ -1,12 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type EngineProcess, type RunningWeb, startEngineProcess, startWeb, testKafka } from '@tripwire/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EngineProcess, startEngineProcess } from '../../../engine/test/engine-process.ts';
 import { launchBrowser, screenshot } from '../support/browser.ts';
-import { testKafka } from '../support/kafka.ts';
-import { type RunningWeb, startWeb } from '../support/web-server.ts';
 
 // The product's face, end to end: a flow drawn with mouse and keyboard, published, then triggered
 // through /v1/track, evaluated by a real engine process, and delivered to a local webhook receiver.

@@ -1,7 +1,7 @@
+import { type RunningWeb, startWeb } from '@tripwire/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot } from '../support/browser.ts';
-import { type RunningWeb, startWeb } from '../support/web-server.ts';
 
 let web: RunningWeb;
 let browser: Browser;

@@ -1,13 +1,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type EngineProcess, type RunningWeb, startEngineProcess, startWeb, testKafka } from '@tripwire/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EngineProcess, startEngineProcess } from '../../../engine/test/engine-process.ts';
 import { launchBrowser } from '../support/browser.ts';
-import { testKafka } from '../support/kafka.ts';
 import { SIZES, shot } from '../support/screens.ts';
-import { type RunningWeb, startWeb } from '../support/web-server.ts';
 
 // Issue 17, as a growth marketer meets it: a new workspace's first event, the condition builder,
 // validation where values are typed, plain words on nodes, runs and diffs, a readable test run,

@@ -1,12 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type EngineProcess, type RunningWeb, startEngineProcess, startWeb, testKafka } from '@tripwire/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EngineProcess, startEngineProcess } from '../../../engine/test/engine-process.ts';
 import { launchBrowser, reportScreenshot } from '../support/browser.ts';
-import { testKafka } from '../support/kafka.ts';
-import { type RunningWeb, startWeb } from '../support/web-server.ts';
 
 // Seeing what flows did, end to end in Chromium against the built web app and the shipped engine:
 // events sent over the HTTP API appear in the event debugger with the workflow they started, and a

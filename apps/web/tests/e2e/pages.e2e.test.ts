@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { type RunningWeb, startWeb, testKafka } from '@tripwire/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../support/a11y.ts';
 import { launchBrowser } from '../support/browser.ts';
-import { testKafka } from '../support/kafka.ts';
 import { SIZES, shot } from '../support/screens.ts';
-import { type RunningWeb, startWeb } from '../support/web-server.ts';
 
 // Every page, as a signed-in owner and as a visitor: axe-core finds no serious or critical
 // violation, and a screenshot of each is written at 1280×720 and 1440×900 (issue 17, items 9 and 10).

@@ -1,11 +1,11 @@
 // Runs the web app's /v1 API in-process on a random port, against the real Postgres and a private
 // Kafka topic, with fresh tenants, so each test file is isolated from every other.
 import type { AddressInfo } from 'node:net';
+import { testKafka } from '@tripwire/testing';
 import { WebEnv } from '../../src/env.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTenant } from '../../src/services/tenants.ts';
 import { createWebApp, type WebApp } from '../../src/web-app.ts';
-import { testKafka } from './kafka.ts';
 
 export interface ApiFixture {
   url: string;

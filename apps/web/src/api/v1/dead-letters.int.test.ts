@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { verifyWebhook } from '@tripwire/platform';
+import { type EngineProcess, startEngineProcess } from '@tripwire/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyWebhook } from '../../../../engine/src/actions/webhook-signature.ts';
-import { type EngineProcess, startEngineProcess } from '../../../../engine/test/engine-process.ts';
 import { type ApiFixture, call, newTenant, startApi } from '../../../tests/support/api-fixture.ts';
 import type { CreatedTenant } from '../../services/tenants.ts';
 

@@ -30,9 +30,9 @@ describe('POST /v1/track, /v1/identify, /v1/batch (real Kafka and Postgres)', ()
     expect(viaBody.status).toBe(200);
 
     const messages = await api.kafka.read(api.topic, 3);
-    const first = messages.find((m) => m.value.messageId === 'm-basic');
+    const first = messages.find((m) => m.json?.messageId === 'm-basic');
     expect(first?.key).toBe(`${tenant.tenantId}:u1`);
-    expect(first?.value).toMatchObject({
+    expect(first?.json).toMatchObject({
       v: 1,
       type: 'track',
       tenantId: tenant.tenantId,
@@ -40,12 +40,12 @@ describe('POST /v1/track, /v1/identify, /v1/batch (real Kafka and Postgres)', ()
       event: 'Order Completed',
       properties: { total: 42 },
     });
-    expect(Date.parse(String(first?.value.receivedAt))).toBeGreaterThan(Date.now() - 60_000);
-    const second = messages.find((m) => m.value.event === 'Second');
-    expect(String(second?.value.messageId)).toMatch(/^tw-/);
+    expect(Date.parse(String(first?.json?.receivedAt))).toBeGreaterThan(Date.now() - 60_000);
+    const second = messages.find((m) => m.json?.event === 'Second');
+    expect(String(second?.json?.messageId)).toMatch(/^tw-/);
     // One user's events share a partition, so they stay in order.
     expect(second?.partition).toBe(first?.partition);
-    expect(messages.find((m) => m.value.event === 'Third')?.key).toBe(`${tenant.tenantId}:anon-9`);
+    expect(messages.find((m) => m.json?.event === 'Third')?.key).toBe(`${tenant.tenantId}:anon-9`);
   });
 
   it('merges identify traits into the profile (newest wins) and track leaves profiles alone', async () => {
@@ -91,9 +91,9 @@ describe('POST /v1/track, /v1/identify, /v1/batch (real Kafka and Postgres)', ()
       { index: 4, reason: 'message must be a JSON object' },
     ]);
     const all = await api.kafka.read(api.topic, 8);
-    const stored = all.filter((m) => String(m.value.messageId).startsWith('batch-'));
-    expect(stored.map((m) => m.value.messageId).sort()).toEqual(['batch-ok-1', 'batch-ok-2']);
-    expect(stored[0]?.value.context).toEqual({ library: 'test' });
+    const stored = all.filter((m) => String(m.json?.messageId).startsWith('batch-'));
+    expect(stored.map((m) => m.json?.messageId).sort()).toEqual(['batch-ok-1', 'batch-ok-2']);
+    expect(stored[0]?.json?.context).toEqual({ library: 'test' });
     expect((await call(`${api.url}/profiles/b2`, { key: tenant.adminKey })).body.traits).toEqual({ vip: true });
   });
 

@@ -4,7 +4,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const engineDir = fileURLToPath(new URL('..', import.meta.url));
+// The engine app of this repository (apps/engine), wherever the checkout is.
+const engineDir = fileURLToPath(new URL('../../../apps/engine/', import.meta.url));
 
 export interface EngineProcess {
   process: ChildProcess;
@@ -14,7 +15,7 @@ export interface EngineProcess {
 
 /** `<flags> dist/main.js`: node's arguments in the engine package's `start` script, as it ships. */
 export function shippedArgs(): string[] {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const pkg = JSON.parse(readFileSync(new URL('package.json', `file://${engineDir}`), 'utf8'));
   return String(pkg.scripts.start).split(' ').slice(1);
 }
 

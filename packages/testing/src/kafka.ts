@@ -1,8 +1,25 @@
-// Test-only Kafka helpers: a private topic per test so tests never see each other's messages.
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 
-export function testKafka(brokers: string) {
+export interface ReadMessage {
+  key: string;
+  /** The raw value; `json` is it parsed (null when it is not JSON). */
+  value: string;
+  json: Record<string, unknown> | null;
+  headers: Record<string, string>;
+  partition: number;
+}
+
+const parse = (text: string) => {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+};
+
+/** Kafka for tests: a private topic per test (file), producing, and reading a topic back. */
+export function testKafka(brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092') {
   const kafka = new Kafka({ clientId: 'tripwire-test', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
   let connected: Promise<void> | undefined;
@@ -36,18 +53,19 @@ export function testKafka(brokers: string) {
     /** Reads a topic from the start until `count` messages arrived. */
     async read(topic: string, count: number, timeoutMs = 15_000) {
       const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}` });
-      const seen: { key: string; value: string; headers: Record<string, string> }[] = [];
+      const seen: ReadMessage[] = [];
       await consumer.connect();
       try {
         await consumer.subscribe({ topic, fromBeginning: true });
         await new Promise<void>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error(`read ${seen.length} of ${count}`)), timeoutMs);
           void consumer.run({
-            eachMessage: async ({ message }) => {
+            eachMessage: async ({ message, partition }) => {
               const headers = Object.fromEntries(
                 Object.entries(message.headers ?? {}).map(([k, h]) => [k, String(h?.toString() ?? '')]),
               );
-              seen.push({ key: message.key?.toString() ?? '', value: message.value?.toString() ?? '', headers });
+              const value = message.value?.toString() ?? '';
+              seen.push({ key: message.key?.toString() ?? '', value, json: parse(value), headers, partition });
               if (seen.length >= count) {
                 clearTimeout(timer);
                 resolve();

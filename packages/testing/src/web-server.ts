@@ -2,7 +2,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const webDir = fileURLToPath(new URL('../..', import.meta.url));
+// The web app of this repository (apps/web), wherever the checkout is.
+const webDir = fileURLToPath(new URL('../../../apps/web/', import.meta.url));
 
 export interface RunningWeb {
   url: string;
