@@ -1,6 +1,7 @@
 // Integration-test fixtures for the engine: an engine in this process on a private topic, DLQ topic,
-// consumer group and pg-boss schema. Tenants, publishing, messages, the webhook receiver and Kafka
-// helpers are the shared test support (@tripwire/testing).
+// consumer group and pg-boss schema. Tenants and publishing go through the web app's own services
+// (tenants.ts); messages, the webhook receiver and Kafka helpers are the shared test support
+// (@tripwire/testing).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createDb } from '@tripwire/db';
 import { testKafka } from '@tripwire/testing';
@@ -10,18 +11,15 @@ import { EngineEnv } from '../src/env.ts';
 import { createLogger } from '../src/logger.ts';
 
 export {
-  createTestTenant,
   identify,
-  publish,
   type ReceivedWebhook,
   type Receiver,
   type ReceiverAnswer,
   startReceiver,
-  type TestTenant,
   track,
-  unpublish,
   until,
 } from '@tripwire/testing';
+export { createTestTenant, publish, type TestTenant, unpublish } from './tenants.ts';
 
 export const kafka = testKafka(process.env.KAFKA_BROKERS as string);
 

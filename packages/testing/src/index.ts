@@ -3,6 +3,5 @@ export * from './engine-process.ts';
 export * from './events.ts';
 export * from './kafka.ts';
 export * from './receiver.ts';
-export * from './tenants.ts';
 export * from './until.ts';
 export * from './web-server.ts';

@@ -33,7 +33,9 @@ writeFileSync(
   }),
 );
 
-describe('admin CLI (npm run tripwire)', () => {
+// Each CLI call is a fresh Node process that strips the types of the whole import graph (~3 s of CPU
+// on this machine, far more when the suite runs beside other work), hence the generous timeout.
+describe('admin CLI (npm run tripwire)', { timeout: 180_000 }, () => {
   it('creates a tenant, manages its keys, imports, publishes and exports a workflow', async () => {
     const created = await cli('tenant:create', 'CLI', 'Test');
     expect(created.code).toBe(0);
