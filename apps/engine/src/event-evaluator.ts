@@ -83,6 +83,7 @@ export function createEventEvaluator({ cache, profiles, metrics, advancer, clock
         countsUntil: Date.parse(event.timestamp),
         pendingBefore: run.pending,
         resumed: true,
+        cause: `event:${e.messageId}`,
       });
     }
   }

@@ -13,6 +13,8 @@ export interface RunScope {
   userId: string;
   runId: string;
   plan: WorkflowPlan;
+  /** What this walk continues from: the event or job that resumed the run; none from the trigger. */
+  cause?: string;
   /** A wait.event was registered for this event name (so it is routed even off the active version). */
   awaiting(eventName: string): Promise<void>;
 }
@@ -30,6 +32,8 @@ export function postgresPort(s: RunScope): WalkPort {
     workflowId: s.plan.workflowId,
     nodeId,
   });
+  /** Per node, how often this walk has sent from it (see actionIdFor). */
+  const sent = new Map<string, number>();
   return {
     countEvents: (nodeId, window) => countMarks(tx, markKey(nodeId), window),
     reservePass: (nodeId, window, max) => addMarkBelow(tx, markKey(nodeId), window, max, s.runId),
@@ -67,6 +71,8 @@ export function postgresPort(s: RunScope): WalkPort {
       return true;
     },
     async send(node, action) {
+      const occurrence = sent.get(node.id) ?? 0;
+      sent.set(node.id, occurrence + 1);
       const job: ActionJob = {
         tenantId: s.tenantId,
         runId: s.runId,
@@ -75,7 +81,7 @@ export function postgresPort(s: RunScope): WalkPort {
         nodeId: node.id,
         type: node.def.type,
         nodeVersion: node.def.version,
-        actionId: actionIdFor(s.runId, node.id),
+        actionId: actionIdFor(s.runId, node.id, s.cause, occurrence),
         config: action.payload,
       };
       await jobs.send(tx, actionQueue(node.def.type, node.def.version), job);

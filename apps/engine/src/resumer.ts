@@ -56,6 +56,7 @@ export function createResumer(deps: {
       countsUntil: now,
       pendingBefore: run.pending,
       resumed: true,
+      cause: job.key,
     };
   }
 

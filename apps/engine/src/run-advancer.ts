@@ -26,6 +26,8 @@ export interface Continuation {
   /** Waits the run had parked before; a resumed walk takes one of them back. */
   pendingBefore: number;
   resumed: boolean;
+  /** The event (message id) or resume job (key) this walk continues from; none from the trigger. */
+  cause?: string;
 }
 
 /**
@@ -68,6 +70,7 @@ export function createRunAdvancer({
       userId: c.userId,
       runId: c.runId,
       plan: c.plan,
+      ...(c.cause !== undefined ? { cause: c.cause } : {}),
       awaiting: (eventName) => awaiting(c.unit, c.plan, eventName),
     });
     const result = await walk(c.plan, c.start, {

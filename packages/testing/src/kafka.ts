@@ -50,6 +50,24 @@ export function testKafka(brokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092
       await connected;
       await producer.send({ topic, acks: -1, messages: messages.map(({ key, value }) => ({ key, value })) });
     },
+    /**
+     * True once consumer group `groupId` has committed, on every partition of `topic`, the offset
+     * after the last message produced there: every message so far was processed.
+     */
+    async consumedAll(topic: string, groupId: string): Promise<boolean> {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const [ends, [committed]] = await Promise.all([
+          admin.fetchTopicOffsets(topic),
+          admin.fetchOffsets({ groupId, topics: [topic] }),
+        ]);
+        const at = new Map(committed?.partitions.map((p) => [p.partition, Number(p.offset)]));
+        return ends.every((e) => Number(e.high) === 0 || (at.get(e.partition) ?? -1) >= Number(e.high));
+      } finally {
+        await admin.disconnect();
+      }
+    },
     /** Reads a topic from the start until `count` messages arrived. */
     async read(topic: string, count: number, timeoutMs = 15_000) {
       const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}` });

@@ -13,7 +13,12 @@ type TestEngine = Awaited<ReturnType<typeof startTestEngine>>;
 /** What a run did, in terms both sides can be held to: the path, its outputs, what it sent. */
 export interface RunRecord {
   status: string;
-  path: [string, string | null][];
+  /**
+   * Each node's outputs in the order it produced them, by node. Steps of different branches that
+   * fall due at the same instant (a wait's timeout and a delay of the same length) interleave in
+   * whatever order the engine's jobs come back, so the order across nodes is not compared.
+   */
+  path: [string, (string | null)[]][];
   /** [nodeId, what arrived] per action, sorted; an action.log sends nothing to look at (null). */
   actions: [string, unknown][];
 }
@@ -25,8 +30,16 @@ export interface ScenarioContext {
   topic: string;
 }
 
-const pathOf = (path: PathEntry[]): [string, string | null][] => path.map((p) => [p.nodeId, p.output ?? null]);
-const byNode = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+function pathOf(path: PathEntry[]): [string, (string | null)[]][] {
+  const byNodeId = new Map<string, (string | null)[]>();
+  for (const p of path) byNodeId.set(p.nodeId, [...(byNodeId.get(p.nodeId) ?? []), p.output ?? null]);
+  return [...byNodeId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+/** Actions as a multiset: by node, then by what arrived (branches may fire in either order). */
+const byNode = (a: [string, unknown], b: [string, unknown]) => {
+  const [x, y] = [`${a[0]}\u0000${JSON.stringify(a[1])}`, `${b[0]}\u0000${JSON.stringify(b[1])}`];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 const sleepUntil = (at: number) => new Promise((r) => setTimeout(r, Math.max(0, at - Date.now())));
 
 /** What an action of each type puts where the test can see it (the replay's payload, rendered). */
@@ -114,7 +127,13 @@ export async function runScenario(generated: Scenario, c: ScenarioContext) {
     });
   }
 
-  // The engine, once it is done: no run waiting or running, and every action arrived.
+  // The engine, once it is done: every event consumed (else a run it has yet to start would be
+  // missed), no run waiting or running, and every action arrived.
+  await until(
+    async () => (await kafka.consumedAll(c.t.topic, c.t.env.KAFKA_GROUP_ID)) || undefined,
+    60_000,
+    'engine consumed every event',
+  );
   const rows = await until(
     async () => {
       const found = await withTenant(c.db, tenantId, (tx) => tx.select().from(runs).where(eq(runs.tenantId, tenantId)));
