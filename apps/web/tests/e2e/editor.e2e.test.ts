@@ -192,6 +192,24 @@ describe('the flow editor (Chromium, real engine)', () => {
     await screenshot(page, 'editor-rolled-back');
   });
 
+  it('offers a node type added in code (the Slack example) with the form, summary and checks of its definition', async () => {
+    await newWorkflow('Slack alert');
+    await drop('Post to Slack', 420, 120);
+    const slack = page.locator('.react-flow__node').filter({ hasText: 'Post to Slack' });
+    await slack.waitFor();
+    // The form comes from the definition's fields: labels, a template for the message, an optional rule.
+    await page.getByLabel('Incoming webhook URL').fill('not a url');
+    await slack.locator('.tw-node.has-errors').waitFor();
+    await page.getByLabel('Incoming webhook URL').fill('https://hooks.slack.com/services/T000/B000/XXXX');
+    await page.getByRole('textbox', { name: 'Message' }).fill('Payment failed for {{ event.userId }}');
+    await expect(page.getByText('Only if', { exact: false }).count()).resolves.toBeGreaterThan(0);
+    // The node's summary is the definition's own.
+    await expect
+      .poll(() => slack.locator('.tw-node__summary').textContent())
+      .toMatch(/^post “?Payment failed for \{\{ event\.userId \}\}”?$/);
+    await screenshot(page, 'editor-slack-node');
+  });
+
   it('marks an invalid flow on its node and cannot publish it', async () => {
     await newWorkflow('Broken flow');
     await drop('Call a webhook', 420, 120);
