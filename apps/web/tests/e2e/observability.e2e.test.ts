@@ -255,11 +255,21 @@ describe('run explorer, trace and counts on the canvas (Chromium, real engine)',
     await page.getByRole('button', { name: 'Show runs' }).click();
     const rows = page.getByRole('table', { name: 'Runs' }).getByRole('row');
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3); // a header and two runs
-    await rows.filter({ hasText: 'dee' }).filter({ hasText: 'actions delivered' }).waitFor({ timeout: 15_000 });
+    // The receiver has the webhook a moment before the engine records the delivery: ask again until then.
+    const delivered = rows.filter({ hasText: 'dee' }).filter({ hasText: 'delivered' });
+    await expect
+      .poll(
+        async () => {
+          if ((await delivered.count()) === 0) await page.getByRole('button', { name: 'Show runs' }).click();
+          return delivered.count();
+        },
+        { timeout: 20_000, intervals: [500, 1000] },
+      )
+      .toBe(1);
     await rows.filter({ hasText: 'dee' }).getByRole('link', { name: 'Trace' }).click();
 
     const timeline = page.getByRole('list', { name: 'Timeline' });
-    await timeline.getByText('→ true').waitFor();
+    await timeline.getByText('→ yes').waitFor();
     const values = await timeline.getByRole('list', { name: 'Values read' }).first().textContent();
     expect(values).toContain('event.properties.total = 250');
     const attemptsTable = page.getByRole('table', { name: 'Delivery attempts' });
