@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { actionAttempts, type Database, deadLetters, signingSecrets, withTenant } from '@tripwire/db';
-import { type ActionJob, actionQueue, DEAD_LETTER_QUEUE, queueOf, splitNodeKey } from '@tripwire/rules';
+import { actionAttempts, type Database, deadLetters, signingSecrets, userConsent, withTenant } from '@tripwire/db';
+import {
+  type ActionJob,
+  actionQueue,
+  DEAD_LETTER_QUEUE,
+  noConsentReason,
+  queueOf,
+  splitNodeKey,
+} from '@tripwire/rules';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { JobWithMetadata } from 'pg-boss';
 import type { Executor } from './actions/executors.ts';
@@ -86,12 +93,33 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
     return row?.attempts ?? 1;
   }
 
+  /**
+   * Whether the user still grants the consent the action was sent with: it may have been withdrawn
+   * while the action waited in the queue (a backlog, retries).
+   */
+  async function stillConsented({ tenantId, userId, consent }: ActionJob): Promise<boolean> {
+    if (!consent || !userId) return true;
+    const [row] = await withTenant(db, tenantId, (tx) =>
+      tx
+        .select({ granted: sql<boolean | null>`(${userConsent.preferences} ->> ${consent})::boolean` })
+        .from(userConsent)
+        .where(and(eq(userConsent.tenantId, tenantId), eq(userConsent.userId, userId))),
+    );
+    return row?.granted === true;
+  }
+
   async function runOne(queue: string, executor: Executor, job: JobWithMetadata<ActionJob>, log: DeliveryRecord[]) {
     const { tenantId, actionId, runId, workflowId, nodeId } = job.data;
     const attempt = { tenantId, actionId, runId, workflowId, nodeId };
     const logs = logger.child({ tenantId, workflowId, runId, actionId });
     const started = performance.now();
     const took = () => (performance.now() - started) / 1000;
+    if (job.data.consent && !(await stillConsented(job.data))) {
+      const reason = noConsentReason(job.data.consent);
+      logs.info({ queue, consent: job.data.consent }, 'action skipped: consent withdrawn');
+      log.push({ ...attempt, outcome: 'skipped', error: `skipped: ${reason}` });
+      return { id: job.id, status: 'completed' as const, output: { skipped: reason } };
+    }
     try {
       const { responseSnippet, ...output } = await executor(job.data, job.signal);
       metrics.actionSeconds.observe({ queue, outcome: 'delivered' }, took());

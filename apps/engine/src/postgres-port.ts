@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type ActionJob, actionQueue, RESUME_QUEUE, type ResumeJob, type WalkPort } from '@tripwire/rules';
+import {
+  type ActionJob,
+  actionQueue,
+  actionSettings,
+  RESUME_QUEUE,
+  type ResumeJob,
+  type WalkPort,
+} from '@tripwire/rules';
 import { actionIdFor } from './action-id.ts';
+import { PRIORITY } from './jobs/priority.ts';
+import { loadConsent } from './state/consent.ts';
 import { addMarkBelow, countMarks } from './state/marks.ts';
 import { addWaiter } from './state/waiters.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
@@ -30,7 +39,14 @@ export function postgresPort(s: RunScope): WalkPort {
     workflowId: s.plan.workflowId,
     nodeId,
   });
+  // One query per run at most: the tenant's settings and this user's consent, read when the first
+  // action is about to be sent (in this transaction, so it sees a consent change committed before it).
+  let consent: ReturnType<typeof loadConsent> | undefined;
   return {
+    async consentFor(needed) {
+      consent ??= s.unit.enter(s.tenantId).then((tx) => loadConsent(tx, s.tenantId, s.userId));
+      return (await consent)(needed);
+    },
     countEvents: (nodeId, window) => countMarks(tx, markKey(nodeId), window),
     reservePass: (nodeId, window, max) => addMarkBelow(tx, markKey(nodeId), window, max, s.runId),
     async park(node, wait) {
@@ -73,12 +89,15 @@ export function postgresPort(s: RunScope): WalkPort {
         workflowId: s.plan.workflowId,
         version: s.plan.version,
         nodeId: node.id,
+        userId: s.userId,
         type: node.def.type,
         nodeVersion: node.def.version,
         actionId: actionIdFor(s.runId, node.id),
         config: action.payload,
+        ...(action.consent ? { consent: action.consent } : {}),
       };
-      await jobs.send(tx, actionQueue(node.def.type, node.def.version), job);
+      const { priority } = actionSettings(node.step.config);
+      await jobs.send(tx, actionQueue(node.def.type, node.def.version), job, { priority: PRIORITY[priority] });
       return job.actionId;
     },
   };
