@@ -59,13 +59,19 @@ export async function deleteUserData(
     cross join lateral (select p.v #>> '{}' as action_id) a
     where r.tenant_id = ${tenantId}::uuid and r.id in (select id from doomed_runs)`);
   // Queued (and finished, which keep their payload) actions and resumes of those runs, in every queue.
-  counts.jobs = await count(
-    tx,
-    sql`with d as (delete from ${jobs}.job
+  // No job table yet: no engine has started on this database, so nothing is queued.
+  const { rows: table } = await tx.execute<{ t: string | null }>(
+    sql`select to_regclass(${`${jobsSchema}.job`})::text as t`,
+  );
+  counts.jobs = !table[0]?.t
+    ? 0
+    : await count(
+        tx,
+        sql`with d as (delete from ${jobs}.job
       where data->>'tenantId' = ${tenantId}
         and (data->>'userId' = ${userId} or data->>'runId' in (select id::text from doomed_runs))
       returning 1) select count(*) as n from d`,
-  );
+      );
   counts.actionDeliveries = await count(
     tx,
     sql`with d as (delete from action_deliveries where tenant_id = ${tenantId}::uuid
