@@ -9,7 +9,7 @@ import {
 } from '@tripwire/rules';
 import { actionIdFor } from './action-id.ts';
 import { PRIORITY } from './jobs/priority.ts';
-import { loadConsent } from './state/consent.ts';
+import type { ConsentLookup } from './state/consent.ts';
 import { addMarkBelow, countMarks } from './state/marks.ts';
 import { addWaiter } from './state/waiters.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
@@ -22,6 +22,8 @@ export interface RunScope {
   userId: string;
   runId: string;
   plan: WorkflowPlan;
+  /** The consent lookup of this engine (tenant settings cached briefly). */
+  consent: ConsentLookup;
   /** A wait.event was registered for this event name (so it is routed even off the active version). */
   awaiting(eventName: string): Promise<void>;
 }
@@ -39,14 +41,8 @@ export function postgresPort(s: RunScope): WalkPort {
     workflowId: s.plan.workflowId,
     nodeId,
   });
-  // One query per run at most: the tenant's settings and this user's consent, read when the first
-  // action is about to be sent (in this transaction, so it sees a consent change committed before it).
-  let consent: ReturnType<typeof loadConsent> | undefined;
   return {
-    async consentFor(needed) {
-      consent ??= s.unit.enter(s.tenantId).then((tx) => loadConsent(tx, s.tenantId, s.userId));
-      return (await consent)(needed);
-    },
+    consentFor: s.consent(() => s.unit.enter(s.tenantId), s.tenantId, s.userId),
     countEvents: (nodeId, window) => countMarks(tx, markKey(nodeId), window),
     reservePass: (nodeId, window, max) => addMarkBelow(tx, markKey(nodeId), window, max, s.runId),
     async park(node, wait) {
