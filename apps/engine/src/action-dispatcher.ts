@@ -13,6 +13,7 @@ import type { JobWithMetadata } from 'pg-boss';
 import type { Executor } from './actions/executors.ts';
 import { EngineError } from './errors.ts';
 import type { JobQueues } from './jobs/job-queues.ts';
+import { PRIORITY } from './jobs/priority.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import { type DeliveryRecord, recordDeliveries } from './state/action-deliveries.ts';
@@ -223,16 +224,33 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
         pollingIntervalSeconds: 1,
         notifyPollingIntervalSeconds: 1,
       },
-      async (batch: JobWithMetadata<ActionJob>[]) => {
-        const log: DeliveryRecord[] = [];
-        const results = await Promise.all(batch.map((job) => runOne(queue, executor, job, log)));
-        // The trace's history; a failure to write it must not redeliver the batch.
-        await recordDeliveries(db, log).catch((err: unknown) =>
-          logger.warn({ err }, 'could not record action deliveries'),
-        );
-        return results;
-      },
+      handle,
     );
+    // Capacity kept for high-priority actions (decision 034): pg-boss fetches by priority, but a
+    // worker busy with a batch of slow low-priority deliveries fetches again only when the batch is
+    // done; this one takes nothing else, so an urgent action never waits behind a backlog.
+    await boss.work(
+      queue,
+      {
+        batchSize: 10,
+        minPriority: PRIORITY.high,
+        includeMetadata: true,
+        perJobResults: true,
+        pollingIntervalSeconds: 1,
+        notifyPollingIntervalSeconds: 1,
+      },
+      handle,
+    );
+
+    async function handle(batch: JobWithMetadata<ActionJob>[]) {
+      const log: DeliveryRecord[] = [];
+      const results = await Promise.all(batch.map((job) => runOne(queue, executor, job, log)));
+      // The trace's history; a failure to write it must not redeliver the batch.
+      await recordDeliveries(db, log).catch((err: unknown) =>
+        logger.warn({ err }, 'could not record action deliveries'),
+      );
+      return results;
+    }
   }
 
   async function fileDeadLetter(jobId: string, job: ActionJob) {
