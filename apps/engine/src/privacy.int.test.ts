@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createDb, profiles, runs, tenants, userConsent, withTenant } from '@tripwire/db';
+import { actionDeliveries, createDb, profiles, runs, tenants, userConsent, withTenant } from '@tripwire/db';
+import { type ActionJob, actionQueue } from '@tripwire/rules';
 import { mergeConsent } from '@tripwire/web/src/services/consent.ts';
 import { deleteUserData, liftSuppression } from '@tripwire/web/src/services/user-deletion.ts';
 import { and, eq, sql } from 'drizzle-orm';
+import { PgBoss } from 'pg-boss';
 import { afterAll, describe, expect, it } from 'vitest';
 import { engineSuite } from '../test/engine-suite.ts';
 import { publish, track, until } from '../test/fixtures.ts';
@@ -96,6 +98,57 @@ describe('consent', () => {
     }
     const kept = ((done.find((r) => r.userId === keeps)?.path ?? []) as Step[]).find((p) => p.nodeId === 'promo');
     expect(kept?.detail).toMatchObject({ consent: 'marketing', actionId: expect.stringMatching(/^msg_/) });
+  });
+});
+
+describe('consent at delivery', () => {
+  it('a queued action whose user withdrew consent meanwhile is not delivered; its delivery says skipped', async () => {
+    const tenantId = s.tenant.tenantId;
+    const user = `queued-${randomUUID()}`;
+    await setConsent(user, { marketing: false });
+    // The job as the engine enqueued it while the user still consented (a backlog, a retry).
+    const boss = new PgBoss({
+      connectionString: process.env.DATABASE_URL as string,
+      schema: s.t.schema,
+      supervise: false,
+    });
+    boss.on('error', () => {});
+    await boss.start();
+    const runId = randomUUID();
+    const job = (actionId: string, path: string, consent?: string): ActionJob => ({
+      tenantId,
+      runId,
+      workflowId: randomUUID(),
+      version: 1,
+      nodeId: path.slice(1),
+      userId: user,
+      type: 'action.webhook',
+      nodeVersion: 1,
+      actionId,
+      config: { url: `${s.receiver.url}${path}`, method: 'POST', headers: {}, body: { user } },
+      ...(consent ? { consent } : {}),
+    });
+    await boss.insert(actionQueue('action.webhook', 1), [
+      { data: job('msg_withdrawn', '/withdrawn', 'marketing') },
+      { data: job('msg_transactional', '/transactional') },
+    ]);
+    await until(() => at('/transactional').length === 1, 10_000, 'the action that needs no consent');
+    const deliveries = await until(
+      async () => {
+        const rows = await withTenant(db, tenantId, (tx) =>
+          tx
+            .select({ outcome: actionDeliveries.outcome, error: actionDeliveries.error })
+            .from(actionDeliveries)
+            .where(and(eq(actionDeliveries.tenantId, tenantId), eq(actionDeliveries.actionId, 'msg_withdrawn'))),
+        );
+        return rows.length > 0 ? rows : undefined;
+      },
+      10_000,
+      'the skipped delivery recorded',
+    );
+    await boss.stop({ graceful: false });
+    expect(deliveries).toEqual([{ outcome: 'skipped', error: 'skipped: no consent for marketing' }]);
+    expect(at('/withdrawn')).toEqual([]);
   });
 });
 
