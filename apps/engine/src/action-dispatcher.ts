@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { actionAttempts, type Database, deadLetters, signingSecrets, withTenant } from '@tripwire/db';
-import { type ActionJob, actionQueue, DEAD_LETTER_QUEUE, queueOf, splitNodeKey } from '@tripwire/rules';
+import { actionAttempts, type Database, deadLetters, signingSecrets, userConsent, withTenant } from '@tripwire/db';
+import {
+  type ActionJob,
+  actionQueue,
+  DEAD_LETTER_QUEUE,
+  noConsentReason,
+  queueOf,
+  splitNodeKey,
+} from '@tripwire/rules';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { JobWithMetadata } from 'pg-boss';
 import type { Executor } from './actions/executors.ts';
 import { EngineError } from './errors.ts';
 import type { JobQueues } from './jobs/job-queues.ts';
+import { PRIORITY } from './jobs/priority.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import { type DeliveryRecord, recordDeliveries } from './state/action-deliveries.ts';
@@ -86,12 +94,33 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
     return row?.attempts ?? 1;
   }
 
+  /**
+   * Whether the user still grants the consent the action was sent with: it may have been withdrawn
+   * while the action waited in the queue (a backlog, retries).
+   */
+  async function stillConsented({ tenantId, userId, consent }: ActionJob): Promise<boolean> {
+    if (!consent || !userId) return true;
+    const [row] = await withTenant(db, tenantId, (tx) =>
+      tx
+        .select({ granted: sql<boolean | null>`(${userConsent.preferences} ->> ${consent})::boolean` })
+        .from(userConsent)
+        .where(and(eq(userConsent.tenantId, tenantId), eq(userConsent.userId, userId))),
+    );
+    return row?.granted === true;
+  }
+
   async function runOne(queue: string, executor: Executor, job: JobWithMetadata<ActionJob>, log: DeliveryRecord[]) {
     const { tenantId, actionId, runId, workflowId, nodeId } = job.data;
     const attempt = { tenantId, actionId, runId, workflowId, nodeId };
     const logs = logger.child({ tenantId, workflowId, runId, actionId });
     const started = performance.now();
     const took = () => (performance.now() - started) / 1000;
+    if (job.data.consent && !(await stillConsented(job.data))) {
+      const reason = noConsentReason(job.data.consent);
+      logs.info({ queue, consent: job.data.consent }, 'action skipped: consent withdrawn');
+      log.push({ ...attempt, outcome: 'skipped', error: `skipped: ${reason}` });
+      return { id: job.id, status: 'completed' as const, output: { skipped: reason } };
+    }
     try {
       const { responseSnippet, ...output } = await executor(job.data, job.signal);
       metrics.actionSeconds.observe({ queue, outcome: 'delivered' }, took());
@@ -195,16 +224,33 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
         pollingIntervalSeconds: 1,
         notifyPollingIntervalSeconds: 1,
       },
-      async (batch: JobWithMetadata<ActionJob>[]) => {
-        const log: DeliveryRecord[] = [];
-        const results = await Promise.all(batch.map((job) => runOne(queue, executor, job, log)));
-        // The trace's history; a failure to write it must not redeliver the batch.
-        await recordDeliveries(db, log).catch((err: unknown) =>
-          logger.warn({ err }, 'could not record action deliveries'),
-        );
-        return results;
-      },
+      handle,
     );
+    // Capacity kept for high-priority actions (decision 034): pg-boss fetches by priority, but a
+    // worker busy with a batch of slow low-priority deliveries fetches again only when the batch is
+    // done; this one takes nothing else, so an urgent action never waits behind a backlog.
+    await boss.work(
+      queue,
+      {
+        batchSize: 10,
+        minPriority: PRIORITY.high,
+        includeMetadata: true,
+        perJobResults: true,
+        pollingIntervalSeconds: 1,
+        notifyPollingIntervalSeconds: 1,
+      },
+      handle,
+    );
+
+    async function handle(batch: JobWithMetadata<ActionJob>[]) {
+      const log: DeliveryRecord[] = [];
+      const results = await Promise.all(batch.map((job) => runOne(queue, executor, job, log)));
+      // The trace's history; a failure to write it must not redeliver the batch.
+      await recordDeliveries(db, log).catch((err: unknown) =>
+        logger.warn({ err }, 'could not record action deliveries'),
+      );
+      return results;
+    }
   }
 
   async function fileDeadLetter(jobId: string, job: ActionJob) {

@@ -159,11 +159,37 @@ export function createBatchProcessor(deps: BatchProcessorDeps) {
     });
   }
 
+  /**
+   * Drops the events of users deleted and suppressed (DELETE /v1/users/:userId) since they were
+   * produced: one query per batch, whatever its tenants and users.
+   */
+  async function withoutSuppressed(work: Work[]): Promise<Work[]> {
+    const pairs = [
+      ...new Map(work.map((w) => [`${w.envelope.tenantId}\u0000${w.envelope.userId}`, w.envelope])).values(),
+    ];
+    const tenantList = sql.join(
+      pairs.map((e) => sql`${e.tenantId}`),
+      sql`, `,
+    );
+    const userList = sql.join(
+      pairs.map((e) => sql`${e.userId}`),
+      sql`, `,
+    );
+    const { rows } = await db.execute<{ tenant_id: string; user_id: string }>(
+      sql`select tenant_id, user_id from tripwire_suppressed_users(array[${tenantList}]::uuid[], array[${userList}]::text[])`,
+    );
+    if (rows.length === 0) return work;
+    const gone = new Set(rows.map((r) => `${r.tenant_id}\u0000${r.user_id}`));
+    const kept = work.filter((w) => !gone.has(`${w.envelope.tenantId}\u0000${w.envelope.userId}`));
+    metrics.eventsSuppressed.inc(work.length - kept.length);
+    return kept;
+  }
+
   return async function processBatch(messages: RawMessage[], control?: BatchControl): Promise<void> {
     const started = performance.now();
     metrics.eventsConsumed.inc(messages.length);
     const dead: DeadLetter[] = [];
-    const work: Work[] = [];
+    let work: Work[] = [];
 
     const now = Date.now();
     for (const message of messages) {
@@ -185,6 +211,7 @@ export function createBatchProcessor(deps: BatchProcessorDeps) {
       if (route) work.push({ message, envelope: e, route });
     }
 
+    if (work.length > 0) work = await withoutSuppressed(work);
     if (work.length > 0) {
       metrics.eventsMatched.inc(work.length);
       const duplicates = (await together(work, control)) ?? (await oneByOne(work, dead, control));

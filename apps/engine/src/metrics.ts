@@ -36,6 +36,7 @@ export function createMetrics() {
       'tripwire_events_duplicate_total',
       'Redelivered events skipped because their effects were committed',
     ),
+    eventsSuppressed: counter('tripwire_events_suppressed_total', 'Events of deleted (suppressed) users, ignored'),
     eventsDeadLettered: counter(
       'tripwire_events_dead_lettered_total',
       'Malformed or unprocessable events sent to the DLQ topic',

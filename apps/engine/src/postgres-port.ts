@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type ActionJob, actionQueue, RESUME_QUEUE, type ResumeJob, type WalkPort } from '@tripwire/rules';
+import {
+  type ActionJob,
+  actionQueue,
+  actionSettings,
+  RESUME_QUEUE,
+  type ResumeJob,
+  type WalkPort,
+} from '@tripwire/rules';
 import { actionIdFor } from './action-id.ts';
+import { PRIORITY } from './jobs/priority.ts';
+import type { ConsentLookup } from './state/consent.ts';
 import { addMarkBelow, countMarks } from './state/marks.ts';
 import { addWaiter } from './state/waiters.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
@@ -15,6 +24,8 @@ export interface RunScope {
   plan: WorkflowPlan;
   /** What this walk continues from: the event or job that resumed the run; none from the trigger. */
   cause?: string;
+  /** The consent lookup of this engine (tenant settings cached briefly). */
+  consent: ConsentLookup;
   /** A wait.event was registered for this event name (so it is routed even off the active version). */
   awaiting(eventName: string): Promise<void>;
 }
@@ -35,6 +46,7 @@ export function postgresPort(s: RunScope): WalkPort {
   /** Per node, how often this walk has sent from it (see actionIdFor). */
   const sent = new Map<string, number>();
   return {
+    consentFor: s.consent(() => s.unit.enter(s.tenantId), s.tenantId, s.userId),
     countEvents: (nodeId, window) => countMarks(tx, markKey(nodeId), window),
     reservePass: (nodeId, window, max) => addMarkBelow(tx, markKey(nodeId), window, max, s.runId),
     async park(node, wait) {
@@ -79,12 +91,15 @@ export function postgresPort(s: RunScope): WalkPort {
         workflowId: s.plan.workflowId,
         version: s.plan.version,
         nodeId: node.id,
+        userId: s.userId,
         type: node.def.type,
         nodeVersion: node.def.version,
         actionId: actionIdFor(s.runId, node.id, s.cause, occurrence),
         config: action.payload,
+        ...(action.consent ? { consent: action.consent } : {}),
       };
-      await jobs.send(tx, actionQueue(node.def.type, node.def.version), job);
+      const { priority } = actionSettings(node.step.config);
+      await jobs.send(tx, actionQueue(node.def.type, node.def.version), job, { priority: PRIORITY[priority] });
       return job.actionId;
     },
   };

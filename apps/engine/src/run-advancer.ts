@@ -4,6 +4,7 @@ import type { Clock } from './clock.ts';
 import { isDatabaseError } from './db-errors.ts';
 import type { Metrics } from './metrics.ts';
 import { postgresPort } from './postgres-port.ts';
+import { createConsentLookup } from './state/consent.ts';
 import type { ProfileCache } from './state/profiles.ts';
 import { recordStep, type Step } from './state/runs.ts';
 import type { UnitOfWork } from './unit-of-work.ts';
@@ -46,6 +47,8 @@ export function createRunAdvancer({
   metrics: Metrics;
   clock: Clock;
 }) {
+  const consent = createConsentLookup();
+
   /** The user's traits for `user.*`, loaded only for plans that read them, acting as the tenant. */
   async function user(unit: UnitOfWork, plan: WorkflowPlan, tenantId: string, userId: string) {
     if (!plan.readsUser) return {};
@@ -71,6 +74,7 @@ export function createRunAdvancer({
       runId: c.runId,
       plan: c.plan,
       ...(c.cause !== undefined ? { cause: c.cause } : {}),
+      consent,
       awaiting: (eventName) => awaiting(c.unit, c.plan, eventName),
     });
     const result = await walk(c.plan, c.start, {

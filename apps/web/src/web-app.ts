@@ -14,6 +14,7 @@ import { adminRoutes } from './api/v1/admin-routes.ts';
 import { deadLetterRoutes } from './api/v1/dead-letter-routes.ts';
 import { ingestRoutes } from './api/v1/ingest-routes.ts';
 import { openApiDocument } from './api/v1/openapi.ts';
+import { privacyRoutes } from './api/v1/privacy-routes.ts';
 import { workflowRoutes } from './api/v1/workflow-routes.ts';
 import { createEventHub } from './debugger/event-hub.ts';
 import { createRejectionRecorder } from './debugger/rejection-recorder.ts';
@@ -21,6 +22,7 @@ import { eventStreamRoute } from './debugger/stream-route.ts';
 import type { WebEnv } from './env.ts';
 import { createEventCatalog } from './ingest/event-catalog.ts';
 import { createIngestService } from './ingest/ingest-service.ts';
+import { createSuppressionCheck } from './ingest/suppression.ts';
 import { createEventProducer, createTopicTail } from './kafka/kafka-client.ts';
 import type { Logger } from './logger.ts';
 import { createWebMetrics } from './metrics.ts';
@@ -70,7 +72,8 @@ export function createWebApp(env: WebEnv, logger: Logger) {
   });
   const resolver = createKeyResolver({ db, connectionString: env.DATABASE_URL, logger });
   const limiter = createRateLimiter();
-  const ingest = createIngestService({ db, producer, catalog: createEventCatalog(db) });
+  const suppression = createSuppressionCheck(db);
+  const ingest = createIngestService({ db, producer, catalog: createEventCatalog(db), suppression });
   // Only for replaying dead letters: no workers, no maintenance (the engines do that).
   let boss: Promise<PgBoss> | undefined;
   const jobs = () => {
@@ -109,6 +112,7 @@ export function createWebApp(env: WebEnv, logger: Logger) {
   // Refused ingestion attempts, shown in the event debugger; the errorHandler below answers them.
   v1.use(ingestPaths, rejections.errorHook);
   v1.use(adminRoutes({ db, resolver }));
+  v1.use(privacyRoutes({ db, resolver, jobsSchema: env.JOBS_SCHEMA, suppression }));
   v1.use(workflowRoutes({ db, resolver }));
   v1.use(deadLetterRoutes({ db, resolver, boss: jobs, jobsSchema: env.JOBS_SCHEMA }));
   v1.use((req, _res, next) => next(new HttpError(404, 'not_found', `No endpoint ${req.method} /v1${req.path}`)));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErrorPath } from './errors.ts';
-import type { Field, FieldMeta } from './fields.ts';
+import { type Field, type FieldMeta, f } from './fields.ts';
 import { defaultStep } from './runtime/default-steps.ts';
 import type { NodeRuntime, StepFn } from './runtime/types.ts';
 
@@ -91,6 +91,38 @@ export interface NodeType<
   secrets: string[];
 }
 
+export const ACTION_PRIORITIES = ['high', 'normal', 'low'] as const;
+export type ActionPriority = (typeof ACTION_PRIORITIES)[number];
+
+/**
+ * Settings every action has, whatever its type: the consent category it needs and its priority.
+ * The platform (the walk, the job layer) honours them, so a new action type gets them for free.
+ * Both are optional, so nodes saved before they existed keep their meaning (the tenant's default
+ * category; normal priority).
+ */
+export const ACTION_FIELDS = {
+  consent: f.consentCategory({
+    label: 'Consent needed',
+    help: 'The consent category the user must have granted (e.g. marketing); empty uses the workspace default, "none" needs none',
+    placeholder: 'workspace default',
+    optional: true,
+  }),
+  priority: f.enum(ACTION_PRIORITIES, {
+    label: 'Priority',
+    help: 'High-priority actions overtake a backlog of normal and low ones',
+    optional: true,
+  }),
+} satisfies FieldShape;
+
+/** What an action node needs and how urgent it is, from its (platform) settings. */
+export function actionSettings(config: Record<string, unknown>): { consent?: string; priority: ActionPriority } {
+  const consent = typeof config.consent === 'string' && config.consent !== '' ? config.consent : undefined;
+  const priority = ACTION_PRIORITIES.includes(config.priority as ActionPriority)
+    ? (config.priority as ActionPriority)
+    : 'normal';
+  return { ...(consent ? { consent } : {}), priority };
+}
+
 const TYPE_NAME = /^[a-z][a-z0-9]*(?:[.-][a-z0-9]+)+$/;
 
 export function nodeKey(type: string, version: number): string {
@@ -113,8 +145,9 @@ export function defineNodeType<
   if (!Number.isInteger(spec.version) || spec.version < 1)
     throw new Error(`${spec.type}: version must be a positive integer`);
   if (new Set(spec.outputs).size !== spec.outputs.length) throw new Error(`${spec.type}: duplicate output names`);
-  const shape = Object.fromEntries(Object.entries(spec.config).map(([key, fld]) => [key, fld.schema]));
-  const fields = Object.entries(spec.config).map(([key, fld]) => ({ key, ...fld.meta }));
+  const declared: FieldShape = spec.kind === 'action' ? { ...spec.config, ...ACTION_FIELDS } : spec.config;
+  const shape = Object.fromEntries(Object.entries(declared).map(([key, fld]) => [key, fld.schema]));
+  const fields = Object.entries(declared).map(([key, fld]) => ({ key, ...fld.meta }));
   const defaults = Object.fromEntries(
     fields.filter((fld) => fld.default !== undefined).map((fld) => [fld.key, fld.default]),
   ) as Partial<ConfigOf<F>>;

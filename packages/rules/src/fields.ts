@@ -89,6 +89,9 @@ function hasNoControlCharacters(text: string): boolean {
   return true;
 }
 
+/** How a consent category is spelled, by tenants and on action nodes ("none": needs no consent). */
+export const CONSENT_CATEGORY = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
 const ALLOWED_SCHEMES = ['https:', 'http:'];
 
 export const f = {
@@ -201,6 +204,14 @@ export const f = {
 
   enum<const V extends readonly [string, ...string[]], O extends Common<V[number]>>(values: V, opts: O) {
     return field(z.enum(values) as unknown as z.ZodType<V[number]>, 'select', opts, { options: values });
+  },
+
+  /** A consent category name as a tenant declares it ("marketing"), or "none". Lower case. */
+  consentCategory<O extends Common<string>>(opts: O) {
+    const schema = z
+      .string()
+      .regex(CONSENT_CATEGORY, 'A consent category is 1-40 lower-case letters, digits, "-" or "_" (e.g. marketing)');
+    return field(schema, 'text', opts);
   },
 
   /** String-to-string map, e.g. HTTP headers. */

@@ -37,7 +37,16 @@ export type {
   NodeType,
   NodeTypeSpec,
 } from './define-node-type.ts';
-export { defineNodeType, NODE_KINDS, nodeKey, splitNodeKey } from './define-node-type.ts';
+export {
+  ACTION_FIELDS,
+  ACTION_PRIORITIES,
+  type ActionPriority,
+  actionSettings,
+  defineNodeType,
+  NODE_KINDS,
+  nodeKey,
+  splitNodeKey,
+} from './define-node-type.ts';
 export { nodeReference } from './docs/node-reference.ts';
 export type { DurationResult } from './duration/duration.ts';
 export { durationMs, MAX_DURATION_MS, parseDuration } from './duration/duration.ts';
@@ -58,7 +67,7 @@ export { describeRun, describeValue } from './explain/describe-run.ts';
 export { nodeNames } from './explain/node-names.ts';
 export { sampleEventFor } from './explain/sample-event.ts';
 export type { Field, FieldMeta, Widget } from './fields.ts';
-export { f } from './fields.ts';
+export { CONSENT_CATEGORY, f } from './fields.ts';
 export type { LogicBudget } from './logic/budget.ts';
 export { DEFAULT_LOGIC_BUDGET, LogicBudgetError, logicBudgetOverruns } from './logic/budget.ts';
 export type { CompiledLogic, LogicOptions } from './logic/compile.ts';
@@ -93,6 +102,8 @@ export type {
   ReplayWorkflow,
 } from './replay/replay.ts';
 export { createReplay } from './replay/replay.ts';
+export type { ConsentPreferences, ConsentSettings } from './runtime/consent.ts';
+export { consentFromContext, decideConsent, MAX_CONSENT_CATEGORIES } from './runtime/consent.ts';
 export { passOn, ruleCondition, sendAction } from './runtime/default-steps.ts';
 export { resumeEntry, startEntry, targets } from './runtime/entries.ts';
 export { accepts, receivedData, resumedData, startData } from './runtime/listen.ts';
@@ -106,6 +117,7 @@ export type { RunStatus, Settled } from './runtime/run-status.ts';
 export { settleRun } from './runtime/run-status.ts';
 export type {
   ActionRequest,
+  ConsentDecision,
   EventData,
   NodeRuntime,
   RuleData,
@@ -119,7 +131,7 @@ export type {
   WaitRequest,
 } from './runtime/types.ts';
 export type { PathEntry, WalkOptions, WalkPort, WalkResult } from './runtime/walk.ts';
-export { MAX_WALK_STEPS, walk } from './runtime/walk.ts';
+export { MAX_WALK_STEPS, noConsentReason, walk } from './runtime/walk.ts';
 export { simulateRun } from './simulate/simulate-run.ts';
 export { simulateWorkflow } from './simulate/simulate-workflow.ts';
 export type {

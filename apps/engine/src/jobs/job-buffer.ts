@@ -21,6 +21,7 @@ interface Pending {
   id: string;
   data: object;
   startAfter?: Date;
+  priority?: number;
 }
 
 /**
@@ -38,7 +39,7 @@ export function createJobBuffer(boss: PgBoss, tx: TenantTx, onEnqueued: (queue: 
     for (const [queue, jobs] of byQueue) {
       await boss.insert(
         queue,
-        jobs.map(({ id, data, startAfter }) => ({ id, data, startAfter })),
+        jobs.map(({ id, data, startAfter, priority }) => ({ id, data, startAfter, priority })),
         { db: fromDrizzle(tx, sql) },
       );
       onEnqueued(queue, jobs.length);
@@ -48,7 +49,13 @@ export function createJobBuffer(boss: PgBoss, tx: TenantTx, onEnqueued: (queue: 
   const sink: BufferedJobs = {
     async send(_tx, queue, data, opts = {}) {
       const id = opts.id ?? randomUUID();
-      pending.push({ queue, id, data, ...(opts.startAfter ? { startAfter: opts.startAfter } : {}) });
+      pending.push({
+        queue,
+        id,
+        data,
+        ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
+        ...(opts.priority ? { priority: opts.priority } : {}),
+      });
       return id;
     },
     // Only between two flushes: a cancel flushes, so marks do not span one.

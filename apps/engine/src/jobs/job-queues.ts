@@ -25,6 +25,8 @@ export interface JobQueueOptions {
 export interface SendOptions {
   startAfter?: Date;
   id?: string;
+  /** pg-boss priority: higher is fetched first within the queue (see jobs/priority.ts). */
+  priority?: number;
 }
 
 /**

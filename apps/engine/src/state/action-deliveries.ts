@@ -10,7 +10,8 @@ export interface DeliveryRecord {
   runId: string;
   workflowId: string;
   nodeId: string;
-  outcome: 'delivered' | 'retrying' | 'rescheduled' | 'failed';
+  /** skipped: not sent, the user withdrew the consent it needs while it was queued. */
+  outcome: 'delivered' | 'retrying' | 'rescheduled' | 'failed' | 'skipped';
   httpStatus?: number | undefined;
   latencyMs?: number | undefined;
   response?: string | undefined;

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import {
+  consentFromContext,
   describeRun,
   describeValue,
   jsonProblem,
@@ -46,12 +47,14 @@ export function TestRunPanel({ onClose }: { onClose(): void }) {
   const [event, setEvent] = useState(() => JSON.stringify(made, null, 2));
   const [picked, setPicked] = useState('');
   const [traits, setTraits] = useState('{}');
+  const consentSettings = useQuery(trpc.tenants.consentSettings.queryOptions());
+  const [consent, setConsent] = useState('{}');
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<Result | null>(null);
   const [story, setStory] = useState<RunStory | null>(null);
 
   async function run() {
-    const problem = jsonProblem(event) ?? jsonProblem(traits || '{}');
+    const problem = jsonProblem(event) ?? jsonProblem(traits || '{}') ?? jsonProblem(consent || '{}');
     if (problem) {
       setError(problem);
       return;
@@ -66,6 +69,15 @@ export function TestRunPanel({ onClose }: { onClose(): void }) {
     const r = await simulateWorkflow(doc, {
       event: { ...(input as { name: string; userId: string }), properties: input.properties ?? {} },
       user: JSON.parse(traits || '{}'),
+      // The workspace's consent settings with the answers given here, as the engine would check them.
+      ...(consentSettings.data
+        ? {
+            consent: {
+              settings: consentSettings.data,
+              preferences: consentFromContext({ consent: { categoryPreferences: JSON.parse(consent || '{}') } }) ?? {},
+            },
+          }
+        : {}),
     });
     setResult(r);
     setStory('steps' in r ? describeRun(r.steps, doc, { error: r.error }) : null);
@@ -125,6 +137,19 @@ export function TestRunPanel({ onClose }: { onClose(): void }) {
           onChange={(e) => setTraits(e.target.value)}
         />
       </label>
+      {consentSettings.data && consentSettings.data.categories.length > 0 ? (
+        <label className="tw-field">
+          <span>User’s consent ({consentSettings.data.categories.join(', ')}; unanswered is not granted)</span>
+          <textarea
+            className="code"
+            rows={2}
+            aria-label="Test user consent"
+            placeholder='{"marketing": true}'
+            value={consent}
+            onChange={(e) => setConsent(e.target.value)}
+          />
+        </label>
+      ) : null}
       {error ? <Alert>{error}</Alert> : null}
       <div className="actions">
         <Button variant="primary" onClick={() => void run()}>

@@ -1,14 +1,19 @@
 import { type Database, profiles, type TenantTx, withTenant } from '@tripwire/db';
+import { consentFromContext } from '@tripwire/rules';
 import { sql } from 'drizzle-orm';
 import type { EventProducer } from '../kafka/kafka-client.ts';
+import { mergeConsent } from '../services/consent.ts';
 import { type EventEnvelope, kafkaKey, toEnvelope } from './envelope.ts';
 import type { EventCatalog } from './event-catalog.ts';
 import type { ValidMessage } from './messages.ts';
+import type { SuppressionCheck } from './suppression.ts';
 
 export interface IngestServiceOptions {
   db: Database;
   producer: EventProducer;
   catalog?: EventCatalog;
+  /** Deleted users' events are dropped (see DELETE /v1/users/:userId). */
+  suppression?: SuppressionCheck;
 }
 
 /** Merges identify traits into profiles, shallowly and in message order (Segment's semantics). */
@@ -25,7 +30,7 @@ async function mergeTraits(tx: TenantTx, tenantId: string, identifies: EventEnve
     });
 }
 
-export function createIngestService({ db, producer, catalog }: IngestServiceOptions) {
+export function createIngestService({ db, producer, catalog, suppression }: IngestServiceOptions) {
   return {
     /**
      * Stores validated messages: produced to Kafka (acks=all) and, for identify, merged into
@@ -33,14 +38,25 @@ export function createIngestService({ db, producer, catalog }: IngestServiceOpti
      * leaves nothing half-written; the caller answers 503 and the client retries.
      */
     async accept(tenantId: string, messages: ValidMessage[], receivedAt = new Date()): Promise<EventEnvelope[]> {
-      const envelopes = messages.map((m) => toEnvelope(tenantId, m, receivedAt));
+      let envelopes = messages.map((m) => toEnvelope(tenantId, m, receivedAt));
+      // A deleted user's events are dropped, as if never sent: nothing of them is stored anywhere.
+      const suppressed = await suppression?.suppressed(tenantId, [...new Set(envelopes.map((e) => e.userId))]);
+      if (suppressed && suppressed.size > 0) envelopes = envelopes.filter((e) => !suppressed.has(e.userId));
+      if (envelopes.length === 0) return [];
       const out = envelopes.map((e) => ({ key: kafkaKey(e), value: JSON.stringify(e) }));
       const identifies = envelopes.filter((e) => e.type === 'identify');
-      if (identifies.length === 0) {
+      // Segment's consent shape on identify and track alike; stored before the event reaches the
+      // engine, so the actions it triggers see it.
+      const consents = envelopes.flatMap((e) => {
+        const preferences = consentFromContext(e.context);
+        return preferences ? [{ userId: e.userId, preferences }] : [];
+      });
+      if (identifies.length === 0 && consents.length === 0) {
         await producer.send(out);
       } else {
         await withTenant(db, tenantId, async (tx) => {
-          await mergeTraits(tx, tenantId, identifies);
+          if (identifies.length > 0) await mergeTraits(tx, tenantId, identifies);
+          await mergeConsent(tx, tenantId, consents);
           await producer.send(out);
         });
       }

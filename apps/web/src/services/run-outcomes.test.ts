@@ -19,4 +19,10 @@ describe('a run’s outcome from its actions', () => {
     expect(overall([action('delivered')])).toBe('delivered');
     expect(overall([])).toBe('no_actions');
   });
+
+  it('is "skipped" only when every action was skipped for want of consent; otherwise it does not count', () => {
+    expect(overall([action('skipped')])).toBe('skipped');
+    expect(overall([action('skipped'), action('delivered')])).toBe('delivered');
+    expect(overall([action('skipped'), action('queued')])).toBe('queued');
+  });
 });

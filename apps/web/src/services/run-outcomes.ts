@@ -7,7 +7,8 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 // latest attempt says delivered, retrying or failed for good; none yet means queued. One function,
 // used by the run list, the trace and the workflow list.
 
-export type ActionState = 'delivered' | 'retrying' | 'failed' | 'queued';
+/** skipped: not sent because the user withdrew consent while it was queued. */
+export type ActionState = 'delivered' | 'retrying' | 'failed' | 'queued' | 'skipped';
 export type RunOutcome = ActionState | 'no_actions';
 
 export interface ActionOutcome {
@@ -38,7 +39,7 @@ export function overall(actions: ActionOutcome[]): RunOutcome {
   if (actions.length === 0) return 'no_actions';
   for (const state of ['failed', 'retrying', 'queued'] as const)
     if (actions.some((a) => a.state === state)) return state;
-  return 'delivered';
+  return actions.every((a) => a.state === 'skipped') ? 'skipped' : 'delivered';
 }
 
 const STATE: Record<string, ActionState> = {
@@ -46,6 +47,7 @@ const STATE: Record<string, ActionState> = {
   retrying: 'retrying',
   rescheduled: 'retrying',
   failed: 'failed',
+  skipped: 'skipped',
 };
 
 export async function actionOutcomes(

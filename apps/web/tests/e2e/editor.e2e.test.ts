@@ -219,4 +219,17 @@ describe('the flow editor (Chromium, real engine)', () => {
     await expect(page.getByRole('button', { name: 'Publish…', exact: true }).isDisabled()).resolves.toBe(true);
     await screenshot(page, 'editor-invalid');
   });
+
+  it('asks every action which consent it needs and how urgent it is, with a reason for a bad category', async () => {
+    await page.getByLabel('URL').fill('https://hooks.example.com/promo');
+    await page.getByLabel('Consent needed').fill('Marketing Emails');
+    await page
+      .getByText(/A consent category is 1-40 lower-case letters/)
+      .first()
+      .waitFor();
+    await page.getByLabel('Consent needed').fill('marketing');
+    await page.getByLabel('Priority').selectOption('high');
+    await expect(page.getByText(/A consent category is 1-40 lower-case letters/).count()).resolves.toBe(0);
+    await screenshot(page, 'editor-action-consent');
+  });
 });

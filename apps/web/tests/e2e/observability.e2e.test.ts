@@ -263,7 +263,7 @@ describe('run explorer, trace and counts on the canvas (Chromium, real engine)',
           if ((await delivered.count()) === 0) await page.getByRole('button', { name: 'Show runs' }).click();
           return delivered.count();
         },
-        { timeout: 20_000, intervals: [500, 1000] },
+        { timeout: 20_000, interval: 750 },
       )
       .toBe(1);
     await rows.filter({ hasText: 'dee' }).getByRole('link', { name: 'Trace' }).click();

@@ -2,6 +2,7 @@ export * from './api-keys.ts';
 export * from './engine-state.ts';
 export * from './event-catalog.ts';
 export * from './observability.ts';
+export * from './privacy.ts';
 export * from './profiles.ts';
 export * from './run-history.ts';
 export * from './signing-secrets.ts';

@@ -12,6 +12,10 @@ export const tenants = pgTable(
     /** Ingestion token bucket: sustained events per second and burst size, per tenant. */
     ingestRatePerSecond: integer('ingest_rate_per_second').notNull().default(1000),
     ingestBurst: integer('ingest_burst').notNull().default(5000),
+    /** Consent categories the tenant asks its users about (lower case); none: actions need no consent. */
+    consentCategories: text('consent_categories').array().notNull().default(sql`'{}'::text[]`),
+    /** The category an action needs when it names none (null: none needed). */
+    defaultConsentCategory: text('default_consent_category'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   () => [tenantIsolation('id')],

@@ -95,6 +95,7 @@ function lineFor(
       tone: d.result ? 'ok' : 'no',
     };
   }
+  if (d.skipped === 'consent') return { text: `Skipped: no consent for ${String(d.consent)}`, tone: 'skip' };
   if (d.skipped === 'onlyIf')
     return { text: `Skipped: its “only if” rule is false${readValues(d.read)}`, tone: 'skip' };
   if (kind === 'wait') {

@@ -29,6 +29,9 @@ describe('docs/extending.md worked example (action.slack)', () => {
       ['webhookUrl', 'url', true],
       ['text', 'template', true],
       ['onlyIf', 'json-logic', false],
+      // Every action's platform settings, added by defineNodeType.
+      ['consent', 'text', false],
+      ['priority', 'select', false],
     ]);
     expect(actionSlack.secrets).toEqual(['webhookUrl']);
     expect(actionSlack.summary({ text: 'Big order' })).toBe('post “Big order”');

@@ -4,7 +4,7 @@ import { accepts, receivedData, resumedData, startData } from '../runtime/listen
 import type { LoadedNode, LoadedPlan } from '../runtime/loaded-plan.ts';
 import { valuesRead } from '../runtime/rule-values.ts';
 import { type RunStatus, settleRun } from '../runtime/run-status.ts';
-import type { EventData, RuleData, WaitRequest } from '../runtime/types.ts';
+import type { ConsentDecision, EventData, RuleData, WaitRequest } from '../runtime/types.ts';
 import { type PathEntry, type WalkPort, walk } from '../runtime/walk.ts';
 import { createTimers, type Timer } from './timers.ts';
 import { createMarks } from './user-state.ts';
@@ -77,6 +77,11 @@ export interface ReplayOptions {
    * window on top of the replayed ones (the test run's "already 2 failures in the window").
    */
   prior?: (nodeId: string) => number;
+  /**
+   * A user's consent for what an action needs (see WalkPort.consentFor); absent, actions need none.
+   * The test run passes the workspace's categories and the simulated user's preferences.
+   */
+  consent?: (userId: string, needed: string | undefined) => ConsentDecision | null;
 }
 
 interface Waiter {
@@ -128,6 +133,9 @@ export function createReplay(options: ReplayOptions) {
         waiters.set(run.userId, list);
         return true;
       },
+      ...(options.consent
+        ? { consentFor: async (needed: string | undefined) => options.consent?.(run.userId, needed) ?? null }
+        : {}),
       async send(node, action) {
         const actionId = `${run.id}:${node.id}`;
         run.actions.push({ nodeId: node.id, actionId, at: now, payload: action.payload });

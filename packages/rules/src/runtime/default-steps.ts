@@ -28,7 +28,8 @@ export const sendAction: StepFn = (node, { data }) => {
     const { result, read } = evaluateRule(onlyIf, data);
     if (!result) return { output: 'next', detail: { skipped: 'onlyIf', onlyIf: false, read } };
   }
-  const { onlyIf: _rule, ...payload } = node.config;
+  // consent and priority are the platform's (the walk and the job layer), not the receiver's.
+  const { onlyIf: _rule, consent: _consent, priority: _priority, ...payload } = node.config;
   const rendered: Record<string, unknown> = {};
   for (const [field, render] of Object.entries(node.templates)) {
     payload[field] = render(data);

@@ -74,6 +74,14 @@ export type WaitRequest =
 /** An action to perform: the node's config with its templates rendered. */
 export interface ActionRequest {
   payload: Record<string, unknown>;
+  /** The consent category the user granted for it (set by the walk), re-checked at delivery. */
+  consent?: string;
+}
+
+/** What a user's consent says about one category an action needs. */
+export interface ConsentDecision {
+  category: string;
+  granted: boolean;
 }
 
 export interface StepOutcome<O extends string = string> {

@@ -1,6 +1,7 @@
+import { actionSettings } from '../define-node-type.ts';
 import type { LoadedNode, LoadedPlan } from './loaded-plan.ts';
 import { redactConfig } from './redact.ts';
-import type { ActionRequest, RuleData, StatePort, WaitRequest } from './types.ts';
+import type { ActionRequest, ConsentDecision, RuleData, StatePort, WaitRequest } from './types.ts';
 
 /** One node a run passed: what it decided and why. */
 export interface PathEntry {
@@ -17,7 +18,15 @@ export interface WalkPort extends StatePort {
   park(node: LoadedNode, wait: WaitRequest): Promise<boolean>;
   /** Sends (or, in a replay, records) an action; returns its id. */
   send(node: LoadedNode, action: ActionRequest): Promise<string>;
+  /**
+   * The user's consent for the category an action needs (`needed`: the node's own, or undefined for
+   * the tenant's default); null when it needs none. Without this, every action may be sent.
+   */
+  consentFor?(needed: string | undefined): Promise<ConsentDecision | null>;
 }
+
+/** What the trace says about an action the user did not consent to. */
+export const noConsentReason = (category: string) => `no consent for ${category}`;
 
 export interface WalkOptions {
   data: RuleData;
@@ -60,14 +69,25 @@ export async function walk(plan: LoadedPlan, start: readonly string[], o: WalkOp
       return { path, waits, lastNode, error: `The run stopped after ${steps} steps at ${id}` };
     try {
       const outcome = await node.def.step(node.step, ctx);
-      const detail = { ...outcome.detail };
+      let detail = { ...outcome.detail };
       let output = outcome.output;
       if (outcome.wait) {
         if (await o.port.park(node, outcome.wait)) waits++;
         else detail.joined = true;
         output = undefined;
       }
-      if (outcome.action) detail.actionId = await o.port.send(node, outcome.action);
+      if (outcome.action) {
+        const consent = o.port.consentFor ? await o.port.consentFor(actionSettings(node.step.config).consent) : null;
+        if (consent && !consent.granted) {
+          // Not sent, and the run goes on as after an onlyIf that is false: later actions may need
+          // other consent (or none).
+          detail = { skipped: 'consent', consent: consent.category, reason: noConsentReason(consent.category) };
+        } else {
+          const action = consent ? { ...outcome.action, consent: consent.category } : outcome.action;
+          detail.actionId = await o.port.send(node, action);
+          if (consent) detail.consent = consent.category;
+        }
+      }
       if (detail.rendered && typeof detail.rendered === 'object') {
         detail.rendered = redactConfig(node.def, detail.rendered as Record<string, unknown>);
       }

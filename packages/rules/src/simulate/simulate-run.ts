@@ -2,6 +2,7 @@ import type { ExecutionPlan } from '../compiler/plan.ts';
 import { routeEvent } from '../compiler/plan.ts';
 import type { Registry } from '../registry.ts';
 import { createReplay, type EventRecord, type ReplayRun } from '../replay/replay.ts';
+import { decideConsent } from '../runtime/consent.ts';
 import { type LoadedPlan, loadPlan, PlanLoadError } from '../runtime/loaded-plan.ts';
 import { redactConfig } from '../runtime/redact.ts';
 import { errorMessage, eventData, iso, own, ownCount } from './input.ts';
@@ -42,6 +43,16 @@ export async function simulateRun(
   const replay = createReplay({
     workflows: [{ workflowId: DRAFT, version: 0, plan: loaded }],
     traits: () => input.user ?? {},
+    ...(input.consent
+      ? {
+          consent: (_user: string, needed: string | undefined) =>
+            decideConsent(
+              (input.consent as NonNullable<SimInput['consent']>).settings,
+              input.consent?.preferences,
+              needed,
+            ),
+        }
+      : {}),
     onRecord: (r) => records.push(r),
     prior: (nodeId) => {
       const node = loaded.nodes.get(nodeId);

@@ -1,3 +1,4 @@
+import type { ConsentPreferences, ConsentSettings } from '../runtime/consent.ts';
 import type { EventData, RuleData } from '../runtime/types.ts';
 
 /** The rule context's `event`/`trigger` shape, as the engine builds it from a Kafka envelope. */
@@ -34,6 +35,11 @@ export interface SimInput {
   frequency?: Record<string, number>;
   /** wait.event node id -> the event it receives, or null (or absent) for a timeout. */
   awaited?: Record<string, SimAwaitedEvent | null>;
+  /**
+   * The workspace's consent settings and the simulated user's answers; absent, actions need no
+   * consent (as in a workspace that declared none).
+   */
+  consent?: { settings: ConsentSettings; preferences?: ConsentPreferences };
   now?: Date;
 }
 

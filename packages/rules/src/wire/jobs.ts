@@ -26,12 +26,16 @@ export interface ActionJob {
   /** The workflow version the run is on. */
   version: number;
   nodeId: string;
+  /** The run's user (absent on jobs from before it was recorded): consent re-checks, deletions. */
+  userId?: string;
   type: string;
   /** The node type's version, which picks the executor; absent on jobs from before it was recorded (1). */
   nodeVersion?: number;
   /** Stable per run and node: the webhook-id receivers deduplicate on, the same on every retry. */
   actionId: string;
   config: Record<string, unknown>;
+  /** The consent category the user had granted when it was sent: checked again before delivery. */
+  consent?: string;
   /** Times this action was rescheduled for a Retry-After; pg-boss counts ordinary retries. */
   reschedules?: number;
   /** Set on a rescheduled copy: the attempts the action has in all (the first job's retries + 1)… */

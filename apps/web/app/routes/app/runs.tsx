@@ -16,6 +16,7 @@ export const OUTCOME = {
   retrying: { tone: 'amber', text: 'retrying' },
   failed: { tone: 'red', text: 'action failed' },
   no_actions: { tone: 'neutral', text: 'nothing sent' },
+  skipped: { tone: 'neutral', text: 'skipped: no consent' },
 } as const;
 
 /** A run whose walk completed but whose action failed is not a green "completed". */

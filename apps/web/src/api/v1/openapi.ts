@@ -2,6 +2,7 @@ import { workflowDocumentSchema } from '@tripwire/rules';
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject } from 'zod-openapi';
 import { BatchRequest, IdentifyMessage, TrackMessage } from '../../ingest/messages.ts';
+import { ConsentPreferencesRequest, ConsentSettingsRequest } from '../../services/consent.ts';
 import { CreateApiKeyRequest } from './admin-routes.ts';
 import { RollbackRequest } from './workflow-routes.ts';
 
@@ -123,6 +124,70 @@ export function openApiDocument() {
             '200': json(z.object({ userId: z.string(), traits: z.record(z.string(), z.unknown()) }), 'The profile'),
             '404': error('Unknown user'),
           },
+        }),
+      },
+      '/consent/settings': {
+        get: admin('The workspace’s consent categories and the one actions need by default', {
+          tags: ['Privacy'],
+          responses: { '200': json(ConsentSettingsRequest, 'Settings') },
+        }),
+        put: admin('Set the consent categories and the default an action needs when it names none', {
+          tags: ['Privacy'],
+          requestBody: { content: { 'application/json': { schema: ConsentSettingsRequest } } },
+          responses: { '200': json(ConsentSettingsRequest, 'Saved'), '400': error('Invalid, with reasons') },
+        }),
+      },
+      '/users/{userId}/consent': {
+        get: admin('A user’s consent per category', {
+          tags: ['Privacy'],
+          requestParams: { path: z.object({ userId: z.string() }) },
+          responses: { '200': json(ConsentPreferencesRequest, 'Consent') },
+        }),
+        put: admin('Grant or withdraw consent per category (merged, newest wins)', {
+          tags: ['Privacy'],
+          requestParams: { path: z.object({ userId: z.string() }) },
+          requestBody: { content: { 'application/json': { schema: ConsentPreferencesRequest } } },
+          responses: {
+            '200': json(ConsentPreferencesRequest, 'Consent'),
+            '400': error('Invalid, with reasons'),
+            '409': error('The user was deleted and is suppressed'),
+          },
+        }),
+      },
+      '/users/{userId}': {
+        delete: admin(
+          'Delete everything about a user (profile, consent, state, waits, queued actions, runs) in one transaction, and suppress the id',
+          {
+            tags: ['Privacy'],
+            requestParams: { path: z.object({ userId: z.string() }) },
+            responses: {
+              '200': json(
+                z.object({
+                  deleted: z.boolean(),
+                  suppressed: z.boolean(),
+                  id: z.uuid(),
+                  deletedAt: z.string(),
+                  requestedBy: z.string(),
+                  counts: z.record(z.string(), z.number()),
+                }),
+                'What was deleted (counts only)',
+              ),
+              '400': error('Not a user id'),
+            },
+          },
+        ),
+      },
+      '/users/{userId}/suppression': {
+        delete: admin('Lift a deleted user’s suppression: their events are accepted again', {
+          tags: ['Privacy'],
+          requestParams: { path: z.object({ userId: z.string() }) },
+          responses: { '200': json(z.object({ lifted: z.boolean() }), 'Lifted'), '404': error('Not suppressed') },
+        }),
+      },
+      '/user-deletions': {
+        get: admin('The latest 100 deletions: who asked, when, counts (no user ids)', {
+          tags: ['Privacy'],
+          responses: { '200': json(z.object({ data: z.array(z.unknown()) }), 'Deletions') },
         }),
       },
       '/api-keys': {

@@ -3,6 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { setCurrentTenant } from '../../auth/session.ts';
+import { getConsentSettings } from '../../services/consent.ts';
 import { createTenant } from '../../services/tenants.ts';
 import { authedProcedure, router, tenantProcedure } from '../init.ts';
 import { myTenants, roleIn } from '../tenant-access.ts';
@@ -25,6 +26,9 @@ export const tenantsRouter = router({
       await setCurrentTenant(ctx.db, ctx.session.id, tenantId);
       return { tenantId };
     }),
+
+  /** The workspace's consent categories and default, for the editor (the action form, test runs). */
+  consentSettings: tenantProcedure('viewer').query(({ ctx }) => getConsentSettings(ctx.tx, ctx.tenantId)),
 
   rename: tenantProcedure('admin')
     .input(z.object({ name: z.string().trim().min(1).max(100) }))
