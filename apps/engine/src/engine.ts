@@ -156,7 +156,16 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
         executors,
         metrics,
         logger,
-        concurrency: env.ACTION_CONCURRENCY,
+        connectionString: env.DATABASE_URL,
+        jobsSchema: env.JOBS_SCHEMA,
+        inFlight: env.ACTION_IN_FLIGHT,
+        endpointConcurrency: env.ACTION_ENDPOINT_CONCURRENCY,
+        endpointRate: env.ACTION_ENDPOINT_RATE,
+        circuit: {
+          failures: env.CIRCUIT_FAILURES,
+          pauseMs: env.CIRCUIT_PAUSE_SECONDS * 1000,
+          maxPauseMs: env.CIRCUIT_MAX_PAUSE_SECONDS * 1000,
+        },
       });
       const resumer = createResumeWorker({ db, jobs, cache, advancer, metrics, logger, clock });
       await dispatcher.start();

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type ActionJob, actionQueue, RESUME_QUEUE, type ResumeJob, type WalkPort } from '@tripwire/rules';
+import {
+  type ActionJob,
+  actionQueue,
+  endpointGroup,
+  RESUME_QUEUE,
+  type ResumeJob,
+  type WalkPort,
+} from '@tripwire/rules';
 import { actionIdFor } from './action-id.ts';
 import { addMarkBelow, countMarks } from './state/marks.ts';
 import { addWaiter } from './state/waiters.ts';
@@ -78,7 +85,9 @@ export function postgresPort(s: RunScope): WalkPort {
         actionId: actionIdFor(s.runId, node.id),
         config: action.payload,
       };
-      await jobs.send(tx, actionQueue(node.def.type, node.def.version), job);
+      // In its endpoint's group: pg-boss keeps that group's active jobs under the endpoint limit.
+      const group = endpointGroup(job);
+      await jobs.send(tx, actionQueue(node.def.type, node.def.version), job, group ? { group } : {});
       return job.actionId;
     },
   };
