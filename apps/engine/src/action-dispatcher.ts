@@ -423,7 +423,7 @@ export function createActionDispatcher(options: DispatcherOptions) {
       // and routes the job to the queue's dead-letter queue, as a perJobResults `deadletter` does.
       await db.transaction(async (tx) => {
         await tx.execute(
-          sql`update ${sql.identifier(jobsSchema)}.job set retry_limit = retry_count where name = ${queue} and id = any(${dead.map((b) => b.job.id)}::uuid[]) and state = 'active'`,
+          sql`update ${sql.identifier(jobsSchema)}.job set retry_limit = retry_count where name = ${queue} and id = any(${`{${dead.map((b) => b.job.id).join(',')}}`}::uuid[]) and state = 'active'`,
         );
         for (const [output, items] of Map.groupBy(dead, (b) => JSON.stringify(b.result.output)))
           await boss.fail(
