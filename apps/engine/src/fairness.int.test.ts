@@ -1,4 +1,5 @@
 import { deadLetters, endpointCircuits, withTenant } from '@tripwire/db';
+import { listEndpoints } from '@tripwire/web/src/services/endpoints.ts';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -115,6 +116,10 @@ describe('fair action dispatch (real Kafka, Postgres and HTTP endpoints)', () =>
     );
     expect(opened).toMatchObject({ endpoint: flaky.url, state: 'open', failures: 3 });
     expect(opened?.lastError).toMatch(/500/);
+    // What the API (GET /v1/endpoints) and Settings show: paused, with its deliveries kept.
+    const shown = await withTenant(db, c.tenantId, (tx) => listEndpoints(tx, engine.schema, c.tenantId));
+    expect(shown).toEqual([expect.objectContaining({ endpoint: flaky.url, state: 'paused', failures: 3 })]);
+    expect(shown[0]?.waiting).toBe(10);
 
     // Paused: nothing reaches the endpoint until the pause is over.
     await new Promise((r) => setTimeout(r, 300));

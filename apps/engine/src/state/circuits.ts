@@ -27,6 +27,11 @@ export function createCircuitBreaker(db: Database, logger: Logger, options: Circ
   const failing = new Map<string, number>();
   /** Open circuits as last read: group -> still paused. */
   let open = new Map<string, boolean>();
+  /**
+   * Circuits this engine opened, until when: a read that started before the opening committed must
+   * not let the endpoint's jobs be fetched again, and neither may the moments the write takes.
+   */
+  const openedHere = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
 
   async function refresh() {
@@ -34,6 +39,11 @@ export function createCircuitBreaker(db: Database, logger: Logger, options: Circ
       sql`select tenant_id::text, endpoint, paused from tripwire_open_endpoints()`,
     );
     open = new Map(rows.map((r) => [`${r.tenant_id}|${r.endpoint}`, r.paused]));
+    const now = Date.now();
+    for (const [group, until] of openedHere) {
+      if (until <= now) openedHere.delete(group);
+      else open.set(group, true);
+    }
   }
 
   async function openCircuit(group: string, failures: number, error: string) {
@@ -41,7 +51,7 @@ export function createCircuitBreaker(db: Database, logger: Logger, options: Circ
     if (!parts) return;
     const { tenantId, endpoint } = parts;
     const pause = sql`make_interval(secs => least(${options.maxPauseMs / 1000}::float8, ${options.pauseMs / 1000}::float8 * power(2, greatest(${endpointCircuits.opens}, 0))))`;
-    await withTenant(db, tenantId, (tx) =>
+    const [row] = await withTenant(db, tenantId, (tx) =>
       tx
         .insert(endpointCircuits)
         .values({
@@ -66,8 +76,10 @@ export function createCircuitBreaker(db: Database, logger: Logger, options: Circ
             lastError: error.slice(0, 500),
             updatedAt: sql`now()`,
           },
-        }),
+        })
+        .returning({ resumeAt: endpointCircuits.resumeAt }),
     );
+    if (row?.resumeAt) openedHere.set(group, row.resumeAt.getTime());
     open.set(group, true);
     logger.warn({ tenantId, endpoint, failures }, 'endpoint circuit opened: deliveries paused');
   }
@@ -89,6 +101,7 @@ export function createCircuitBreaker(db: Database, logger: Logger, options: Circ
         ),
     );
     open.delete(group);
+    openedHere.delete(group);
     logger.info({ tenantId, endpoint }, 'endpoint circuit closed: delivering again');
   }
 
@@ -124,6 +137,9 @@ export function createCircuitBreaker(db: Database, logger: Logger, options: Circ
       const retrying = open.get(group) === false;
       if (retrying || n >= options.failures) {
         failing.delete(group);
+        // Paused here at once, before the write: no fetch in between may take the endpoint's jobs.
+        openedHere.set(group, Date.now() + options.pauseMs);
+        open.set(group, true);
         await openCircuit(group, n, error);
       }
     },
