@@ -75,6 +75,9 @@ function createWake(): Wake {
   };
 }
 
+/** See dispatchLoop. */
+const MIN_FETCH_GAP_MS = 50;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The channel pg-boss notifies on for a schema (its plans.notifyChannelSql, computed here). */
@@ -345,7 +348,14 @@ export function createActionDispatcher(options: DispatcherOptions) {
       }
       // A full fetch means more may be waiting: fetch again at once. Otherwise wait for a NOTIFY,
       // a delivery to finish (its endpoint has room again), or the poll (retries coming due).
-      if (batch.length < wanted) await wake.wait(pollMs);
+      if (batch.length < wanted) {
+        const fetchedAt = performance.now();
+        await wake.wait(pollMs);
+        // At most one partial fetch per MIN_FETCH_GAP_MS: with hundreds of deliveries finishing a
+        // second, fetching after each would be a query per delivery for one or two jobs each.
+        const gap = MIN_FETCH_GAP_MS - (performance.now() - fetchedAt);
+        if (gap > 0 && !stopping) await sleep(gap);
+      }
     }
   }
 

@@ -1,0 +1,1 @@
+ALTER TABLE "ingest_buckets" FORCE ROW LEVEL SECURITY;
