@@ -70,6 +70,8 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
     topic: env.EVENTS_TOPIC,
     fromBeginning: env.KAFKA_FROM_BEGINNING,
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    // Cached traits of users this engine may have lost and got back: another engine saw their identify.
+    onJoin: () => profiles.clear(),
     onBatch: async (messages, control) => {
       await (processBatch as NonNullable<typeof processBatch>)(messages, control);
       const last = messages[messages.length - 1];
