@@ -31,6 +31,8 @@ export const config = {
   engineNodeArgs: (process.env.BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean),
   /** The engine's entry point relative to apps/engine: the bundle, or `src/main.ts` for diagnostics. */
   engineEntry: process.env.BENCH_ENGINE_ENTRY ?? 'dist/main.js',
+  /** Phase 1d, two engine processes on one topic (BENCH_TWO_ENGINES=0 skips it). */
+  twoEngines: process.env.BENCH_TWO_ENGINES !== '0',
   /** Stop after the throughput run (quick iterations on the engine). */
   throughputOnly: process.env.BENCH_THROUGHPUT_ONLY === '1',
 };

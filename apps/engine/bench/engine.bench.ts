@@ -29,6 +29,9 @@ const ROUNDS = 3;
 const ceilingGroups = Array.from({ length: ROUNDS }, (_, i) => `bench-ceiling-${tag}-${i}`);
 const parseGroups = Array.from({ length: ROUNDS }, (_, i) => `bench-parse-${tag}-${i}`);
 const engineGroup = `bench-engine-${tag}`;
+/** Phase 1d: two engine processes in one group on a second topic of the same size. */
+const topic2 = `bench.engine.${tag}.two`;
+const engineGroup2 = `bench-engine2-${tag}`;
 const schema = `pgboss_bench_${tag}`;
 const logFile = `/tmp/tripwire-bench-engine-${tag}.log`;
 const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -45,8 +48,8 @@ function cleanup() {
   cleaned ??= (async () => {
     log('cleaning up');
     await engine?.stop().catch(() => {});
-    await kafka.deleteTopics([topic, dlqTopic]);
-    await kafka.deleteGroups([...ceilingGroups, ...parseGroups, engineGroup]);
+    await kafka.deleteTopics([topic, dlqTopic, topic2]);
+    await kafka.deleteGroups([...ceilingGroups, ...parseGroups, engineGroup, engineGroup2]);
     await dropJobsSchema(admin.db, schema);
     await deleteBenchTenants(db, tenantIds).catch((e: unknown) => log(`tenant cleanup failed: ${e}`));
     await receiver.close();
@@ -139,6 +142,46 @@ try {
   log('draining the action queues');
   await quiet(e);
   throughput.webhooks = receiver.total();
+
+  if (config.twoEngines) {
+    // The same workload again (other message ids) on a topic of its own, read by two engine processes
+    // in one consumer group: the partitions are split between them.
+    await kafka.createTopic(topic2, config.partitions);
+    const second = eventStream(tenantIds, config.usersPerTenant, config.events, 43);
+    log(`1d. two engine processes: producing ${fmt(second.messages.length)} events to ${topic2}`);
+    await kafka.produce(topic2, second.messages);
+    second.messages.length = 0;
+    const ends2 = await kafka.end(topic2);
+    const two = await measureEngine(
+      kafka,
+      topic2,
+      engineGroup2,
+      ends2,
+      {
+        env: {
+          DATABASE_URL: config.databaseUrl,
+          KAFKA_BROKERS: config.brokers.join(','),
+          EVENTS_TOPIC: topic2,
+          DLQ_TOPIC: dlqTopic,
+          KAFKA_GROUP_ID: engineGroup2,
+          KAFKA_CLIENT_ID: 'tripwire-bench-engine2',
+          KAFKA_FROM_BEGINNING: 'true',
+          JOBS_SCHEMA: schema,
+          WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
+          ENGINE_PORT: '0',
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'info',
+        },
+        logFile: logFile.replace(/\.log$/, '-two.log'),
+        entry: config.engineEntry,
+      },
+      2,
+    );
+    throughput.twoEngines = { seconds: two.seconds, events: second.stats.total };
+    await Promise.all(two.engines.map((x) => x.stop()));
+    log('draining the action queues');
+    await quiet(e);
+  }
 
   let latency: LatencyResult | undefined;
   let delays: DelayResult | undefined;

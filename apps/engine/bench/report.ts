@@ -17,6 +17,8 @@ export interface ThroughputResult {
   deadLettered: number;
   matched: number;
   webhooks: number;
+  /** Phase 1d: the same workload through two engine processes in one group. */
+  twoEngines?: { seconds: number; events: number };
 }
 export type LatencyResult = Awaited<ReturnType<typeof measureLatency>> & { rss: number };
 export type DelayResult = Awaited<ReturnType<typeof measureDelays>> & { rss: number };
@@ -42,7 +44,7 @@ function throughputSection(t: ThroughputResult) {
    engine child process:                      ${fmt(run.seconds, 2)} s  ${fmt(engineRate, 0)} events/s
    engine / ceiling:                           ${fmt((engineRate / ceilingRate) * 100, 1)}%   (target >= 50%: ${verdict(engineRate >= ceilingRate / 2)})
    engine events/s:                            ${fmt(engineRate, 0)}   (target >= 30,000: ${verdict(engineRate >= 30_000)})
-   engine from spawn, start-up included:       ${fmt(run.fromSpawnSeconds, 2)} s  ${fmt(spawnRate, 0)} events/s   (ready ${fmt(run.readySeconds, 2)} s, first batch ${fmt(run.firstBatchSeconds, 2)} s after spawn)
+${t.twoEngines ? `   2 engine processes, one group, same size:  ${fmt(t.twoEngines.seconds, 2)} s  ${fmt(t.twoEngines.events / t.twoEngines.seconds, 0)} events/s   (${fmt(t.twoEngines.events / t.twoEngines.seconds / engineRate, 2)}x one engine)\n` : ''}   engine from spawn, start-up included:       ${fmt(run.fromSpawnSeconds, 2)} s  ${fmt(spawnRate, 0)} events/s   (ready ${fmt(run.readySeconds, 2)} s, first batch ${fmt(run.firstBatchSeconds, 2)} s after spawn)
    engine counted: consumed ${fmt(t.consumed)}, matched ${fmt(t.matched)}, runs started ${fmt(t.started)} (stream: ${fmt(stats.starts)}), dead-lettered ${t.deadLettered} (stream: ${stats.malformed})
    webhooks received once the run's actions drained: ${fmt(t.webhooks)}`;
 }

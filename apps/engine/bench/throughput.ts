@@ -27,14 +27,22 @@ export async function measureEngine(
   groupId: string,
   ends: Map<number, number>,
   child: EngineChildOptions,
+  /** Engine processes in the one consumer group (they share the topic's partitions). */
+  count = 1,
 ): Promise<{
   engine: EngineChild;
+  engines: EngineChild[];
   seconds: number;
   fromSpawnSeconds: number;
   readySeconds: number;
   firstBatchSeconds: number;
 }> {
-  const engine = await startEngineChild(child);
+  const engines = await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      startEngineChild(i === 0 ? child : { ...child, logFile: child.logFile?.replace(/\.log$/, `-${i + 1}.log`) }),
+    ),
+  );
+  const engine = engines[0] as EngineChild;
   // The first batch is seen on the engine's own counter (polled: up to 25 ms late, against the engine).
   let firstBatch: number | undefined;
   let polling = false;
@@ -42,9 +50,9 @@ export async function measureEngine(
     if (firstBatch !== undefined || polling) return;
     polling = true;
     const asked = performance.now();
-    void engine
-      .metric('tripwire_events_consumed_total')
-      .then((consumed) => {
+    void Promise.all(engines.map((e) => e.metric('tripwire_events_consumed_total')))
+      .then((counts) => {
+        const consumed = counts.reduce((a, b) => a + b, 0);
         if (consumed > 0 && firstBatch === undefined) firstBatch = asked;
       })
       .catch(() => {})
@@ -57,13 +65,14 @@ export async function measureEngine(
     const first = firstBatch ?? engine.spawnedAt;
     return {
       engine,
+      engines,
       seconds: (done - first) / 1000,
       fromSpawnSeconds: (done - engine.spawnedAt) / 1000,
       readySeconds: ((engine.startedAt() ?? Number.NaN) - engine.spawnedAt) / 1000,
       firstBatchSeconds: (first - engine.spawnedAt) / 1000,
     };
   } catch (error) {
-    await engine.stop();
+    await Promise.all(engines.map((e) => e.stop()));
     throw error;
   } finally {
     clearInterval(watcher);

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { actionAttempts, type Database, deadLetters, signingSecrets, userConsent, withTenant } from '@tripwire/db';
+import { createListener } from '@tripwire/platform';
 import {
   type ActionJob,
   actionQueue,
@@ -9,24 +10,86 @@ import {
   splitNodeKey,
 } from '@tripwire/rules';
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
-import type { JobWithMetadata } from 'pg-boss';
+import { fromDrizzle, type JobWithMetadata } from 'pg-boss';
 import type { Executor } from './actions/executors.ts';
 import { EngineError } from './errors.ts';
+import { createRateLimiter } from './jobs/endpoints.ts';
 import type { JobQueues } from './jobs/job-queues.ts';
-import { PRIORITY } from './jobs/priority.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import { type DeliveryRecord, recordDeliveries } from './state/action-deliveries.ts';
+import { type CircuitOptions, createCircuitBreaker } from './state/circuits.ts';
 
 export interface DispatcherOptions {
   db: Database;
   jobs: JobQueues;
+  /** For LISTEN on pg-boss's job notifications. */
+  connectionString: string;
+  /** pg-boss's schema. */
+  jobsSchema: string;
   /** By `type@version`. */
   executors: ReadonlyMap<string, Executor>;
   metrics: Metrics;
   logger: Logger;
-  concurrency: number;
+  /** Deliveries in flight per queue in this engine. */
+  inFlight: number;
+  /** Requests open at once to one endpoint, across engines (pg-boss groupConcurrency). */
+  endpointConcurrency: number;
+  /** Requests per second to one endpoint from this engine. */
+  endpointRate: number;
+  circuit: CircuitOptions;
+  /** The idle poll: how soon retries that came due, and room freed on other engines, are seen. */
+  pollMs?: number;
 }
+
+type Settled = {
+  id: string;
+  status: 'completed' | 'failed' | 'deadletter';
+  output: Record<string, unknown>;
+  log: DeliveryRecord[];
+};
+
+interface Wake {
+  /** Resolves on `ring` or after `ms`. */
+  wait(ms: number): Promise<void>;
+  ring(): void;
+}
+
+function createWake(): Wake {
+  let waiting: (() => void) | undefined;
+  let rung = false;
+  return {
+    wait(ms) {
+      if (rung) {
+        rung = false;
+        return Promise.resolve();
+      }
+      return new Promise((resolve) => {
+        const timer = setTimeout(done, ms);
+        function done() {
+          clearTimeout(timer);
+          waiting = undefined;
+          resolve();
+        }
+        waiting = done;
+      });
+    },
+    ring() {
+      if (waiting) waiting();
+      // Rung while the loop was fetching: its next wait returns at once.
+      else rung = true;
+    },
+  };
+}
+
+/** See dispatchLoop. */
+const MIN_FETCH_GAP_MS = 50;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The channel pg-boss notifies on for a schema (its plans.notifyChannelSql, computed here). */
+export const notifyChannel = (schema: string) =>
+  `pgboss_${createHash('sha224').update(schema).digest('hex').slice(0, 24)}`;
 
 /**
  * Active signing secrets per tenant, cached briefly (rotation takes effect within a minute). The
@@ -69,8 +132,14 @@ export function createSecretLookup(db: Database, ttlMs = 60_000) {
  * honoured by rescheduling; permanent failures skip the remaining retries. Every failure is
  * recorded per action so its dead letter can say why.
  */
-export function createActionDispatcher({ db, jobs, executors, metrics, logger, concurrency }: DispatcherOptions) {
+export function createActionDispatcher(options: DispatcherOptions) {
+  const { db, jobs, executors, metrics, logger, connectionString, jobsSchema } = options;
   const { boss } = jobs;
+  const inFlightLimit = options.inFlight;
+  const endpointConcurrency = options.endpointConcurrency;
+  const pollMs = options.pollMs ?? 500;
+  const rate = createRateLimiter(options.endpointRate);
+  const circuits = createCircuitBreaker(db, logger, options.circuit);
 
   /** Records a failed attempt; returns how many attempts of this action have failed, this one included. */
   async function recordFailure(job: ActionJob, error: EngineError | Error): Promise<number> {
@@ -109,7 +178,13 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
     return row?.granted === true;
   }
 
-  async function runOne(queue: string, executor: Executor, job: JobWithMetadata<ActionJob>, log: DeliveryRecord[]) {
+  async function runOne(
+    queue: string,
+    executor: Executor,
+    job: JobWithMetadata<ActionJob>,
+    log: DeliveryRecord[],
+    signal: AbortSignal,
+  ): Promise<Omit<Settled, 'log'>> {
     const { tenantId, actionId, runId, workflowId, nodeId } = job.data;
     const attempt = { tenantId, actionId, runId, workflowId, nodeId };
     const logs = logger.child({ tenantId, workflowId, runId, actionId });
@@ -122,7 +197,7 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
       return { id: job.id, status: 'completed' as const, output: { skipped: reason } };
     }
     try {
-      const { responseSnippet, ...output } = await executor(job.data, job.signal);
+      const { responseSnippet, ...output } = await executor(job.data, signal);
       metrics.actionSeconds.observe({ queue, outcome: 'delivered' }, took());
       metrics.jobsCompleted.inc({ queue });
       logs.info({ queue, attempt: job.retryCount + 1, ...output }, 'action delivered');
@@ -177,7 +252,13 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
         await boss.send(
           queue,
           { ...job.data, reschedules: reschedules + 1, attemptBudget: budget, attemptBase: base },
-          { startAfter: new Date(Date.now() + retryAfterMs), retryLimit: budget - used - 1 },
+          {
+            startAfter: new Date(Date.now() + retryAfterMs),
+            retryLimit: budget - used - 1,
+            // The same endpoint group and priority as the job it replaces.
+            priority: job.priority,
+            ...(job.groupId ? { group: { id: job.groupId, ...(job.groupTier ? { tier: job.groupTier } : {}) } } : {}),
+          },
         );
         record('rescheduled');
         return { id: job.id, status: 'completed' as const, output: { ...output, rescheduledInMs: retryAfterMs } };
@@ -187,7 +268,14 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
     }
   }
 
-  const queues: string[] = [];
+  const loops: Promise<void>[] = [];
+  const settlers: ReturnType<typeof createSettler>[] = [];
+  const inFlight = new Set<AbortController>();
+  const wakes = new Map<string, Wake>();
+  let stopping = false;
+  let listener: ReturnType<typeof createListener> | undefined;
+  let deadLetterQueue: string | undefined;
+
   /** The queue of each executor, and the unversioned queue its version 1 had before (drained). */
   async function queuesOf(key: string): Promise<string[]> {
     const { type, version } = splitNodeKey(key);
@@ -196,61 +284,200 @@ export function createActionDispatcher({ db, jobs, executors, metrics, logger, c
   }
   return {
     async start() {
+      await circuits.start();
+      const started: [string, Executor][] = [];
       for (const [key, executor] of executors) {
-        for (const queue of await queuesOf(key)) await work(queue, executor);
+        for (const queue of await queuesOf(key)) started.push([queue, executor]);
       }
+      for (const [queue] of started) wakes.set(queue, createWake());
+      // Woken by pg-boss's own NOTIFY when jobs are created (our loop is not a pg-boss worker, so it
+      // listens for itself); a lost notification only costs the idle poll.
+      listener = createListener({
+        connectionString,
+        channel: notifyChannel(jobsSchema),
+        logger,
+        onNotification: (queue) => wakes.get(queue)?.ring(),
+        onReconnect: () => {
+          for (const wake of wakes.values()) wake.ring();
+        },
+      });
+      await listener.start().catch((err: unknown) => logger.warn({ err }, 'no job notifications: polling only'));
+      for (const [queue, executor] of started) loops.push(dispatchLoop(queue, executor));
       await boss.work<ActionJob>(DEAD_LETTER_QUEUE, { batchSize: 10, pollingIntervalSeconds: 2 }, async (batch) => {
         for (const job of batch) await fileDeadLetter(job.id, job.data);
       });
-      queues.push(DEAD_LETTER_QUEUE);
+      deadLetterQueue = DEAD_LETTER_QUEUE;
     },
-    async stop() {
-      for (const queue of queues) await boss.offWork(queue, { wait: true }).catch(() => {});
+    /** Stops fetching, lets the deliveries in flight finish (up to `drainMs`, then aborts them) and settles them. */
+    async stop(drainMs = 20_000) {
+      stopping = true;
+      for (const wake of wakes.values()) wake.ring();
+      await Promise.all(loops);
+      const deadline = Date.now() + drainMs;
+      while (inFlight.size > 0 && Date.now() < deadline) await sleep(50);
+      // Aborted deliveries fail and are retried (by pg-boss, on this engine or another).
+      for (const c of inFlight) c.abort();
+      while (inFlight.size > 0) await sleep(50);
+      for (const settler of settlers) await settler.flush();
+      circuits.stop();
+      await listener?.stop();
+      if (deadLetterQueue) await boss.offWork(deadLetterQueue, { wait: true }).catch(() => {});
     },
+    /** Open circuits as this engine last read them (for tests and the health report). */
+    circuits,
   };
 
-  async function work(queue: string, executor: Executor) {
-    queues.push(queue);
-    await boss.work(
-      queue,
-      {
-        // Up to concurrency x batchSize deliveries in flight; a full batch fetches again at once,
-        // so a backlog drains without waiting out the poll interval between fetches.
-        batchSize: 50,
-        burstWhenBatchFull: true,
-        localConcurrency: concurrency,
-        includeMetadata: true,
-        perJobResults: true,
-        pollingIntervalSeconds: 1,
-        notifyPollingIntervalSeconds: 1,
-      },
-      handle,
-    );
-    // Capacity kept for high-priority actions (decision 034): pg-boss fetches by priority, but a
-    // worker busy with a batch of slow low-priority deliveries fetches again only when the batch is
-    // done; this one takes nothing else, so an urgent action never waits behind a backlog.
-    await boss.work(
-      queue,
-      {
-        batchSize: 10,
-        minPriority: PRIORITY.high,
-        includeMetadata: true,
-        perJobResults: true,
-        pollingIntervalSeconds: 1,
-        notifyPollingIntervalSeconds: 1,
-      },
-      handle,
-    );
-
-    async function handle(batch: JobWithMetadata<ActionJob>[]) {
-      const log: DeliveryRecord[] = [];
-      const results = await Promise.all(batch.map((job) => runOne(queue, executor, job, log)));
-      // The trace's history; a failure to write it must not redeliver the batch.
-      await recordDeliveries(db, log).catch((err: unknown) =>
-        logger.warn({ err }, 'could not record action deliveries'),
-      );
-      return results;
+  /**
+   * One queue's dispatch: fetch what fits in the free slots, start each delivery on its own, settle
+   * them as they finish. No delivery waits for another (a batch handler would hold its worker until
+   * its slowest request returned, so one slow endpoint would stall everyone's deliveries). Fairness
+   * comes from the fetch: pg-boss leaves out the jobs of any endpoint already at its limit
+   * (`groupConcurrency`, counted over active jobs in the database, so across engines) and of paused
+   * endpoints (`ignoreGroups`), and orders the rest by priority, then age.
+   */
+  async function dispatchLoop(queue: string, executor: Executor) {
+    const wake = wakes.get(queue) as Wake;
+    const settler = createSettler(queue);
+    settlers.push(settler);
+    let running = 0;
+    while (!stopping) {
+      const free = inFlightLimit - running;
+      if (free <= 0) {
+        await wake.wait(1000);
+        continue;
+      }
+      const wanted = Math.min(free, 100);
+      let batch: JobWithMetadata<ActionJob>[] = [];
+      try {
+        const paused = circuits.paused();
+        batch = await boss.fetch<ActionJob>(queue, {
+          batchSize: wanted,
+          includeMetadata: true,
+          groupConcurrency: endpointConcurrency,
+          ...(paused.length > 0 ? { ignoreGroups: paused } : {}),
+        });
+      } catch (err) {
+        logger.warn({ err, queue }, 'could not fetch action jobs');
+        await wake.wait(1000);
+        continue;
+      }
+      for (const job of batch) {
+        running++;
+        const controller = new AbortController();
+        inFlight.add(controller);
+        void deliver(queue, executor, job, controller.signal)
+          .then((result) => settler.add(job, result))
+          .catch((err: unknown) => logger.error({ err, queue }, 'delivery crashed outside its executor'))
+          .finally(() => {
+            running--;
+            inFlight.delete(controller);
+            wake.ring();
+          });
+      }
+      // A full fetch means more may be waiting: fetch again at once. Otherwise wait for a NOTIFY,
+      // a delivery to finish (its endpoint has room again), or the poll (retries coming due).
+      if (batch.length < wanted) {
+        const fetchedAt = performance.now();
+        await wake.wait(pollMs);
+        // At most one partial fetch per MIN_FETCH_GAP_MS: with hundreds of deliveries finishing a
+        // second, fetching after each would be a query per delivery for one or two jobs each.
+        const gap = MIN_FETCH_GAP_MS - (performance.now() - fetchedAt);
+        if (gap > 0 && !stopping) await sleep(gap);
+      }
     }
+  }
+
+  /** Waits its turn at the endpoint's rate, delivers, and tells the endpoint's circuit. */
+  async function deliver(queue: string, executor: Executor, job: JobWithMetadata<ActionJob>, signal: AbortSignal) {
+    const group = job.groupId ?? undefined;
+    if (group) await rate.take(group, signal);
+    const log: DeliveryRecord[] = [];
+    const result = await runOne(queue, executor, job, log, signal);
+    // A delivery skipped for want of consent never reached the endpoint: nothing to tell its circuit.
+    if (group && !('skipped' in (result.output ?? {}))) {
+      const told =
+        result.status === 'completed' && !('rescheduledInMs' in (result.output ?? {}))
+          ? circuits.succeeded(group)
+          : circuits.failed(group, String((result.output as { error?: unknown })?.error ?? 'failed'));
+      await told.catch((err: unknown) => logger.warn({ err }, 'could not update the endpoint circuit'));
+    }
+    return { ...result, log };
+  }
+
+  /**
+   * Settles finished deliveries a few at a time: one statement for all completed jobs, one per
+   * distinct failure, and the deliveries' history in bulk, instead of round trips per job.
+   */
+  function createSettler(queue: string) {
+    let pending: { job: JobWithMetadata<ActionJob>; result: Settled }[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    let chain = Promise.resolve();
+    const flush = () => {
+      clearTimeout(timer);
+      timer = undefined;
+      const batch = pending;
+      pending = [];
+      chain = chain
+        .then(() => settle(queue, batch))
+        .catch((err: unknown) =>
+          logger.warn({ err, queue }, 'could not settle action jobs; they expire and are retried'),
+        );
+      return chain;
+    };
+    return {
+      add(job: JobWithMetadata<ActionJob>, result: Settled) {
+        pending.push({ job, result });
+        if (pending.length >= 100) void flush();
+        else timer ??= setTimeout(() => void flush(), 20);
+      },
+      flush,
+    };
+  }
+
+  async function settle(queue: string, batch: { job: JobWithMetadata<ActionJob>; result: Settled }[]) {
+    if (batch.length === 0) return;
+    const attempt = (job: JobWithMetadata<ActionJob>) => ({ id: job.id, retryCount: job.retryCount });
+    const byStatus = Map.groupBy(batch, (b) => b.result.status);
+    const completed = byStatus.get('completed') ?? [];
+    // Delivered jobs need no output (the attempt is in action_deliveries); a rescheduled one keeps
+    // its `rescheduledInMs`, which the replay status reads.
+    const byOutput = Map.groupBy(completed, (b) =>
+      'rescheduledInMs' in (b.result.output ?? {}) ? JSON.stringify(b.result.output) : '',
+    );
+    for (const [output, items] of byOutput)
+      await boss.complete(
+        queue,
+        items.map((b) => attempt(b.job)),
+        output ? JSON.parse(output) : null,
+      );
+    for (const [output, items] of Map.groupBy(byStatus.get('failed') ?? [], (b) => JSON.stringify(b.result.output)))
+      await boss.fail(
+        queue,
+        items.map((b) => attempt(b.job)),
+        JSON.parse(output),
+      );
+    const dead = byStatus.get('deadletter') ?? [];
+    if (dead.length > 0) {
+      // pg-boss's public API has no "fail for good now": with no retries left, fail() is terminal
+      // and routes the job to the queue's dead-letter queue, as a perJobResults `deadletter` does.
+      await db.transaction(async (tx) => {
+        await tx.execute(
+          sql`update ${sql.identifier(jobsSchema)}.job set retry_limit = retry_count where name = ${queue} and id = any(${`{${dead.map((b) => b.job.id).join(',')}}`}::uuid[]) and state = 'active'`,
+        );
+        for (const [output, items] of Map.groupBy(dead, (b) => JSON.stringify(b.result.output)))
+          await boss.fail(
+            queue,
+            items.map((b) => attempt(b.job)),
+            JSON.parse(output),
+            { db: fromDrizzle(tx, sql) },
+          );
+      });
+    }
+    // The trace's history; a failure to write it must not redeliver the jobs.
+    await recordDeliveries(
+      db,
+      batch.flatMap((b) => b.result.log),
+    ).catch((err: unknown) => logger.warn({ err }, 'could not record action deliveries'));
   }
 
   async function fileDeadLetter(jobId: string, job: ActionJob) {

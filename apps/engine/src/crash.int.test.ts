@@ -48,7 +48,7 @@ beforeAll(async () => {
     WEBHOOK_TIMEOUT_MS: '2000',
     ACTION_RETRY_DELAY_SECONDS: '1',
     ACTION_RETRY_DELAY_MAX_SECONDS: '2',
-    ACTION_CONCURRENCY: '16',
+    ACTION_IN_FLIGHT: '800',
     LOG_LEVEL: 'info',
   };
   engine = await startEngineProcess(env);

@@ -70,6 +70,8 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
     topic: env.EVENTS_TOPIC,
     fromBeginning: env.KAFKA_FROM_BEGINNING,
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    // Cached traits of users this engine may have lost and got back: another engine saw their identify.
+    onJoin: () => profiles.clear(),
     onBatch: async (messages, control) => {
       await (processBatch as NonNullable<typeof processBatch>)(messages, control);
       const last = messages[messages.length - 1];
@@ -156,7 +158,16 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
         executors,
         metrics,
         logger,
-        concurrency: env.ACTION_CONCURRENCY,
+        connectionString: env.DATABASE_URL,
+        jobsSchema: env.JOBS_SCHEMA,
+        inFlight: env.ACTION_IN_FLIGHT,
+        endpointConcurrency: env.ACTION_ENDPOINT_CONCURRENCY,
+        endpointRate: env.ACTION_ENDPOINT_RATE,
+        circuit: {
+          failures: env.CIRCUIT_FAILURES,
+          pauseMs: env.CIRCUIT_PAUSE_SECONDS * 1000,
+          maxPauseMs: env.CIRCUIT_MAX_PAUSE_SECONDS * 1000,
+        },
       });
       const resumer = createResumeWorker({ db, jobs, cache, advancer, metrics, logger, clock });
       await dispatcher.start();

@@ -31,7 +31,17 @@ export const EngineEnv = z.object({
   ACTION_RETRY_LIMIT: z.coerce.number().int().min(0).max(50).default(8),
   ACTION_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(2),
   ACTION_RETRY_DELAY_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
-  ACTION_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+  /** Deliveries this engine has in flight per action queue (all tenants and endpoints together). */
+  ACTION_IN_FLIGHT: z.coerce.number().int().min(1).max(5000).default(400),
+  /** At most this many requests open at once to one endpoint (a tenant's URL origin), across all engines. */
+  ACTION_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
+  /** At most this many requests per second to one endpoint, from this engine. */
+  ACTION_ENDPOINT_RATE: z.coerce.number().min(0.1).max(10_000).default(50),
+  /** Failed deliveries in a row that open an endpoint's circuit (pause its deliveries). */
+  CIRCUIT_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
+  /** The first pause of an open circuit; it doubles while tries keep failing, up to the maximum. */
+  CIRCUIT_PAUSE_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
+  CIRCUIT_MAX_PAUSE_SECONDS: z.coerce.number().min(1).max(86_400).default(600),
   /** Kafka topics action.kafka may create in one tenant's namespace (tenant.<tenantId>.*). */
   ACTION_KAFKA_TOPICS_PER_TENANT: z.coerce.number().int().min(1).max(10_000).default(20),
   RUN_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(14),

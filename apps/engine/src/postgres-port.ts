@@ -3,6 +3,7 @@ import {
   type ActionJob,
   actionQueue,
   actionSettings,
+  endpointGroup,
   RESUME_QUEUE,
   type ResumeJob,
   type WalkPort,
@@ -98,8 +99,14 @@ export function postgresPort(s: RunScope): WalkPort {
         config: action.payload,
         ...(action.consent ? { consent: action.consent } : {}),
       };
+      // In its endpoint's group: pg-boss keeps that group's active jobs under the endpoint limit, and
+      // fetches by priority first within what the group may take.
+      const group = endpointGroup(job);
       const { priority } = actionSettings(node.step.config);
-      await jobs.send(tx, actionQueue(node.def.type, node.def.version), job, { priority: PRIORITY[priority] });
+      await jobs.send(tx, actionQueue(node.def.type, node.def.version), job, {
+        priority: PRIORITY[priority],
+        ...(group ? { group } : {}),
+      });
       return job.actionId;
     },
   };

@@ -9,6 +9,8 @@ import { publish, track, until } from '../test/fixtures.ts';
 // ACTION_RETRY_LIMIT=3 in the test engine: four attempts in all, with backoff between them.
 let alternatingHits = 0;
 const s = engineSuite('retries', {
+  // Every path here is one endpoint (the receiver's origin): its circuit must not pause the others.
+  env: { CIRCUIT_FAILURES: '1000' },
   onReceiver: (receiver) =>
     receiver.respondWith((req, attempt) => {
       if (req.path === '/flaky') return attempt <= 3 ? 500 : 200;

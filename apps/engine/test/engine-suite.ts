@@ -37,7 +37,11 @@ export interface WebhookNode {
 
 export function engineSuite(
   name: string,
-  { onReceiver, engine }: { onReceiver?: (r: Receiver) => void; engine?: EngineOptions } = {},
+  {
+    onReceiver,
+    engine,
+    env,
+  }: { onReceiver?: (r: Receiver) => void; engine?: EngineOptions; env?: Record<string, string> } = {},
 ) {
   const { db, close } = testDb();
   const suite = { db } as EngineSuite;
@@ -58,7 +62,7 @@ export function engineSuite(
     suite.tenant = await createTestTenant(db);
     suite.receiver = await startReceiver(() => suite.tenant.secret);
     onReceiver?.(suite.receiver);
-    suite.t = await startTestEngine(name, {}, engine);
+    suite.t = await startTestEngine(name, env, engine);
   });
   afterAll(async () => {
     await suite.t?.stop();

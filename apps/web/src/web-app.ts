@@ -9,6 +9,7 @@ import { sameOrigin } from './api/csrf.ts';
 import { errorHandler, HttpError } from './api/http-error.ts';
 import { createKeyResolver } from './api/key-resolver.ts';
 import { createRateLimiter } from './api/rate-limit.ts';
+import { createSharedRateLimiter } from './api/shared-rate-limit.ts';
 import { refuseUnstorableAddress } from './api/text-guard.ts';
 import { adminRoutes } from './api/v1/admin-routes.ts';
 import { deadLetterRoutes } from './api/v1/dead-letter-routes.ts';
@@ -71,7 +72,8 @@ export function createWebApp(env: WebEnv, logger: Logger) {
     onError: (err) => logger.warn({ err }, 'could not record refused ingestion attempts'),
   });
   const resolver = createKeyResolver({ db, connectionString: env.DATABASE_URL, logger });
-  const limiter = createRateLimiter();
+  // One bucket per tenant in Postgres, shared by every web process (leased a slice at a time).
+  const limiter = createSharedRateLimiter(db, createRateLimiter(), logger);
   const suppression = createSuppressionCheck(db);
   const ingest = createIngestService({ db, producer, catalog: createEventCatalog(db), suppression });
   // Only for replaying dead letters: no workers, no maintenance (the engines do that).

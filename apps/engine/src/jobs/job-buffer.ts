@@ -20,8 +20,7 @@ interface Pending {
   queue: string;
   id: string;
   data: object;
-  startAfter?: Date;
-  priority?: number;
+  options: Omit<SendOptions, 'id'>;
 }
 
 /**
@@ -39,7 +38,7 @@ export function createJobBuffer(boss: PgBoss, tx: TenantTx, onEnqueued: (queue: 
     for (const [queue, jobs] of byQueue) {
       await boss.insert(
         queue,
-        jobs.map(({ id, data, startAfter, priority }) => ({ id, data, startAfter, priority })),
+        jobs.map(({ id, data, options }) => ({ ...options, id, data })),
         { db: fromDrizzle(tx, sql) },
       );
       onEnqueued(queue, jobs.length);
@@ -48,14 +47,8 @@ export function createJobBuffer(boss: PgBoss, tx: TenantTx, onEnqueued: (queue: 
 
   const sink: BufferedJobs = {
     async send(_tx, queue, data, opts = {}) {
-      const id = opts.id ?? randomUUID();
-      pending.push({
-        queue,
-        id,
-        data,
-        ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
-        ...(opts.priority ? { priority: opts.priority } : {}),
-      });
+      const { id = randomUUID(), ...options } = opts;
+      pending.push({ queue, id, data, options });
       return id;
     },
     // Only between two flushes: a cancel flushes, so marks do not span one.

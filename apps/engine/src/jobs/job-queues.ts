@@ -22,11 +22,20 @@ export interface JobQueueOptions {
   onEnqueued?: (queue: string, n: number) => void;
 }
 
+/**
+ * What a job is sent with. Options beyond these pass through to pg-boss untouched (a `priority`, for
+ * one): the buffer and the dispatcher never strip them.
+ */
 export interface SendOptions {
   startAfter?: Date;
   id?: string;
-  /** pg-boss priority: higher is fetched first within the queue (see jobs/priority.ts). */
+  /** pg-boss orders fetches by priority (higher first), then by age. */
   priority?: number;
+  /**
+   * The job's concurrency group: an action's endpoint (see jobs/endpoints.ts). pg-boss counts the
+   * active jobs of each group in the database, so the limit holds across every engine.
+   */
+  group?: { id: string; tier?: string };
 }
 
 /**

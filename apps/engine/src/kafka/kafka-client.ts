@@ -31,6 +31,8 @@ export interface ConsumerOptions {
    * mid-batch redelivers the whole batch (and the engine's processed-event keys skip what committed).
    */
   onBatch(messages: RawMessage[], control: BatchControl): Promise<void>;
+  /** After every (re)join of the group: the partitions, and with them the users, may have moved. */
+  onJoin?(): void;
 }
 
 export interface EventConsumer {
@@ -85,6 +87,7 @@ export function createKafka({ brokers, clientId, logger }: { brokers: string[]; 
     let state: ConsumerState = 'idle';
     c.on(c.events.GROUP_JOIN, (e) => {
       state = 'joined';
+      options.onJoin?.();
       logger.info({ memberId: e.payload.memberId, assignment: e.payload.memberAssignment }, 'joined consumer group');
     });
     c.on(c.events.REBALANCING, () => {

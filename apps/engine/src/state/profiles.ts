@@ -32,6 +32,13 @@ export function createProfileCache({ ttlMs = 60_000, maxEntries = 100_000 } = {}
     invalidate(tenantId: string, userId: string) {
       cache.delete(`${tenantId}:${userId}`);
     },
+    /**
+     * Forgets everything: after a rebalance this engine may get back users whose identify calls
+     * another engine saw (and invalidated there) in the meantime.
+     */
+    clear() {
+      cache.clear();
+    },
   };
 }
 export type ProfileCache = ReturnType<typeof createProfileCache>;

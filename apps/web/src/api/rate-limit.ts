@@ -6,9 +6,9 @@ export interface Bucket {
 }
 
 /**
- * Per-tenant token buckets for ingestion, counted in events. One bucket per tenant per web process:
- * with N processes behind a load balancer a tenant gets up to N times its rate, the usual trade-off
- * for keeping a shared store off the hot path.
+ * Per-tenant token buckets for ingestion in this process's memory, counted in events. Live ingestion
+ * goes through the shared bucket in Postgres (shared-rate-limit.ts), which falls back to this one when
+ * Postgres cannot be asked; back-fills (`pace`) are paced here, per process.
  */
 export function createRateLimiter(
   now: () => number = () => performance.now(),

@@ -1,5 +1,5 @@
 import { deadLetters, type TenantTx } from '@tripwire/db';
-import { type ActionJob, queueOf, replayOf } from '@tripwire/rules';
+import { type ActionJob, endpointGroup, queueOf, replayOf } from '@tripwire/rules';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { fromDrizzle, type PgBoss } from 'pg-boss';
 import { type Actor, recordAudit } from './audit-log.ts';
@@ -66,7 +66,9 @@ export async function replayDeadLetters(
     // old one, which now only drains): the letter then names the queue its replay is on.
     const job = replayOf(row.data as ActionJob, tenantId);
     const queue = queueOf(job);
-    const jobId = (await boss.send(queue, job, { db: fromDrizzle(tx, sql) })) ?? '';
+    // In the endpoint's group, as the engine sends it, so a replay keeps to the endpoint's limits.
+    const group = endpointGroup(job);
+    const jobId = (await boss.send(queue, job, { db: fromDrizzle(tx, sql), ...(group ? { group } : {}) })) ?? '';
     await tx
       .update(deadLetters)
       .set({ replayedAt: new Date(), replayJobId: jobId, queue })

@@ -2,6 +2,7 @@ import { router } from './init.ts';
 import { authRouter } from './routers/auth.ts';
 import { catalogRouter } from './routers/catalog.ts';
 import { deadLettersRouter } from './routers/dead-letters.ts';
+import { endpointsRouter } from './routers/endpoints.ts';
 import { eventDebuggerRouter } from './routers/event-debugger.ts';
 import { keysRouter } from './routers/keys.ts';
 import { membersRouter } from './routers/members.ts';
@@ -21,5 +22,6 @@ export const appRouter = router({
   onboarding: onboardingRouter,
   deadLetters: deadLettersRouter,
   eventDebugger: eventDebuggerRouter,
+  endpoints: endpointsRouter,
 });
 export type AppRouter = typeof appRouter;

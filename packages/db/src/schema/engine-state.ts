@@ -152,3 +152,31 @@ export const deadLetters = pgTable(
     tenantIsolation(),
   ],
 );
+
+/**
+ * The circuit breaker of each endpoint (a tenant's URL origin) the engine calls. After a run of
+ * failed deliveries the circuit opens: the endpoint's jobs stay queued (not fetched, not dropped)
+ * until `resumeAt`, when the next delivery tries again; a success closes it, a failure opens it
+ * again for twice as long. Shown in Settings and `GET /v1/endpoints`.
+ */
+export const endpointCircuits = pgTable(
+  'endpoint_circuits',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    /** The URL origin: scheme, host and port. */
+    endpoint: text('endpoint').notNull(),
+    /** 'open' (paused until resumeAt) or 'closed' (delivering). */
+    state: text('state').notNull(),
+    /** Failures in a row that opened it the last time. */
+    failures: integer('failures').notNull().default(0),
+    /** Times it opened without a success in between: the pause doubles each time. */
+    opens: integer('opens').notNull().default(0),
+    openedAt: timestamp('opened_at', { withTimezone: true }),
+    resumeAt: timestamp('resume_at', { withTimezone: true }),
+    lastError: text('last_error'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.endpoint] }), tenantIsolation()],
+);

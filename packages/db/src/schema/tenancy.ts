@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { doublePrecision, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { tenantIsolation } from './tenant-policy.ts';
 
 export const memberRole = pgEnum('member_role', ['owner', 'admin', 'editor', 'viewer']);
@@ -119,4 +119,21 @@ export const signInFailures = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('sign_in_failures_key_at_idx').on(t.key, t.at)],
+);
+
+/**
+ * The ingestion token bucket of each tenant, shared by every web process: processes lease tokens
+ * from it a slice at a time (apps/web/src/api/shared-rate-limit.ts), so N processes give a tenant
+ * its rate once, not N times.
+ */
+export const ingestBuckets = pgTable(
+  'ingest_buckets',
+  {
+    tenantId: uuid('tenant_id')
+      .primaryKey()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tokens: doublePrecision('tokens').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  () => [tenantIsolation()],
 );

@@ -1,4 +1,4 @@
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, TextField } from '@tripwire/ui';
 import { useState } from 'react';
 import { useNavigate, useRevalidator } from 'react-router';
@@ -64,6 +64,7 @@ export default function Settings() {
           </form>
         </Card>
       ) : null}
+      <EndpointsCard />
       <Card title="Your password">
         {change.isSuccess ? <Alert tone="success">Password changed. Other sessions were signed out.</Alert> : null}
         {change.error ? <Alert>{errorMessage(change.error)}</Alert> : null}
@@ -137,5 +138,51 @@ export default function Settings() {
         </Card>
       ) : null}
     </>
+  );
+}
+
+const STATE_WORDS = { paused: 'Paused', trying: 'Trying again', delivering: 'Delivering' } as const;
+
+/**
+ * Endpoints whose circuit breaker opened: after a run of failed deliveries the engine pauses an
+ * endpoint, keeps its deliveries queued, and tries again on its own.
+ */
+function EndpointsCard() {
+  const trpc = useTRPC();
+  const endpoints = useQuery({ ...trpc.endpoints.list.queryOptions(), refetchInterval: 10_000 });
+  const rows = endpoints.data ?? [];
+  return (
+    <Card title="Endpoints">
+      {endpoints.error ? <Alert>{errorMessage(endpoints.error)}</Alert> : null}
+      {rows.length === 0 ? (
+        <p className="muted">Every endpoint your actions call is receiving deliveries.</p>
+      ) : (
+        <table className="table" aria-label="Endpoints">
+          <thead>
+            <tr>
+              <th>Endpoint</th>
+              <th>State</th>
+              <th>Waiting deliveries</th>
+              <th>Last error</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((e) => (
+              <tr key={e.endpoint}>
+                <td>{e.endpoint}</td>
+                <td>
+                  {STATE_WORDS[e.state]}
+                  {e.state === 'paused' && e.resumeAt
+                    ? ` after ${e.failures} failures, until ${new Date(e.resumeAt).toLocaleTimeString()}`
+                    : ''}
+                </td>
+                <td>{e.waiting}</td>
+                <td className="muted">{e.lastError ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Card>
   );
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { keyActor } from '../../services/audit-log.ts';
 import { discardDeadLetters, replayDeadLetters } from '../../services/dead-letter-actions.ts';
 import { definedSecretPaths, listDeadLetters } from '../../services/dead-letters.ts';
+import { listEndpoints } from '../../services/endpoints.ts';
 import { authenticated, keyFromRequest, requireKey } from '../auth.ts';
 import { HttpError, invalid } from '../http-error.ts';
 import type { KeyResolver } from '../key-resolver.ts';
@@ -48,6 +49,13 @@ export function deadLetterRoutes({
     if (!id.success) throw new HttpError(404, 'not_found', 'No such dead letter');
     return id.data;
   };
+
+  // The endpoints actions call whose circuit breaker has opened: paused ones keep their deliveries.
+  router.get('/endpoints', admin, async (_req: Request, res: Response) => {
+    const { tenantId } = authenticated(res);
+    const data = await withTenant(db, tenantId, (tx) => listEndpoints(tx, jobsSchema, tenantId));
+    res.json({ data });
+  });
 
   router.get('/dead-letters', admin, async (req: Request, res: Response) => {
     const query = DeadLetterQuery.safeParse(req.query);

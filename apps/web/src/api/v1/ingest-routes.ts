@@ -16,11 +16,11 @@ import { KafkaUnavailable } from '../../kafka/kafka-client.ts';
 import { authenticated, requireKey } from '../auth.ts';
 import { HttpError, invalid } from '../http-error.ts';
 import type { KeyResolver } from '../key-resolver.ts';
-import type { RateLimiter } from '../rate-limit.ts';
+import type { SharedRateLimiter } from '../shared-rate-limit.ts';
 
 export interface IngestRoutesOptions {
   resolver: KeyResolver;
-  limiter: RateLimiter;
+  limiter: SharedRateLimiter;
   ingest: IngestService;
   /** Shows refused messages in the event debugger (refused requests: an error hook in web-app.ts). */
   rejections?: Pick<RejectionRecorder, 'messages'>;
@@ -76,7 +76,7 @@ export function ingestRoutes({ resolver, limiter, ingest, rejections }: IngestRo
       const auth = authenticated(res);
       const checked = checkMessage(req.body, type);
       if (!checked.ok) throw new HttpError(400, 'invalid_message', checked.reason);
-      limiter.take(auth.tenantId, 1, auth.ratePerSecond, auth.burst);
+      await limiter.take(auth.tenantId, 1, auth.ratePerSecond, auth.burst);
       const [envelope] = await store(ingest, auth.tenantId, [checked.message]);
       res.json({ success: true, messageId: envelope?.messageId });
     });
@@ -90,7 +90,7 @@ export function ingestRoutes({ resolver, limiter, ingest, rejections }: IngestRo
     const valid = checks.flatMap((c) => (c.ok ? [c.message] : []));
     const rejected = checks.flatMap((c, index) => (c.ok ? [] : [{ index, messageId: c.messageId, reason: c.reason }]));
     if (valid.length > 0) {
-      limiter.take(auth.tenantId, valid.length, auth.ratePerSecond, auth.burst);
+      await limiter.take(auth.tenantId, valid.length, auth.ratePerSecond, auth.burst);
       await store(ingest, auth.tenantId, valid);
     }
     if (rejected.length === 0) {
