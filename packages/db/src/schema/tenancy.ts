@@ -12,6 +12,8 @@ export const tenants = pgTable(
     /** Ingestion token bucket: sustained events per second and burst size, per tenant. */
     ingestRatePerSecond: integer('ingest_rate_per_second').notNull().default(1000),
     ingestBurst: integer('ingest_burst').notNull().default(5000),
+    /** Days of event history kept for "why not?" and backtests; capped by the instance's maximum. */
+    historyRetentionDays: integer('history_retention_days').notNull().default(7),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   () => [tenantIsolation('id')],

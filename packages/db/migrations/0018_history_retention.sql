@@ -1,0 +1,1 @@
+ALTER TABLE "tenants" ADD COLUMN "history_retention_days" integer DEFAULT 7 NOT NULL;
