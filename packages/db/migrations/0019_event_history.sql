@@ -4,10 +4,13 @@
 -- The primary key is also the by-user index; (tenant, event, time) serves by-name reads and the
 -- backtest's scan of the event names a workflow routes. The archiver inserts with ON CONFLICT DO
 -- NOTHING on it: a redelivered batch inserts nothing (idempotent on the message id as stamped).
+-- No foreign key to tenants: its check locks the tenant row for every inserted event (six
+-- partitions' batches contending on the same rows); a trigger deletes a deleted tenant's history
+-- instead, and the archiver inserts only for tenants that exist.
 -- Not in the drizzle schema: drizzle-kit cannot describe partitioned tables; the store is
 -- packages/db/src/event-history.ts.
 CREATE TABLE "event_history" (
-	"tenant_id" uuid NOT NULL REFERENCES "tenants"("id") ON DELETE CASCADE,
+	"tenant_id" uuid NOT NULL,
 	"user_id" text NOT NULL,
 	"received_at" timestamp with time zone NOT NULL,
 	"message_id" text NOT NULL,
@@ -22,6 +25,15 @@ ALTER TABLE "event_history" ENABLE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "event_history" FORCE ROW LEVEL SECURITY;--> statement-breakpoint
 CREATE POLICY "tenant_isolation" ON "event_history" AS PERMISSIVE FOR ALL TO public USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('app.tenant_id', true), '')::uuid);--> statement-breakpoint
 GRANT SELECT, INSERT, DELETE ON "event_history" TO tripwire_app;--> statement-breakpoint
+CREATE FUNCTION tripwire_history_forget_tenant() RETURNS trigger
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+BEGIN
+  DELETE FROM event_history WHERE tenant_id = OLD.id;
+  RETURN OLD;
+END
+$$;--> statement-breakpoint
+CREATE TRIGGER tenants_forget_history AFTER DELETE ON tenants FOR EACH ROW EXECUTE FUNCTION tripwire_history_forget_tenant();--> statement-breakpoint
 -- Day partitions [p_from, p_from + p_days), named event_history_YYYYMMDD (UTC days). The archiver
 -- calls it for each new day it sees; the maintenance a day ahead. Idempotent.
 CREATE FUNCTION tripwire_history_partitions(p_from date, p_days integer) RETURNS integer
