@@ -55,6 +55,16 @@ export type { ChangeLine } from './explain/describe-diff.ts';
 export { describeChanges } from './explain/describe-diff.ts';
 export type { RunLine, RunStepInput, RunStory } from './explain/describe-run.ts';
 export { describeRun, describeValue } from './explain/describe-run.ts';
+export type {
+  Activation,
+  ExplainedEvent,
+  ExplainedRun,
+  ExplainVersion,
+  InRun,
+  Reason,
+  UserExplanation,
+} from './explain/explain-user.ts';
+export { explainUser, liveVersionAt } from './explain/explain-user.ts';
 export { nodeNames } from './explain/node-names.ts';
 export { sampleEventFor } from './explain/sample-event.ts';
 export type { Field, FieldMeta, Widget } from './fields.ts';

@@ -1,4 +1,15 @@
-import { foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigserial,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { tenants, users } from './tenancy.ts';
 import { tenantIsolation } from './tenant-policy.ts';
 
@@ -76,6 +87,32 @@ export const workflowVersionProblems = pgTable(
       columns: [t.tenantId, t.workflowId],
       foreignColumns: [workflows.tenantId, workflows.id],
       name: 'workflow_version_problems_workflow_fk',
+    }).onDelete('cascade'),
+    tenantIsolation(),
+  ],
+);
+
+/**
+ * When each version went live or the workflow was unpublished (version null), written by a trigger
+ * on workflows.active_version: "why didn't this user trigger?" replays each event through the
+ * version that was live when it arrived.
+ */
+export const workflowActivations = pgTable(
+  'workflow_activations',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    workflowId: uuid('workflow_id').notNull(),
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    /** The version live from `at`; null: unpublished from `at`. */
+    version: integer('version'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.workflowId, t.seq] }),
+    foreignKey({
+      columns: [t.tenantId, t.workflowId],
+      foreignColumns: [workflows.tenantId, workflows.id],
+      name: 'workflow_activations_workflow_fk',
     }).onDelete('cascade'),
     tenantIsolation(),
   ],

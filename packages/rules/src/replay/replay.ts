@@ -17,6 +17,11 @@ export interface ReplayWorkflow {
   workflowId: string;
   version: number;
   plan: LoadedPlan;
+  /**
+   * Whose counters it reads and adds to (default workflowId): the versions of one workflow share
+   * them, as the engine keys marks by workflow so counts survive republishing.
+   */
+  marksOf?: string;
 }
 
 export interface ReplayEvent extends EventData {
@@ -48,6 +53,7 @@ export interface ReplayRun {
 /** What one event did for one workflow: the replay's answer to "why (not)?". */
 export type EventOutcome =
   | { kind: 'duplicate' }
+  | { kind: 'not_live' }
   | { kind: 'not_routed' }
   | { kind: 'filtered'; read: Record<string, unknown>; error?: string }
   | { kind: 'started'; runId: string }
@@ -77,6 +83,12 @@ export interface ReplayOptions {
    * window on top of the replayed ones (the test run's "already 2 failures in the window").
    */
   prior?: (nodeId: string) => number;
+  /**
+   * Whether a workflow (version) was live when the event arrived: only live ones count it and
+   * start runs, as only they are in the engine's routing index; runs of any version still take
+   * the events they wait for. Default: always.
+   */
+  liveAt?: (w: ReplayWorkflow, at: number) => boolean;
 }
 
 interface Waiter {
@@ -107,12 +119,15 @@ export function createReplay(options: ReplayOptions) {
   const record = (e: ReplayEvent, at: number, workflowId: string, outcome: EventOutcome) =>
     options.onRecord?.({ messageId: e.messageId, name: e.name, userId: e.userId, at, workflowId, outcome });
 
+  const marksKey = (workflowId: string) => plans.get(workflowId)?.marksOf ?? workflowId;
+
   function portFor(run: ReplayRun): WalkPort {
+    const key = marksKey(run.workflowId);
     return {
-      countEvents: async (nodeId, w) => prior(nodeId) + marks.count(run.userId, run.workflowId, nodeId, w),
+      countEvents: async (nodeId, w) => prior(nodeId) + marks.count(run.userId, key, nodeId, w),
       async reservePass(nodeId, w, max) {
         const before = prior(nodeId);
-        const found = marks.reserve(run.userId, run.workflowId, nodeId, w, max - before, run.id);
+        const found = marks.reserve(run.userId, key, nodeId, w, max - before, run.id);
         return { passes: before + found.passes, oldest: found.oldest };
       },
       async park(node, wait) {
@@ -270,6 +285,10 @@ export function createReplay(options: ReplayOptions) {
       const started: { w: ReplayWorkflow; data: RuleData }[] = [];
       let waits = false;
       for (const w of workflows) {
+        if (options.liveAt && !options.liveAt(w, at)) {
+          record(e, at, w.workflowId, { kind: 'not_live' });
+          continue;
+        }
         const route = routeEvent(w.plan.plan, e.name);
         if (!route) {
           record(e, at, w.workflowId, { kind: 'not_routed' });
@@ -279,7 +298,7 @@ export function createReplay(options: ReplayOptions) {
         for (const nodeId of route.counts) {
           const node = w.plan.nodes.get(nodeId) as LoadedNode;
           if (!accepts(node.listens.count, data, (error) => options.onRuleError?.(node, error))) continue;
-          marks.add(e.userId, w.workflowId, nodeId, Date.parse(e.timestamp), e.messageId);
+          marks.add(e.userId, marksKey(w.workflowId), nodeId, Date.parse(e.timestamp), e.messageId);
           record(e, at, w.workflowId, { kind: 'counted', nodeId });
         }
         if (route.waits.length > 0) waits = true;
@@ -298,7 +317,8 @@ export function createReplay(options: ReplayOptions) {
             ...(error ? { error } : {}),
           });
       }
-      if (waits) await resumeWaiters(event, at);
+      // Runs of any version take the events they wait for (the engine routes awaited names too).
+      if (waits || (waiters.get(e.userId)?.length ?? 0) > 0) await resumeWaiters(event, at);
       for (const { w, data } of started) {
         const run = await startRun(w, event, data);
         record(e, at, w.workflowId, { kind: 'started', runId: run.id });
