@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createDb, schemaExists } from '@tripwire/db';
+import { createDb, postgresEventHistory, schemaExists } from '@tripwire/db';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type Express, Router } from 'express';
 import { PgBoss } from 'pg-boss';
@@ -109,7 +109,7 @@ export function createWebApp(env: WebEnv, logger: Logger) {
   // Refused ingestion attempts, shown in the event debugger; the errorHandler below answers them.
   v1.use(ingestPaths, rejections.errorHook);
   v1.use(adminRoutes({ db, resolver }));
-  v1.use(workflowRoutes({ db, resolver }));
+  v1.use(workflowRoutes({ db, resolver, history: postgresEventHistory(db, { maxDays: env.HISTORY_MAX_DAYS }) }));
   v1.use(deadLetterRoutes({ db, resolver, boss: jobs, jobsSchema: env.JOBS_SCHEMA }));
   v1.use((req, _res, next) => next(new HttpError(404, 'not_found', `No endpoint ${req.method} /v1${req.path}`)));
   v1.use(errorHandler(logger));

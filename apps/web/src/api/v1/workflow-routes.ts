@@ -1,7 +1,8 @@
-import { type Database, type TenantTx, withTenant } from '@tripwire/db';
+import { type Database, type EventHistoryStore, type TenantTx, withTenant } from '@tripwire/db';
 import { validateWorkflow, workflowDocumentSchema } from '@tripwire/rules';
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { ExplainRejected, explainUserHistory } from '../../services/explain.ts';
 import {
   type Actor,
   createWorkflow,
@@ -39,7 +40,31 @@ function parseDocument(body: unknown) {
   return parsed.data;
 }
 
-export function workflowRoutes({ db, resolver }: { db: Database; resolver: KeyResolver }): Router {
+export const ExplainQuery = z
+  .object({
+    userId: z.string().min(1, 'userId is required').max(256),
+    from: z.iso.datetime({ offset: true, message: 'from must be an ISO 8601 date-time' }).optional(),
+    to: z.iso.datetime({ offset: true, message: 'to must be an ISO 8601 date-time' }).optional(),
+  })
+  .meta({ id: 'ExplainQuery' });
+
+/** The service's refusals as HTTP: clear 4xx, never a 500. */
+export function explainError(error: unknown): unknown {
+  if (!(error instanceof ExplainRejected)) return error;
+  const status =
+    error.code === 'not_found' || error.code === 'unknown_user' ? 404 : error.code === 'too_many_events' ? 422 : 400;
+  return new HttpError(status, error.code, error.message);
+}
+
+export function workflowRoutes({
+  db,
+  resolver,
+  history,
+}: {
+  db: Database;
+  resolver: KeyResolver;
+  history: EventHistoryStore;
+}): Router {
   const router = Router();
   const admin = requireKey(resolver, 'admin');
   const json = storableJson(MAX_DOCUMENT_BYTES);
@@ -122,6 +147,28 @@ export function workflowRoutes({ db, resolver }: { db: Database; resolver: KeyRe
     );
     if (!done) throw new HttpError(404, 'not_found', `No version ${body.data.version} of this workflow`);
     res.json({ activeVersion: done.version });
+  });
+
+  // "Why didn't this user trigger?": the user's kept events replayed through the versions live then.
+  router.get('/workflows/:id/explain', admin, async (req, res) => {
+    const id = workflowId(req);
+    const query = ExplainQuery.safeParse(req.query);
+    if (!query.success) throw invalid(query.error, 'The query is invalid');
+    const { userId, from, to } = query.data;
+    try {
+      const explanation = await asKeyTenant(res, (tx, tenantId) =>
+        explainUserHistory(tx, history, {
+          tenantId,
+          workflowId: id,
+          userId,
+          ...(from ? { from: new Date(from) } : {}),
+          ...(to ? { to: new Date(to) } : {}),
+        }),
+      );
+      res.json(explanation);
+    } catch (error) {
+      throw explainError(error);
+    }
   });
 
   return router;
