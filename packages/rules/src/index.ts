@@ -92,6 +92,8 @@ export { builtinNodeTypes, builtinRegistry } from './nodes/builtin.ts';
 export * from './nodes/index.ts';
 export type { AnyNodeType, Registry } from './registry.ts';
 export { createRegistry } from './registry.ts';
+export type { BacktestResult, BacktestSide, NodeCounts, Outcome, SideResult } from './replay/backtest.ts';
+export { BACKTEST_SIDES, backtestEventNames, createBacktest, OUTCOMES } from './replay/backtest.ts';
 export type {
   EventOutcome,
   EventRecord,

@@ -89,6 +89,12 @@ export interface ReplayOptions {
    * the events they wait for. Default: always.
    */
   liveAt?: (w: ReplayWorkflow, at: number) => boolean;
+  /**
+   * Each walk as the engine records it: the entry it started from and the nodes it passed
+   * (`resumed`: it left a wait that was entered when the run parked). Backtests count these with
+   * countPath exactly as the engine adds to its canvas counters.
+   */
+  onWalk?: (run: ReplayRun, path: readonly PathEntry[], resumed: boolean) => void;
 }
 
 interface Waiter {
@@ -163,6 +169,7 @@ export function createReplay(options: ReplayOptions) {
   ) {
     const result = await walk(plan, start, { data, now, countsUntil, port: portFor(run) });
     run.path.push(entry, ...result.path);
+    options.onWalk?.(run, [entry, ...result.path], resumed);
     const settled = settleRun(run.pending, result.waits - (resumed ? 1 : 0), result.error);
     run.status = settled.status;
     run.pending = settled.pending;
@@ -329,6 +336,15 @@ export function createReplay(options: ReplayOptions) {
     /** Keeps memory bounded in long replays: marks older than any window can be dropped. */
     pruneMarks: (before: number) => marks.prune(before),
     pendingTimers: () => timers.size(),
+    /** Forgets runs that finished (long replays keep memory bounded) and returns them. */
+    dropFinished(): ReplayRun[] {
+      const done: ReplayRun[] = [];
+      const open: ReplayRun[] = [];
+      for (const r of runs) (r.status === 'completed' || r.status === 'failed' ? done : open).push(r);
+      runs.length = 0;
+      runs.push(...open);
+      return done;
+    },
     /** The waits a run is parked at for an event. */
     waitsOf: (run: ReplayRun) =>
       (waiters.get(run.userId) ?? [])
