@@ -65,7 +65,8 @@ function sideCounter(plan: LoadedPlan) {
         sample('entered', run.userId);
       }
       for (const c of countPath(path, resumed)) {
-        const n = (nodes[c.nodeId] ??= { entered: 0, outputs: {} });
+        const n = nodes[c.nodeId] ?? { entered: 0, outputs: {} };
+        nodes[c.nodeId] = n;
         if (c.output === ENTERED) n.entered += c.count;
         else n.outputs[c.output] = (n.outputs[c.output] ?? 0) + c.count;
       }
