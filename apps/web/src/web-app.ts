@@ -25,6 +25,7 @@ import { createEventProducer, createTopicTail } from './kafka/kafka-client.ts';
 import type { Logger } from './logger.ts';
 import { createWebMetrics } from './metrics.ts';
 import { countIngestion, countStored } from './observe-ingestion.ts';
+import { startBacktestWorker } from './services/backtests.ts';
 import { contextFactory } from './trpc/context.ts';
 import { TRPC_MAX_BATCH } from './trpc/limits.ts';
 import { appRouter } from './trpc/router.ts';
@@ -90,6 +91,7 @@ export function createWebApp(env: WebEnv, logger: Logger) {
     return boss;
   };
 
+  const history = postgresEventHistory(db, { maxDays: env.HISTORY_MAX_DAYS });
   const app: Express = express();
   app.disable('x-powered-by');
   // X-Forwarded-For decides the client address (throttling) only behind a configured proxy.
@@ -109,7 +111,7 @@ export function createWebApp(env: WebEnv, logger: Logger) {
   // Refused ingestion attempts, shown in the event debugger; the errorHandler below answers them.
   v1.use(ingestPaths, rejections.errorHook);
   v1.use(adminRoutes({ db, resolver }));
-  v1.use(workflowRoutes({ db, resolver, history: postgresEventHistory(db, { maxDays: env.HISTORY_MAX_DAYS }) }));
+  v1.use(workflowRoutes({ db, resolver, history, jobs }));
   v1.use(deadLetterRoutes({ db, resolver, boss: jobs, jobsSchema: env.JOBS_SCHEMA }));
   v1.use((req, _res, next) => next(new HttpError(404, 'not_found', `No endpoint ${req.method} /v1${req.path}`)));
   v1.use(errorHandler(logger));
@@ -143,6 +145,10 @@ export function createWebApp(env: WebEnv, logger: Logger) {
       rejections.start();
       // Connect eagerly, but a broker that is down at start only makes ingestion answer 503.
       producer.connect().catch((err: unknown) => logger.warn({ err }, 'Kafka not reachable yet'));
+      if (env.BACKTEST_WORKER)
+        void jobs()
+          .then((b) => startBacktestWorker(db, history, b))
+          .catch((err: unknown) => logger.warn({ err }, 'backtest worker not started'));
     },
     async stop() {
       await resolver.stop();

@@ -117,3 +117,41 @@ export const workflowActivations = pgTable(
     tenantIsolation(),
   ],
 );
+
+/**
+ * A backtest (issue 14): a draft and the live version replayed over the tenant's event history,
+ * run as a pg-boss job; progress while it runs, the counts when done.
+ */
+export const backtests = pgTable(
+  'backtests',
+  {
+    tenantId: uuid('tenant_id').notNull(),
+    id: uuid('id').notNull(),
+    workflowId: uuid('workflow_id').notNull(),
+    /** queued | running | done | failed | cancelled */
+    status: text('status').notNull(),
+    from: timestamp('from', { withTimezone: true }).notNull(),
+    to: timestamp('to', { withTimezone: true }).notNull(),
+    /** The draft replayed (a workflow document v1). */
+    document: jsonb('document').notNull(),
+    /** The version live when the backtest was asked for (null: none was). */
+    liveVersion: integer('live_version'),
+    eventsTotal: integer('events_total'),
+    eventsDone: integer('events_done').notNull().default(0),
+    result: jsonb('result'),
+    error: text('error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    foreignKey({
+      columns: [t.tenantId, t.workflowId],
+      foreignColumns: [workflows.tenantId, workflows.id],
+      name: 'backtests_workflow_fk',
+    }).onDelete('cascade'),
+    index('backtests_tenant_workflow_created_idx').on(t.tenantId, t.workflowId, t.createdAt),
+    index('backtests_tenant_status_idx').on(t.tenantId, t.status),
+    tenantIsolation(),
+  ],
+);

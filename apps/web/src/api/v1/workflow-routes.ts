@@ -1,7 +1,9 @@
 import { type Database, type EventHistoryStore, type TenantTx, withTenant } from '@tripwire/db';
 import { validateWorkflow, workflowDocumentSchema } from '@tripwire/rules';
 import { type Request, type Response, Router } from 'express';
+import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
+import { BacktestRejected, cancelBacktest, getBacktest, requestBacktest } from '../../services/backtests.ts';
 import { ExplainRejected, explainUserHistory } from '../../services/explain.ts';
 import {
   type Actor,
@@ -48,6 +50,25 @@ export const ExplainQuery = z
   })
   .meta({ id: 'ExplainQuery' });
 
+export const BacktestRequest = z
+  .object({
+    from: z.iso.datetime({ offset: true, message: 'from must be an ISO 8601 date-time' }),
+    to: z.iso.datetime({ offset: true, message: 'to must be an ISO 8601 date-time' }),
+    /** A draft to backtest instead of the saved one. */
+    document: z.unknown().optional(),
+  })
+  .meta({ id: 'BacktestRequest' });
+
+const BACKTEST_STATUS: Record<BacktestRejected['code'], number> = {
+  not_found: 404,
+  invalid_draft: 422,
+  out_of_retention: 400,
+  bad_range: 400,
+  no_history: 422,
+  busy: 429,
+  too_many_events: 422,
+};
+
 /** The service's refusals as HTTP: clear 4xx, never a 500. */
 export function explainError(error: unknown): unknown {
   if (!(error instanceof ExplainRejected)) return error;
@@ -56,14 +77,23 @@ export function explainError(error: unknown): unknown {
   return new HttpError(status, error.code, error.message);
 }
 
+export function backtestError(error: unknown): unknown {
+  if (!(error instanceof BacktestRejected)) return error;
+  return new HttpError(BACKTEST_STATUS[error.code], error.code, error.message, {
+    ...(error.details ? { details: error.details } : {}),
+  });
+}
+
 export function workflowRoutes({
   db,
   resolver,
   history,
+  jobs,
 }: {
   db: Database;
   resolver: KeyResolver;
   history: EventHistoryStore;
+  jobs: () => Promise<PgBoss>;
 }): Router {
   const router = Router();
   const admin = requireKey(resolver, 'admin');
@@ -169,6 +199,44 @@ export function workflowRoutes({
     } catch (error) {
       throw explainError(error);
     }
+  });
+
+  // Backtests: 202 with the id; the job replays the tenant's history through the draft and live.
+  router.post('/workflows/:id/backtests', json, admin, async (req, res) => {
+    const id = workflowId(req);
+    const body = BacktestRequest.safeParse(req.body ?? {});
+    if (!body.success) throw invalid(body.error);
+    const boss = await jobs();
+    try {
+      const made = await asKeyTenant(res, (tx, tenantId) =>
+        requestBacktest(tx, history, boss, {
+          tenantId,
+          workflowId: id,
+          from: new Date(body.data.from),
+          to: new Date(body.data.to),
+          ...(body.data.document !== undefined ? { document: body.data.document } : {}),
+        }),
+      );
+      res.status(202).json({ id: made.id, status: 'queued', links: { self: `/v1/backtests/${made.id}` } });
+    } catch (error) {
+      throw backtestError(error);
+    }
+  });
+
+  router.get('/backtests/:id', admin, async (req, res) => {
+    const parsed = WorkflowId.safeParse(req.params.id);
+    if (!parsed.success) throw new HttpError(404, 'not_found', 'No such backtest');
+    const bt = await asKeyTenant(res, (tx, tenantId) => getBacktest(tx, tenantId, parsed.data));
+    if (!bt) throw new HttpError(404, 'not_found', 'No such backtest');
+    res.json(bt);
+  });
+
+  router.post('/backtests/:id/cancel', admin, async (req, res) => {
+    const parsed = WorkflowId.safeParse(req.params.id);
+    if (!parsed.success) throw new HttpError(404, 'not_found', 'No such backtest');
+    const done = await asKeyTenant(res, (tx, tenantId) => cancelBacktest(tx, tenantId, parsed.data));
+    if (!done) throw new HttpError(409, 'not_running', 'That backtest is not queued or running');
+    res.json({ status: 'cancelled' });
   });
 
   return router;
