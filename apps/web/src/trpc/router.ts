@@ -3,6 +3,7 @@ import { authRouter } from './routers/auth.ts';
 import { catalogRouter } from './routers/catalog.ts';
 import { deadLettersRouter } from './routers/dead-letters.ts';
 import { eventDebuggerRouter } from './routers/event-debugger.ts';
+import { historyRouter } from './routers/history.ts';
 import { keysRouter } from './routers/keys.ts';
 import { membersRouter } from './routers/members.ts';
 import { onboardingRouter } from './routers/onboarding.ts';
@@ -21,5 +22,6 @@ export const appRouter = router({
   onboarding: onboardingRouter,
   deadLetters: deadLettersRouter,
   eventDebugger: eventDebuggerRouter,
+  history: historyRouter,
 });
 export type AppRouter = typeof appRouter;
