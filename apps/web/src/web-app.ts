@@ -88,10 +88,15 @@ export function createWebApp(env: WebEnv, logger: Logger) {
         .on('error', (err) => logger.error({ err }, 'pg-boss error'))
         .start(),
     );
+    // A failed start (the engines have not made the jobs schema yet) is tried again next time.
+    boss.catch(() => {
+      boss = undefined;
+    });
     return boss;
   };
 
   const history = postgresEventHistory(db, { maxDays: env.HISTORY_MAX_DAYS });
+  let workerRetry: NodeJS.Timeout | undefined;
   const app: Express = express();
   app.disable('x-powered-by');
   // X-Forwarded-For decides the client address (throttling) only behind a configured proxy.
@@ -145,12 +150,21 @@ export function createWebApp(env: WebEnv, logger: Logger) {
       rejections.start();
       // Connect eagerly, but a broker that is down at start only makes ingestion answer 503.
       producer.connect().catch((err: unknown) => logger.warn({ err }, 'Kafka not reachable yet'));
-      if (env.BACKTEST_WORKER)
-        void jobs()
-          .then((b) => startBacktestWorker(db, history, b))
-          .catch((err: unknown) => logger.warn({ err }, 'backtest worker not started'));
+      if (env.BACKTEST_WORKER) {
+        // Until pg-boss is reachable (its schema is the engines'), tried every 10 s.
+        const startWorker = () =>
+          jobs()
+            .then((b) => startBacktestWorker(db, history, b))
+            .catch((err: unknown) => {
+              logger.warn({ err }, 'backtest worker not started yet');
+              workerRetry = setTimeout(startWorker, 10_000);
+              workerRetry.unref();
+            });
+        void startWorker();
+      }
     },
     async stop() {
+      clearTimeout(workerRetry);
       await resolver.stop();
       await hub.stop();
       await rejections.stop();
