@@ -136,6 +136,8 @@ export async function getBacktest(tx: TenantTx, tenantId: string, id: string) {
     from: row.from.toISOString(),
     to: row.to.toISOString(),
     liveVersion: row.liveVersion,
+    /** The draft it replayed (the publish dialog shows its foresight only for the same draft). */
+    document: row.document,
     eventsTotal: row.eventsTotal,
     eventsDone: row.eventsDone,
     error: row.error,

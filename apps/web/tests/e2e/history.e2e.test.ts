@@ -137,5 +137,12 @@ describe('why (not)? and backtests in the browser', () => {
     const path = await reportScreenshot(page, 'backtest-overlay');
     await page.screenshot({ path: '/tmp/h14-backtest-overlay.png', fullPage: true });
     expect(path).toMatch(/backtest-overlay\.png$/);
-  });
+
+    // The publish dialog foresees the draft's action volume from this backtest.
+    await page.goto(`/app/workflows/${workflowId}`);
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    await expect
+      .poll(() => page.getByTestId('publish-foresight').textContent(), { timeout: 10_000 })
+      .toContain('would have fired 4.0 actions/day (live: 3.0)');
+  }, 120_000);
 });
