@@ -10,6 +10,7 @@ import { type Clock, systemClock } from './clock.ts';
 import type { EngineEnv } from './env.ts';
 import { createEventEvaluator } from './event-evaluator.ts';
 import { createHealthServer, type HealthReport } from './health-server.ts';
+import { type Archiver, createArchiver } from './history/archiver.ts';
 import { createJobQueues, type JobQueues } from './jobs/job-queues.ts';
 import { createQueueMonitor } from './jobs/queue-monitor.ts';
 import { createKafka } from './kafka/kafka-client.ts';
@@ -63,6 +64,20 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
   let lagTimer: NodeJS.Timeout | undefined;
   let stopMonitor = () => {};
   const lagClock = createLagClock();
+  // The history archiver shares the process, not the consumer group, pool or transactions.
+  const archiver: Archiver | undefined = env.HISTORY_ARCHIVER
+    ? createArchiver({
+        brokers: env.KAFKA_BROKERS,
+        clientId: `${env.KAFKA_CLIENT_ID}-archiver`,
+        groupId: env.HISTORY_GROUP_ID ?? `${env.KAFKA_GROUP_ID}-history`,
+        topic: env.EVENTS_TOPIC,
+        fromBeginning: env.KAFKA_FROM_BEGINNING,
+        sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+        databaseUrl: env.DATABASE_URL,
+        maxDays: env.HISTORY_MAX_DAYS,
+        logger: logger.child({ part: 'archiver' }),
+      })
+    : undefined;
 
   let processBatch: ReturnType<typeof createBatchProcessor> | undefined;
   const consumer = kafka.consumer({
@@ -99,6 +114,7 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
     metrics,
     cache,
     db,
+    archiver,
     async start() {
       const port = await health.listen();
       logger.info({ port }, 'health server listening');
@@ -178,6 +194,7 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
       monitor.start();
       stopMonitor = () => monitor.stop();
       await consumer.start();
+      await archiver?.start();
       lagTimer = setInterval(() => {
         metrics.workflowsLoaded.set(cache.size());
         void consumer
@@ -197,6 +214,7 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
       stopMonitor();
       maintenance.stop();
       await consumer.stop().catch((err: unknown) => logger.warn({ err }, 'consumer stop failed'));
+      await archiver?.stop();
       for (const stop of stopWorkers) await stop();
       await jobs?.stop().catch((err: unknown) => logger.warn({ err }, 'pg-boss stop failed'));
       await cache.stop();

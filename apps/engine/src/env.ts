@@ -52,6 +52,12 @@ export const EngineEnv = z.object({
     .max(24 * 90)
     .default(168),
   WORKFLOW_RESYNC_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Run the event history archiver in this process (its own consumer group); off when it runs apart. */
+  HISTORY_ARCHIVER: bool.default(true),
+  /** The archiver's consumer group; `<KAFKA_GROUP_ID>-history` when unset. */
+  HISTORY_GROUP_ID: z.string().min(1).optional(),
+  /** The longest event history any tenant may keep (days); tenants keep 7 by default. */
+  HISTORY_MAX_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   PROFILE_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 });
 export type EngineEnv = z.infer<typeof EngineEnv>;

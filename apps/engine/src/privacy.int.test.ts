@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { actionDeliveries, createDb, profiles, runs, tenants, userConsent, withTenant } from '@tripwire/db';
+import {
+  actionDeliveries,
+  createDb,
+  postgresEventHistory,
+  profiles,
+  runs,
+  tenants,
+  userConsent,
+  withTenant,
+} from '@tripwire/db';
 import { type ActionJob, actionQueue } from '@tripwire/rules';
 import { mergeConsent } from '@tripwire/web/src/services/consent.ts';
 import { deleteUserData, liftSuppression } from '@tripwire/web/src/services/user-deletion.ts';
@@ -216,12 +225,40 @@ describe('DELETE /v1/users/:userId (deleteUserData)', () => {
       10_000,
       'both runs waiting (a delay and an awaited event)',
     );
+    // Their kept events (the archiver is off in these tests: stored the way it stores them).
+    const history = postgresEventHistory(db, { maxDays: 7 });
+    const now = new Date().toISOString();
+    const kept1 = {
+      tenantId,
+      type: 'track',
+      event: 'forget_me',
+      timestamp: now,
+      receivedAt: now,
+      properties: {},
+    } as const;
+    await history.append([
+      { ...kept1, userId: gone, messageId: `h-${gone}` },
+      { ...kept1, userId: kept, messageId: `h-${kept}` },
+    ]);
     expect(Object.keys(await rowsMentioning(gone, s.t.schema)).length).toBeGreaterThan(3);
 
     const record = await withTenant(db, tenantId, (tx) =>
       deleteUserData(tx, { tenantId, userId: gone, requestedBy: 'api key test', jobsSchema: s.t.schema }),
     );
-    expect(record.counts).toMatchObject({ runs: 1, profiles: 1, consent: 1, waiters: 1, userMarks: 1 });
+    expect(record.counts).toMatchObject({
+      runs: 1,
+      profiles: 1,
+      consent: 1,
+      waiters: 1,
+      userMarks: 1,
+      event_history: 1,
+    });
+    const range = { from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 60_000) };
+    const left = await withTenant(db, tenantId, async (tx) => ({
+      gone: await history.byUser(tx, tenantId, gone, range, 10),
+      kept: await history.byUser(tx, tenantId, kept, range, 10),
+    }));
+    expect([left.gone.length, left.kept.length]).toEqual([0, 1]);
     expect(record.counts.jobs).toBeGreaterThanOrEqual(3); // the delay's resume, the wait's timeout, /now
     expect(await rowsMentioning(gone, s.t.schema)).toEqual({});
     // The tables with a user id column (information_schema, so new tables are covered) hold none of theirs.

@@ -49,6 +49,8 @@ export async function startTestEngine(
     ACTION_RETRY_DELAY_SECONDS: '1',
     ACTION_RETRY_DELAY_MAX_SECONDS: '2',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Tests that read the event history turn the archiver on; the others need not wait for its group.
+    HISTORY_ARCHIVER: 'false',
     ...overrides,
   });
   const engine = createEngine(env, createLogger(env.LOG_LEVEL), options);

@@ -11,6 +11,8 @@ export default [
       route('workflows', 'routes/app/workflows.tsx'),
       route('workflows/:id', 'routes/app/workflow.tsx'),
       route('workflows/:id/activity', 'routes/app/activity.tsx'),
+      route('workflows/:id/why', 'routes/app/why.tsx'),
+      route('workflows/:id/backtest', 'routes/app/backtest.tsx'),
       route('runs', 'routes/app/runs.tsx'),
       route('runs/:id', 'routes/app/run.tsx'),
       route('debugger', 'routes/app/debugger.tsx'),

@@ -9,6 +9,13 @@ export const WebEnv = z.object({
   EVENTS_TOPIC: z.string().min(1).default('tripwire.events'),
   DLQ_TOPIC: z.string().min(1).default('tripwire.events.dlq'),
   WEB_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Run backtest jobs in this process (one at a time); off where a separate worker runs them. */
+  BACKTEST_WORKER: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
+  /** The longest event history any tenant may keep (days); the engine's archiver keeps the same. */
+  HISTORY_MAX_DAYS: z.coerce.number().int().min(1).max(90).default(30),
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.url().default('http://localhost:3000'),
   /** Failed sign-ins from one client address within 15 minutes before it is throttled. */

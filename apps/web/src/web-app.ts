@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createDb, schemaExists } from '@tripwire/db';
+import { createDb, postgresEventHistory, schemaExists } from '@tripwire/db';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type Express, Router } from 'express';
 import { PgBoss } from 'pg-boss';
@@ -28,6 +28,7 @@ import { createEventProducer, createTopicTail } from './kafka/kafka-client.ts';
 import type { Logger } from './logger.ts';
 import { createWebMetrics } from './metrics.ts';
 import { countIngestion, countStored } from './observe-ingestion.ts';
+import { startBacktestWorker } from './services/backtests.ts';
 import { contextFactory } from './trpc/context.ts';
 import { TRPC_MAX_BATCH } from './trpc/limits.ts';
 import { appRouter } from './trpc/router.ts';
@@ -92,9 +93,15 @@ export function createWebApp(env: WebEnv, logger: Logger) {
         .on('error', (err) => logger.error({ err }, 'pg-boss error'))
         .start(),
     );
+    // A failed start (the engines have not made the jobs schema yet) is tried again next time.
+    boss.catch(() => {
+      boss = undefined;
+    });
     return boss;
   };
 
+  const history = postgresEventHistory(db, { maxDays: env.HISTORY_MAX_DAYS });
+  let workerRetry: NodeJS.Timeout | undefined;
   const app: Express = express();
   app.disable('x-powered-by');
   // X-Forwarded-For decides the client address (throttling) only behind a configured proxy.
@@ -115,7 +122,7 @@ export function createWebApp(env: WebEnv, logger: Logger) {
   v1.use(ingestPaths, rejections.errorHook);
   v1.use(adminRoutes({ db, resolver }));
   v1.use(privacyRoutes({ db, resolver, jobsSchema: env.JOBS_SCHEMA, suppression }));
-  v1.use(workflowRoutes({ db, resolver }));
+  v1.use(workflowRoutes({ db, resolver, history, jobs }));
   v1.use(deadLetterRoutes({ db, resolver, boss: jobs, jobsSchema: env.JOBS_SCHEMA }));
   v1.use((req, _res, next) => next(new HttpError(404, 'not_found', `No endpoint ${req.method} /v1${req.path}`)));
   v1.use(errorHandler(logger));
@@ -149,8 +156,21 @@ export function createWebApp(env: WebEnv, logger: Logger) {
       rejections.start();
       // Connect eagerly, but a broker that is down at start only makes ingestion answer 503.
       producer.connect().catch((err: unknown) => logger.warn({ err }, 'Kafka not reachable yet'));
+      if (env.BACKTEST_WORKER) {
+        // Until pg-boss is reachable (its schema is the engines'), tried every 10 s.
+        const startWorker = () =>
+          jobs()
+            .then((b) => startBacktestWorker(db, history, b))
+            .catch((err: unknown) => {
+              logger.warn({ err }, 'backtest worker not started yet');
+              workerRetry = setTimeout(startWorker, 10_000);
+              workerRetry.unref();
+            });
+        void startWorker();
+      }
     },
     async stop() {
+      clearTimeout(workerRetry);
       await resolver.stop();
       await hub.stop();
       await rejections.stop();

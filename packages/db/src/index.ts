@@ -1,4 +1,13 @@
 export { createDb, type Database, type DbHandle, type DbOptions } from './client.ts';
+export {
+  deleteUserHistory,
+  type EventHistoryStore,
+  type HistoryCursor,
+  type PostgresHistoryOptions,
+  postgresEventHistory,
+  type StoredEvent,
+  type TimeRange,
+} from './event-history.ts';
 export { migrationsFolder, runMigrations } from './migrate.ts';
 export { withoutQueryValues } from './query-error.ts';
 export * from './schema/index.ts';

@@ -64,6 +64,16 @@ export type { ChangeLine } from './explain/describe-diff.ts';
 export { describeChanges } from './explain/describe-diff.ts';
 export type { RunLine, RunStepInput, RunStory } from './explain/describe-run.ts';
 export { describeRun, describeValue } from './explain/describe-run.ts';
+export type {
+  Activation,
+  ExplainedEvent,
+  ExplainedRun,
+  ExplainVersion,
+  InRun,
+  Reason,
+  UserExplanation,
+} from './explain/explain-user.ts';
+export { explainUser, liveVersionAt } from './explain/explain-user.ts';
 export { nodeNames } from './explain/node-names.ts';
 export { sampleEventFor } from './explain/sample-event.ts';
 export type { Field, FieldMeta, Widget } from './fields.ts';
@@ -91,6 +101,8 @@ export { builtinNodeTypes, builtinRegistry } from './nodes/builtin.ts';
 export * from './nodes/index.ts';
 export type { AnyNodeType, Registry } from './registry.ts';
 export { createRegistry } from './registry.ts';
+export type { BacktestResult, BacktestSide, NodeCounts, Outcome, SideResult } from './replay/backtest.ts';
+export { BACKTEST_SIDES, backtestEventNames, createBacktest, OUTCOMES } from './replay/backtest.ts';
 export type {
   EventOutcome,
   EventRecord,

@@ -9,6 +9,7 @@ import { errorMessage, useTRPC } from '../lib/trpc';
 import { Canvas, FIT_OPTIONS } from './canvas';
 import { ConfigPanel } from './config-panel';
 import { EditorProvider, useEditorApi, useEditorStore } from './editor-context';
+import { foresightOf } from './foresight';
 import { Palette } from './palette';
 import { placeNewNode } from './placement';
 import { ProblemsPanel } from './problems-panel';
@@ -64,6 +65,7 @@ function Editor({ workflowId, canEdit }: EditorPageProps) {
     name: s.name,
   }));
   const workflow = useQuery(trpc.workflows.get.queryOptions({ id: workflowId }));
+  const latestBacktest = useQuery(trpc.history.latestBacktest.queryOptions({ workflowId }));
   const versions = (workflow.data?.versions ?? []) as VersionRow[];
   const liveVersion = workflow.data?.activeVersion ?? null;
   const live = useQuery({
@@ -367,6 +369,7 @@ function Editor({ workflowId, canEdit }: EditorPageProps) {
             draft={draftDoc}
             changes={changes}
             busy={publish.isPending}
+            foresight={foresightOf(latestBacktest.data, draftDoc)}
             onPublish={() => publish.mutate({ id: workflowId })}
             onClose={() => setDialog(null)}
           />

@@ -1,5 +1,7 @@
 import { builtinRegistry, type ChangeLine, nodeNames, type WorkflowDocumentInput } from '@tripwire/rules';
 import { Dialog } from '@tripwire/ui';
+import { useEffect, useState } from 'react';
+import { type Foresight, perDay } from './foresight';
 import { RichText } from './rich-text';
 
 /** Before a flow goes live: what changes for the people it runs for, against the live version. */
@@ -10,9 +12,12 @@ export function PublishReview({
   draft,
   changes,
   busy,
+  foresight,
   onPublish,
   onClose,
 }: {
+  /** From a recent backtest of this draft, when there is one. */
+  foresight?: Foresight | null;
   open: boolean;
   live: WorkflowDocumentInput | null;
   liveVersion: number | null;
@@ -23,6 +28,10 @@ export function PublishReview({
   onClose(): void;
 }) {
   const name = nodeNames(draft);
+  const [volumeOk, setVolumeOk] = useState(false);
+  useEffect(() => {
+    if (open) setVolumeOk(false);
+  }, [open]);
   return (
     <Dialog
       open={open}
@@ -30,9 +39,22 @@ export function PublishReview({
       title={live ? `Publish the changes since v${liveVersion}?` : 'Publish this workflow?'}
       confirmLabel="Publish now"
       busy={busy}
+      confirmDisabled={Boolean(foresight?.needsConfirmation) && !volumeOk}
       onConfirm={onPublish}
       onClose={onClose}
     >
+      {foresight ? (
+        <p data-testid="publish-foresight">
+          From its backtest, this draft would have fired {perDay(foresight.draftPerDay)} actions/day
+          {foresight.livePerDay !== null ? ` (live: ${perDay(foresight.livePerDay)})` : ''}.
+        </p>
+      ) : null}
+      {foresight?.needsConfirmation ? (
+        <label className="warning">
+          <input type="checkbox" checked={volumeOk} onChange={(e) => setVolumeOk(e.target.checked)} /> That is 10 times
+          the live version's actions or more; I expect that
+        </label>
+      ) : null}
       {live ? (
         changes.length === 0 ? (
           <p>The draft is the same as the live version v{liveVersion}; publishing makes a new version of it.</p>

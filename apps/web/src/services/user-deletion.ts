@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type TenantTx, userDeletions, userSuppressions } from '@tripwire/db';
+import { deleteUserHistory, type TenantTx, userDeletions, userSuppressions } from '@tripwire/db';
 import { and, eq, sql } from 'drizzle-orm';
 import { userHash } from '../ingest/suppression.ts';
 
@@ -15,10 +15,12 @@ export interface UserDataStore {
 }
 
 /**
- * Stores beyond the ones below, called in the same transaction. THE PLACE TO ADD the event-history
- * store's deletion (h14's export): `{ name: 'event_history', deleteUser: (tx, s) => … }`.
+ * Stores beyond the tables below (which are this module's own), called in the same transaction:
+ * the event history behind its store interface (packages/db/src/event-history.ts).
  */
-export const EXTRA_USER_DATA_STORES: UserDataStore[] = [];
+export const EXTRA_USER_DATA_STORES: UserDataStore[] = [
+  { name: 'event_history', deleteUser: (tx, s) => deleteUserHistory(tx, s.tenantId, s.userId) },
+];
 
 export interface DeletionRecord {
   id: string;

@@ -4,6 +4,7 @@ import { catalogRouter } from './routers/catalog.ts';
 import { deadLettersRouter } from './routers/dead-letters.ts';
 import { endpointsRouter } from './routers/endpoints.ts';
 import { eventDebuggerRouter } from './routers/event-debugger.ts';
+import { historyRouter } from './routers/history.ts';
 import { keysRouter } from './routers/keys.ts';
 import { membersRouter } from './routers/members.ts';
 import { onboardingRouter } from './routers/onboarding.ts';
@@ -23,5 +24,6 @@ export const appRouter = router({
   deadLetters: deadLettersRouter,
   eventDebugger: eventDebuggerRouter,
   endpoints: endpointsRouter,
+  history: historyRouter,
 });
 export type AppRouter = typeof appRouter;

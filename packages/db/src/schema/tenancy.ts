@@ -27,6 +27,8 @@ export const tenants = pgTable(
     consentCategories: text('consent_categories').array().notNull().default(sql`'{}'::text[]`),
     /** The category an action needs when it names none (null: none needed). */
     defaultConsentCategory: text('default_consent_category'),
+    /** Days of event history kept for "why not?" and backtests; capped by the instance's maximum. */
+    historyRetentionDays: integer('history_retention_days').notNull().default(7),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   () => [tenantIsolation('id')],

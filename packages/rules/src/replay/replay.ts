@@ -17,6 +17,11 @@ export interface ReplayWorkflow {
   workflowId: string;
   version: number;
   plan: LoadedPlan;
+  /**
+   * Whose counters it reads and adds to (default workflowId): the versions of one workflow share
+   * them, as the engine keys marks by workflow so counts survive republishing.
+   */
+  marksOf?: string;
 }
 
 export interface ReplayEvent extends EventData {
@@ -48,6 +53,7 @@ export interface ReplayRun {
 /** What one event did for one workflow: the replay's answer to "why (not)?". */
 export type EventOutcome =
   | { kind: 'duplicate' }
+  | { kind: 'not_live' }
   | { kind: 'not_routed' }
   | { kind: 'filtered'; read: Record<string, unknown>; error?: string }
   | { kind: 'started'; runId: string }
@@ -82,6 +88,18 @@ export interface ReplayOptions {
    * The test run passes the workspace's categories and the simulated user's preferences.
    */
   consent?: (userId: string, needed: string | undefined) => ConsentDecision | null;
+  /**
+   * Whether a workflow (version) was live when the event arrived: only live ones count it and
+   * start runs, as only they are in the engine's routing index; runs of any version still take
+   * the events they wait for. Default: always.
+   */
+  liveAt?: (w: ReplayWorkflow, at: number) => boolean;
+  /**
+   * Each walk as the engine records it: the entry it started from and the nodes it passed
+   * (`resumed`: it left a wait that was entered when the run parked). Backtests count these with
+   * countPath exactly as the engine adds to its canvas counters.
+   */
+  onWalk?: (run: ReplayRun, path: readonly PathEntry[], resumed: boolean) => void;
 }
 
 interface Waiter {
@@ -112,12 +130,15 @@ export function createReplay(options: ReplayOptions) {
   const record = (e: ReplayEvent, at: number, workflowId: string, outcome: EventOutcome) =>
     options.onRecord?.({ messageId: e.messageId, name: e.name, userId: e.userId, at, workflowId, outcome });
 
+  const marksKey = (workflowId: string) => plans.get(workflowId)?.marksOf ?? workflowId;
+
   function portFor(run: ReplayRun): WalkPort {
+    const key = marksKey(run.workflowId);
     return {
-      countEvents: async (nodeId, w) => prior(nodeId) + marks.count(run.userId, run.workflowId, nodeId, w),
+      countEvents: async (nodeId, w) => prior(nodeId) + marks.count(run.userId, key, nodeId, w),
       async reservePass(nodeId, w, max) {
         const before = prior(nodeId);
-        const found = marks.reserve(run.userId, run.workflowId, nodeId, w, max - before, run.id);
+        const found = marks.reserve(run.userId, key, nodeId, w, max - before, run.id);
         return { passes: before + found.passes, oldest: found.oldest };
       },
       async park(node, wait) {
@@ -156,6 +177,7 @@ export function createReplay(options: ReplayOptions) {
   ) {
     const result = await walk(plan, start, { data, now, countsUntil, port: portFor(run) });
     run.path.push(entry, ...result.path);
+    options.onWalk?.(run, [entry, ...result.path], resumed);
     const settled = settleRun(run.pending, result.waits - (resumed ? 1 : 0), result.error);
     run.status = settled.status;
     run.pending = settled.pending;
@@ -278,6 +300,10 @@ export function createReplay(options: ReplayOptions) {
       const started: { w: ReplayWorkflow; data: RuleData }[] = [];
       let waits = false;
       for (const w of workflows) {
+        if (options.liveAt && !options.liveAt(w, at)) {
+          record(e, at, w.workflowId, { kind: 'not_live' });
+          continue;
+        }
         const route = routeEvent(w.plan.plan, e.name);
         if (!route) {
           record(e, at, w.workflowId, { kind: 'not_routed' });
@@ -287,7 +313,7 @@ export function createReplay(options: ReplayOptions) {
         for (const nodeId of route.counts) {
           const node = w.plan.nodes.get(nodeId) as LoadedNode;
           if (!accepts(node.listens.count, data, (error) => options.onRuleError?.(node, error))) continue;
-          marks.add(e.userId, w.workflowId, nodeId, Date.parse(e.timestamp), e.messageId);
+          marks.add(e.userId, marksKey(w.workflowId), nodeId, Date.parse(e.timestamp), e.messageId);
           record(e, at, w.workflowId, { kind: 'counted', nodeId });
         }
         if (route.waits.length > 0) waits = true;
@@ -306,7 +332,8 @@ export function createReplay(options: ReplayOptions) {
             ...(error ? { error } : {}),
           });
       }
-      if (waits) await resumeWaiters(event, at);
+      // Runs of any version take the events they wait for (the engine routes awaited names too).
+      if (waits || (waiters.get(e.userId)?.length ?? 0) > 0) await resumeWaiters(event, at);
       for (const { w, data } of started) {
         const run = await startRun(w, event, data);
         record(e, at, w.workflowId, { kind: 'started', runId: run.id });
@@ -317,6 +344,15 @@ export function createReplay(options: ReplayOptions) {
     /** Keeps memory bounded in long replays: marks older than any window can be dropped. */
     pruneMarks: (before: number) => marks.prune(before),
     pendingTimers: () => timers.size(),
+    /** Forgets runs that finished (long replays keep memory bounded) and returns them. */
+    dropFinished(): ReplayRun[] {
+      const done: ReplayRun[] = [];
+      const open: ReplayRun[] = [];
+      for (const r of runs) (r.status === 'completed' || r.status === 'failed' ? done : open).push(r);
+      runs.length = 0;
+      runs.push(...open);
+      return done;
+    },
     /** The waits a run is parked at for an event. */
     waitsOf: (run: ReplayRun) =>
       (waiters.get(run.userId) ?? [])

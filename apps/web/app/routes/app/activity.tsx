@@ -47,7 +47,9 @@ export default function Activity() {
   return (
     <>
       <p className="muted small">
-        <Link to={`/app/workflows/${id}`}>{workflow.data?.name ?? 'Workflow'}</Link> › activity
+        <Link to={`/app/workflows/${id}`}>{workflow.data?.name ?? 'Workflow'}</Link> › activity ·{' '}
+        <Link to={`/app/workflows/${id}/why`}>Why (not)?</Link> ·{' '}
+        <Link to={`/app/workflows/${id}/backtest`}>Backtest</Link>
       </p>
       <h1>Activity {version ? <span className="muted">v{version}, live</span> : null}</h1>
       <div className="segmented" role="radiogroup" aria-label="Time window">

@@ -1,7 +1,10 @@
-import { type Database, type TenantTx, withTenant } from '@tripwire/db';
+import { type Database, type EventHistoryStore, type TenantTx, withTenant } from '@tripwire/db';
 import { validateWorkflow, workflowDocumentSchema } from '@tripwire/rules';
 import { type Request, type Response, Router } from 'express';
+import type { PgBoss } from 'pg-boss';
 import { z } from 'zod';
+import { BacktestRejected, cancelBacktest, getBacktest, requestBacktest } from '../../services/backtests.ts';
+import { ExplainRejected, explainUserHistory } from '../../services/explain.ts';
 import {
   type Actor,
   createWorkflow,
@@ -39,7 +42,59 @@ function parseDocument(body: unknown) {
   return parsed.data;
 }
 
-export function workflowRoutes({ db, resolver }: { db: Database; resolver: KeyResolver }): Router {
+export const ExplainQuery = z
+  .object({
+    userId: z.string().min(1, 'userId is required').max(256),
+    from: z.iso.datetime({ offset: true, message: 'from must be an ISO 8601 date-time' }).optional(),
+    to: z.iso.datetime({ offset: true, message: 'to must be an ISO 8601 date-time' }).optional(),
+  })
+  .meta({ id: 'ExplainQuery' });
+
+export const BacktestRequest = z
+  .object({
+    from: z.iso.datetime({ offset: true, message: 'from must be an ISO 8601 date-time' }),
+    to: z.iso.datetime({ offset: true, message: 'to must be an ISO 8601 date-time' }),
+    /** A draft to backtest instead of the saved one. */
+    document: z.unknown().optional(),
+  })
+  .meta({ id: 'BacktestRequest' });
+
+const BACKTEST_STATUS: Record<BacktestRejected['code'], number> = {
+  not_found: 404,
+  invalid_draft: 422,
+  out_of_retention: 400,
+  bad_range: 400,
+  no_history: 422,
+  busy: 429,
+  too_many_events: 422,
+};
+
+/** The service's refusals as HTTP: clear 4xx, never a 500. */
+export function explainError(error: unknown): unknown {
+  if (!(error instanceof ExplainRejected)) return error;
+  const status =
+    error.code === 'not_found' || error.code === 'unknown_user' ? 404 : error.code === 'too_many_events' ? 422 : 400;
+  return new HttpError(status, error.code, error.message);
+}
+
+export function backtestError(error: unknown): unknown {
+  if (!(error instanceof BacktestRejected)) return error;
+  return new HttpError(BACKTEST_STATUS[error.code], error.code, error.message, {
+    ...(error.details ? { details: error.details } : {}),
+  });
+}
+
+export function workflowRoutes({
+  db,
+  resolver,
+  history,
+  jobs,
+}: {
+  db: Database;
+  resolver: KeyResolver;
+  history: EventHistoryStore;
+  jobs: () => Promise<PgBoss>;
+}): Router {
   const router = Router();
   const admin = requireKey(resolver, 'admin');
   const json = storableJson(MAX_DOCUMENT_BYTES);
@@ -122,6 +177,66 @@ export function workflowRoutes({ db, resolver }: { db: Database; resolver: KeyRe
     );
     if (!done) throw new HttpError(404, 'not_found', `No version ${body.data.version} of this workflow`);
     res.json({ activeVersion: done.version });
+  });
+
+  // "Why didn't this user trigger?": the user's kept events replayed through the versions live then.
+  router.get('/workflows/:id/explain', admin, async (req, res) => {
+    const id = workflowId(req);
+    const query = ExplainQuery.safeParse(req.query);
+    if (!query.success) throw invalid(query.error, 'The query is invalid');
+    const { userId, from, to } = query.data;
+    try {
+      const explanation = await asKeyTenant(res, (tx, tenantId) =>
+        explainUserHistory(tx, history, {
+          tenantId,
+          workflowId: id,
+          userId,
+          ...(from ? { from: new Date(from) } : {}),
+          ...(to ? { to: new Date(to) } : {}),
+        }),
+      );
+      res.json(explanation);
+    } catch (error) {
+      throw explainError(error);
+    }
+  });
+
+  // Backtests: 202 with the id; the job replays the tenant's history through the draft and live.
+  router.post('/workflows/:id/backtests', json, admin, async (req, res) => {
+    const id = workflowId(req);
+    const body = BacktestRequest.safeParse(req.body ?? {});
+    if (!body.success) throw invalid(body.error);
+    const boss = await jobs();
+    try {
+      const made = await asKeyTenant(res, (tx, tenantId) =>
+        requestBacktest(tx, history, boss, {
+          tenantId,
+          workflowId: id,
+          from: new Date(body.data.from),
+          to: new Date(body.data.to),
+          ...(body.data.document !== undefined ? { document: body.data.document } : {}),
+        }),
+      );
+      res.status(202).json({ id: made.id, status: 'queued', links: { self: `/v1/backtests/${made.id}` } });
+    } catch (error) {
+      throw backtestError(error);
+    }
+  });
+
+  router.get('/backtests/:id', admin, async (req, res) => {
+    const parsed = WorkflowId.safeParse(req.params.id);
+    if (!parsed.success) throw new HttpError(404, 'not_found', 'No such backtest');
+    const bt = await asKeyTenant(res, (tx, tenantId) => getBacktest(tx, tenantId, parsed.data));
+    if (!bt) throw new HttpError(404, 'not_found', 'No such backtest');
+    res.json(bt);
+  });
+
+  router.post('/backtests/:id/cancel', admin, async (req, res) => {
+    const parsed = WorkflowId.safeParse(req.params.id);
+    if (!parsed.success) throw new HttpError(404, 'not_found', 'No such backtest');
+    const done = await asKeyTenant(res, (tx, tenantId) => cancelBacktest(tx, tenantId, parsed.data));
+    if (!done) throw new HttpError(409, 'not_running', 'That backtest is not queued or running');
+    res.json({ status: 'cancelled' });
   });
 
   return router;

@@ -1,0 +1,152 @@
+// Backtesting a draft (issue 14): the draft and the live version, each replayed alone over the
+// same history with a virtual clock (waits resolve in simulated time, wait.event sees later events,
+// counters and caps are built from the replayed events) and nothing sent. Counted the way the
+// engine counts its canvas (countPath per walk), so "live" here is what the engine did when the
+// same events ran live, and "draft" is what the draft would have done.
+import type { LoadedPlan } from '../runtime/loaded-plan.ts';
+import { countPath, ENTERED } from '../runtime/path-counts.ts';
+import { createReplay, type ReplayEvent, type ReplayRun } from './replay.ts';
+
+export const BACKTEST_SIDES = ['draft', 'live'] as const;
+export type BacktestSide = (typeof BACKTEST_SIDES)[number];
+
+/** Runs into a node (`entered`) and out of it by each output (every edge from that output). */
+export interface NodeCounts {
+  entered: number;
+  outputs: Record<string, number>;
+}
+
+export const OUTCOMES = ['entered', 'acted', 'completed', 'waiting', 'failed'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export interface SideResult {
+  runs: number;
+  usersEntered: number;
+  actions: number;
+  /** Keyed by node id. */
+  nodes: Record<string, NodeCounts>;
+  /** Actions that would have fired per UTC day (YYYY-MM-DD). */
+  actionsPerDay: Record<string, number>;
+  /** A few users per outcome, to open their explanation. */
+  samples: Record<Outcome, string[]>;
+}
+
+export interface BacktestResult {
+  events: number;
+  draft: SideResult;
+  live: SideResult | null;
+  /** draft - live per node, entered and each output (live missing: the draft's own counts). */
+  difference: Record<string, NodeCounts>;
+  /** Users who enter with the draft but not live, and the other way round (a few of each). */
+  onlyDraft: string[];
+  onlyLive: string[];
+}
+
+const SAMPLES = 5;
+
+function sideCounter(plan: LoadedPlan) {
+  const nodes: Record<string, NodeCounts> = {};
+  for (const id of plan.nodes.keys()) nodes[id] = { entered: 0, outputs: {} };
+  const users = new Set<string>();
+  const actionsPerDay: Record<string, number> = {};
+  const samples = Object.fromEntries(OUTCOMES.map((o) => [o, [] as string[]])) as Record<Outcome, string[]>;
+  let runs = 0;
+  let actions = 0;
+  const sample = (o: Outcome, userId: string) => {
+    const list = samples[o];
+    if (list.length < SAMPLES && !list.includes(userId)) list.push(userId);
+  };
+  const replay = createReplay({
+    workflows: [{ workflowId: 'w', version: 0, plan }],
+    onWalk(run, path, resumed) {
+      if (!resumed) {
+        runs++;
+        users.add(run.userId);
+        sample('entered', run.userId);
+      }
+      for (const c of countPath(path, resumed)) {
+        const n = nodes[c.nodeId] ?? { entered: 0, outputs: {} };
+        nodes[c.nodeId] = n;
+        if (c.output === ENTERED) n.entered += c.count;
+        else n.outputs[c.output] = (n.outputs[c.output] ?? 0) + c.count;
+      }
+    },
+  });
+  let seen = 0;
+  const settle = (r: ReplayRun) => {
+    for (const a of r.actions) {
+      const day = new Date(a.at).toISOString().slice(0, 10);
+      actionsPerDay[day] = (actionsPerDay[day] ?? 0) + 1;
+    }
+    actions += r.actions.length;
+    if (r.actions.length > 0) sample('acted', r.userId);
+    sample(r.status === 'failed' ? 'failed' : r.status === 'completed' ? 'completed' : 'waiting', r.userId);
+  };
+  return {
+    replay,
+    users,
+    /** Counts finished runs and lets them go. */
+    collect() {
+      for (const r of replay.dropFinished()) settle(r);
+      seen = 0;
+    },
+    tick() {
+      if (++seen >= 5000) this.collect();
+    },
+    result(): SideResult {
+      this.collect();
+      for (const r of replay.runs) settle(r);
+      return { runs, usersEntered: users.size, actions, nodes, actionsPerDay, samples };
+    },
+  };
+}
+
+function difference(draft: SideResult, live: SideResult | null): Record<string, NodeCounts> {
+  const out: Record<string, NodeCounts> = {};
+  const ids = new Set([...Object.keys(draft.nodes), ...Object.keys(live?.nodes ?? {})]);
+  for (const id of ids) {
+    const a = draft.nodes[id] ?? { entered: 0, outputs: {} };
+    const b = live?.nodes[id] ?? { entered: 0, outputs: {} };
+    const outputs: Record<string, number> = {};
+    for (const o of new Set([...Object.keys(a.outputs), ...Object.keys(b.outputs)]))
+      outputs[o] = (a.outputs[o] ?? 0) - (b.outputs[o] ?? 0);
+    out[id] = { entered: a.entered - b.entered, outputs };
+  }
+  return out;
+}
+
+/** The event names either side listens to: only they can change anything. */
+export function backtestEventNames(draft: LoadedPlan, live: LoadedPlan | null): string[] {
+  return [...new Set([...Object.keys(draft.plan.events), ...Object.keys(live?.plan.events ?? {})])];
+}
+
+/**
+ * A backtest fed event by event, in arrival order (`at`, then as given), then finished at `until`
+ * (waits due by then fire; later ones are still waiting).
+ */
+export function createBacktest(draftPlan: LoadedPlan, livePlan: LoadedPlan | null) {
+  const draft = sideCounter(draftPlan);
+  const live = livePlan ? sideCounter(livePlan) : null;
+  let events = 0;
+  return {
+    async event(e: ReplayEvent) {
+      events++;
+      await draft.replay.event(e);
+      draft.tick();
+      if (live) {
+        await live.replay.event(e);
+        live.tick();
+      }
+    },
+    events: () => events,
+    async finish(until: number): Promise<BacktestResult> {
+      await draft.replay.advanceTo(until);
+      await live?.replay.advanceTo(until);
+      const d = draft.result();
+      const l = live?.result() ?? null;
+      const onlyDraft = [...draft.users].filter((u) => !live?.users.has(u)).slice(0, SAMPLES);
+      const onlyLive = live ? [...live.users].filter((u) => !draft.users.has(u)).slice(0, SAMPLES) : [];
+      return { events, draft: d, live: l, difference: difference(d, l), onlyDraft, onlyLive };
+    },
+  };
+}
