@@ -138,6 +138,34 @@ beforeAll(async () => {
   stormMs = Date.now() - started;
 }, 600_000);
 
+/** The group's committed offset against the end of each partition, and what the engines last said. */
+async function consumerLag() {
+  const admin = kafka.kafka.admin();
+  await admin.connect();
+  try {
+    const ends = await admin.fetchTopicOffsets(env.EVENTS_TOPIC as string);
+    const [committed] = await admin.fetchOffsets({
+      groupId: env.KAFKA_GROUP_ID as string,
+      topics: [env.EVENTS_TOPIC as string],
+    });
+    const lag = ends.map((e) => {
+      const c = committed?.partitions.find((p) => p.partition === e.partition)?.offset ?? '-1';
+      return `p${e.partition} ${c}/${e.offset}`;
+    });
+    const said = engines.map(
+      (e, i) =>
+        `engine ${i}: ${(e?.output() ?? '')
+          .split('\n')
+          .filter((l) => /"level":(40|50|60)/.test(l))
+          .slice(-3)
+          .join(' | ')}`,
+    );
+    return `committed/end ${lag.join(', ')}; ${said.join('; ')}`;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 afterAll(async () => {
   await Promise.all(engines.map((e) => e?.stop()));
   await db.execute(sql.raw(`drop schema if exists ${schema} cascade`)).catch(() => {});
@@ -180,10 +208,10 @@ describe(`rebalance storm: ${ENGINES} engines, ${EVENTS} events, SIGKILLs every 
         const done = states.find((s) => s.status === 'completed')?.n ?? 0;
         return done === EVENTS && deliveries().size >= EVENTS ? true : undefined;
       },
-      EVENTS > 10_000 ? 480_000 : 150_000,
+      Number(process.env.STORM_DRAIN_SECONDS ?? (EVENTS > 10_000 ? 480 : 150)) * 1000,
       `${EVENTS} actions delivered and ${EVENTS} runs completed`,
-    ).catch((err: Error) => {
-      throw new Error(`${err.message}; at the end: ${last}`);
+    ).catch(async (err: Error) => {
+      throw new Error(`${err.message}; at the end: ${last}; ${await consumerLag()}`);
     });
     const drainMs = Date.now() - drained;
     // Let stragglers (redeliveries of jobs a killed engine had in flight) land before judging.
