@@ -149,6 +149,7 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
         // Longer than any one delivery can take (timeout, redirects), short enough that a crashed
         // engine's in-flight actions are retried by the others soon.
         actionExpireSeconds: Math.ceil((env.WEBHOOK_TIMEOUT_MS * 2) / 1000) + 5,
+        resumeExpireSeconds: env.JOBS_RESUME_EXPIRE_SECONDS,
         superviseSeconds: env.JOBS_SUPERVISE_SECONDS,
         onEnqueued: (queue, n) => metrics.jobsEnqueued.inc({ queue }, n),
       });

@@ -26,6 +26,11 @@ export const EngineEnv = z.object({
     .regex(/^[a-z_][a-z0-9_]*$/)
     .default('pgboss'),
   JOBS_SUPERVISE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /**
+   * How long a claimed resume batch may stay unsettled before another engine takes it over (its
+   * engine died). Longer than a batch takes; a batch run twice is harmless (resumes claim their key).
+   */
+  JOBS_RESUME_EXPIRE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   WEBHOOK_ALLOWED_HOSTS: list.default([]),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   ACTION_RETRY_LIMIT: z.coerce.number().int().min(0).max(50).default(8),

@@ -16,6 +16,8 @@ export interface JobQueueOptions {
   retryDelayMaxSeconds: number;
   /** An action job still active after this long (its worker died) is failed and retried. */
   actionExpireSeconds: number;
+  /** A resume job still active after this long (its worker died) is failed and retried. */
+  resumeExpireSeconds: number;
   /** How often pg-boss looks for such jobs. */
   superviseSeconds: number;
   /** Told how many jobs went into a queue (for the metrics). */
@@ -59,7 +61,16 @@ export async function createJobQueues(options: JobQueueOptions) {
   boss.on('error', (err) => logger.error({ err }, 'pg-boss error'));
   await boss.start();
   await boss.createQueue(DEAD_LETTER_QUEUE, { retryLimit: 10, retryDelay: 5, retryBackoff: true });
-  const resume = { retryLimit: 10, retryDelay: 1, retryBackoff: true, retryDelayMax: 300, notify: false };
+  // Without an expiry of its own a resume a SIGKILLed engine had claimed would sit `active` for
+  // pg-boss's default 15 minutes, its run stuck `waiting` long past its due time (the storm test).
+  const resume = {
+    retryLimit: 10,
+    retryDelay: 1,
+    retryBackoff: true,
+    retryDelayMax: 300,
+    expireInSeconds: options.resumeExpireSeconds,
+    notify: false,
+  };
   await boss.createQueue(RESUME_QUEUE, resume);
   await boss.updateQueue(RESUME_QUEUE, resume);
   for (const type of options.actionQueues) {
