@@ -154,6 +154,27 @@ export {
   templatePaths,
   validateTemplate,
 } from './template/template.ts';
+export type {
+  EventSchema,
+  ImportResult,
+  PlanMode,
+  PlanPropertyType,
+  PropertySchema,
+  TrackingPlanSchema,
+} from './tracking-plan/tracking-plan.ts';
+export {
+  EMPTY_TRACKING_PLAN,
+  eventJsonSchema,
+  fromJsonSchema,
+  JSON_SCHEMA_DIALECT,
+  PLAN_LIMITS,
+  PLAN_MODES,
+  PLAN_PROPERTY_TYPES,
+  PlanEvent,
+  PlanProperty,
+  TrackingPlan,
+  toJsonSchema,
+} from './tracking-plan/tracking-plan.ts';
 export * from './wire/index.ts';
 export {
   isHeaderName,
@@ -179,24 +200,3 @@ export type { Upgrade } from './workflow/upgrade-node.ts';
 export { nodeUpgrade } from './workflow/upgrade-node.ts';
 export type { ValidateOptions } from './workflow/validate.ts';
 export { validateWorkflow } from './workflow/validate.ts';
-export type {
-  EventSchema,
-  ImportResult,
-  PlanMode,
-  PlanPropertyType,
-  PropertySchema,
-  TrackingPlanSchema,
-} from './tracking-plan/tracking-plan.ts';
-export {
-  EMPTY_TRACKING_PLAN,
-  eventJsonSchema,
-  fromJsonSchema,
-  JSON_SCHEMA_DIALECT,
-  PLAN_LIMITS,
-  PLAN_MODES,
-  PLAN_PROPERTY_TYPES,
-  PlanEvent,
-  PlanProperty,
-  TrackingPlan,
-  toJsonSchema,
-} from './tracking-plan/tracking-plan.ts';
