@@ -104,5 +104,25 @@ describe('tracking plan editor (Chromium)', () => {
     await expect(page.getByLabel('Event 1 name').inputValue()).resolves.toBe('Signup');
     await expect(page.getByLabel('Event 1 property 1 allowed values').inputValue()).resolves.toBe('free, pro');
     await expect(page.getByLabel('Event 1 property 1 required').isChecked()).resolves.toBe(true);
+
+    // The condition builder offers the declared property, typed, with its allowed values.
+    await page.goto('/app/workflows');
+    await page.getByLabel('Name', { exact: true }).fill('Plan-aware');
+    await page.getByRole('button', { name: 'Create workflow' }).click();
+    await page.waitForURL('**/app/workflows/*');
+    await page
+      .getByRole('button', { name: 'Add If', exact: true })
+      .dragTo(page.locator('.react-flow__pane'), { targetPosition: { x: 240, y: 190 } });
+    await page.getByRole('button', { name: '+ Rule' }).click();
+    const rule = page.locator('.cond-rule').first();
+    await expect(rule.getByLabel('Field', { exact: true }).inputValue()).resolves.toBe('plan');
+    await expect(rule.getByLabel('Type').inputValue()).resolves.toBe('string');
+    const list = await rule.getByLabel('Value').getAttribute('list');
+    expect(list).toBeTruthy();
+    const offered = await page
+      .locator(`datalist[id="${list}"] option`)
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toEqual(['free', 'pro']);
+    await screenshot(page, 'tracking-plan-builder');
   });
 });
