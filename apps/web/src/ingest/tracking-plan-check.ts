@@ -14,8 +14,12 @@ export interface PlanViolation {
 
 export interface CompiledPlan {
   mode: PlanMode;
-  /** Per declared event name; an undeclared event is not checked. */
-  validators: Map<string, ValidateFunction>;
+  /** When the plan was saved: a cache refill that finds the same time keeps this compiled plan. */
+  version: string;
+  /** Declared event names. */
+  declared: ReadonlySet<string>;
+  /** The event's validator, compiled the first time such an event arrives (undefined: not declared). */
+  validator(event: string): ValidateFunction | undefined;
 }
 
 export interface PlanOutcome {
@@ -27,15 +31,31 @@ export interface PlanOutcome {
   flagged: string[];
 }
 
-// One Ajv per process. The schemas it compiles come only from eventJsonSchema (type, enum,
-// required, additionalProperties; no patterns, formats or references), so validating one event
-// is a walk over its top-level properties: bounded by the message size limit, never a regex.
-const ajv = new Ajv({ allErrors: true, strict: true });
-
-export function compilePlan(plan: TrackingPlan): CompiledPlan {
+/**
+ * The plan, ready for ingestion. The schemas come only from eventJsonSchema (type, enum, required,
+ * additionalProperties; no patterns, formats or references), so validating one event is a walk over
+ * its top-level properties: bounded by the message size limit, never a regex. Compiling is the
+ * expensive part (Ajv generates code, some ms per event), so each event's schema is compiled when
+ * that event first arrives, not all 500 at once; and the Ajv instance belongs to this plan, so its
+ * compiled functions go with it when the plan is replaced.
+ */
+export function compilePlan(plan: TrackingPlan, version = ''): CompiledPlan {
+  const ajv = new Ajv({ allErrors: true, strict: true });
+  const byName = new Map(plan.events.map((e: PlanEvent) => [e.name, e]));
+  const compiled = new Map<string, ValidateFunction>();
   return {
     mode: plan.mode,
-    validators: new Map(plan.events.map((e: PlanEvent) => [e.name, ajv.compile(eventJsonSchema(e))])),
+    version,
+    declared: new Set(byName.keys()),
+    validator(event) {
+      const hit = compiled.get(event);
+      if (hit) return hit;
+      const declared = byName.get(event);
+      if (!declared) return undefined;
+      const fn = ajv.compile(eventJsonSchema(declared));
+      compiled.set(event, fn);
+      return fn;
+    },
   };
 }
 
@@ -47,7 +67,7 @@ function show(v: unknown): string {
 
 /** The plan's verdict on one event's properties (empty: it conforms or is not in the plan). */
 export function violationsOf(plan: CompiledPlan, event: string, properties: Record<string, unknown>): PlanViolation[] {
-  const validate = plan.validators.get(event);
+  const validate = plan.validator(event);
   if (!validate || validate(properties)) return [];
   const out: PlanViolation[] = [];
   for (const e of validate.errors ?? []) {
@@ -88,7 +108,7 @@ const article = (type: string) =>
  * property is still stored, flagged: there is nothing to drop); `reject` refuses the event.
  */
 export function applyPlan(plan: CompiledPlan | undefined, messages: ValidMessage[]): PlanOutcome {
-  if (!plan || plan.validators.size === 0) return { messages, refused: [], flagged: [] };
+  if (!plan || plan.declared.size === 0) return { messages, refused: [], flagged: [] };
   const kept: ValidMessage[] = [];
   const refused: { index: number; reason: string }[] = [];
   const flagged: string[] = [];
@@ -125,13 +145,24 @@ export function createTrackingPlanCache(db: Database, ttlMs = 5_000) {
     get(tenantId: string): Promise<CompiledPlan | undefined> {
       const hit = cache.get(tenantId);
       if (hit && hit.until > Date.now()) return hit.value;
+      const previous = hit?.value;
       const value = withTenant(db, tenantId, (tx) =>
-        tx.select().from(trackingPlans).where(eq(trackingPlans.tenantId, tenantId)),
-      ).then(([row]) => {
+        tx
+          .select({ updatedAt: trackingPlans.updatedAt })
+          .from(trackingPlans)
+          .where(eq(trackingPlans.tenantId, tenantId)),
+      ).then(async ([head]) => {
+        if (!head) return undefined;
+        // Unchanged since the last look: keep what was compiled (a refill costs one tiny query).
+        const kept = await previous?.catch(() => undefined);
+        if (kept && kept.version === head.updatedAt.toISOString()) return kept;
+        const [row] = await withTenant(db, tenantId, (tx) =>
+          tx.select().from(trackingPlans).where(eq(trackingPlans.tenantId, tenantId)),
+        );
         if (!row) return undefined;
         // Saved plans were validated on the way in; one that no longer parses is not enforced.
         const parsed = TrackingPlan.safeParse({ mode: row.mode, events: row.events });
-        return parsed.success ? compilePlan(parsed.data) : undefined;
+        return parsed.success ? compilePlan(parsed.data, row.updatedAt.toISOString()) : undefined;
       });
       const entry = { value, until: Date.now() + ttlMs };
       cache.set(tenantId, entry);

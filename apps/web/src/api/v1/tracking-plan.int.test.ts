@@ -2,6 +2,7 @@ import { withTenant } from '@tripwire/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFixture, call, newTenant, startApi } from '../../../tests/support/api-fixture.ts';
 import { recentRejections } from '../../debugger/activity.ts';
+import { createTrackingPlanCache } from '../../ingest/tracking-plan-check.ts';
 import type { CreatedTenant } from '../../services/tenants.ts';
 
 let api: ApiFixture;
@@ -129,5 +130,23 @@ describe('tracking plan over /v1', () => {
       '400 invalid_messages /v1/batch',
       '400 plan_violation /v1/track',
     ]);
+  });
+
+  it('keeps a compiled plan while it is unchanged and picks up a saved change', async () => {
+    const tenant = await withPlan('flag');
+    const cache = createTrackingPlanCache(api.web.db, 0);
+    const first = await cache.get(tenant.tenantId);
+    expect(first?.mode).toBe('flag');
+    expect(await cache.get(tenant.tenantId)).toBe(first);
+    const put = await call(`${api.url}/tracking-plan`, {
+      method: 'PUT',
+      key: tenant.adminKey,
+      body: { mode: 'drop', schema },
+    });
+    expect(put.status).toBe(200);
+    const next = await cache.get(tenant.tenantId);
+    expect(next).not.toBe(first);
+    expect(next?.mode).toBe('drop');
+    expect(await cache.get((await newTenant(api)).tenantId)).toBeUndefined();
   });
 });
