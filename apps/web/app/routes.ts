@@ -20,6 +20,7 @@ export default [
       route('keys', 'routes/app/keys.tsx'),
       route('members', 'routes/app/members.tsx'),
       route('settings', 'routes/app/settings.tsx'),
+      route('settings/tracking-plan', 'routes/app/tracking-plan.tsx'),
     ]),
   ]),
   route('*', 'routes/not-found.tsx'),

@@ -16,6 +16,7 @@ import { deadLetterRoutes } from './api/v1/dead-letter-routes.ts';
 import { ingestRoutes } from './api/v1/ingest-routes.ts';
 import { openApiDocument } from './api/v1/openapi.ts';
 import { privacyRoutes } from './api/v1/privacy-routes.ts';
+import { trackingPlanRoutes } from './api/v1/tracking-plan-routes.ts';
 import { workflowRoutes } from './api/v1/workflow-routes.ts';
 import { createEventHub } from './debugger/event-hub.ts';
 import { createRejectionRecorder } from './debugger/rejection-recorder.ts';
@@ -24,6 +25,7 @@ import type { WebEnv } from './env.ts';
 import { createEventCatalog } from './ingest/event-catalog.ts';
 import { createIngestService } from './ingest/ingest-service.ts';
 import { createSuppressionCheck } from './ingest/suppression.ts';
+import { createTrackingPlanCache } from './ingest/tracking-plan-check.ts';
 import { createEventProducer, createTopicTail } from './kafka/kafka-client.ts';
 import type { Logger } from './logger.ts';
 import { createWebMetrics } from './metrics.ts';
@@ -76,6 +78,7 @@ export function createWebApp(env: WebEnv, logger: Logger) {
   // One bucket per tenant in Postgres, shared by every web process (leased a slice at a time).
   const limiter = createSharedRateLimiter(db, createRateLimiter(), logger);
   const suppression = createSuppressionCheck(db);
+  const plans = createTrackingPlanCache(db);
   const ingest = createIngestService({ db, producer, catalog: createEventCatalog(db), suppression });
   // Only for replaying dead letters: no workers, no maintenance (the engines do that).
   let boss: Promise<PgBoss> | undefined;
@@ -117,11 +120,12 @@ export function createWebApp(env: WebEnv, logger: Logger) {
   });
   const ingestPaths = ['/track', '/identify', '/batch', '/import'];
   v1.use(ingestPaths, ingestCors, countIngestion(metrics));
-  v1.use(ingestRoutes({ resolver, limiter, ingest, rejections }));
+  v1.use(ingestRoutes({ resolver, limiter, ingest, rejections, plans }));
   // Refused ingestion attempts, shown in the event debugger; the errorHandler below answers them.
   v1.use(ingestPaths, rejections.errorHook);
   v1.use(adminRoutes({ db, resolver }));
   v1.use(privacyRoutes({ db, resolver, jobsSchema: env.JOBS_SCHEMA, suppression }));
+  v1.use(trackingPlanRoutes({ db, resolver, plans }));
   v1.use(workflowRoutes({ db, resolver, history, jobs }));
   v1.use(deadLetterRoutes({ db, resolver, boss: jobs, jobsSchema: env.JOBS_SCHEMA }));
   v1.use((req, _res, next) => next(new HttpError(404, 'not_found', `No endpoint ${req.method} /v1${req.path}`)));

@@ -166,6 +166,27 @@ export {
   templatePaths,
   validateTemplate,
 } from './template/template.ts';
+export type {
+  EventSchema,
+  ImportResult,
+  PlanMode,
+  PlanPropertyType,
+  PropertySchema,
+  TrackingPlanSchema,
+} from './tracking-plan/tracking-plan.ts';
+export {
+  EMPTY_TRACKING_PLAN,
+  eventJsonSchema,
+  fromJsonSchema,
+  JSON_SCHEMA_DIALECT,
+  PLAN_LIMITS,
+  PLAN_MODES,
+  PLAN_PROPERTY_TYPES,
+  PlanEvent,
+  PlanProperty,
+  TrackingPlan,
+  toJsonSchema,
+} from './tracking-plan/tracking-plan.ts';
 export * from './wire/index.ts';
 export {
   isHeaderName,

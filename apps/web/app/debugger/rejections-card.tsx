@@ -3,6 +3,8 @@ import { Alert, Badge, Card } from '@tripwire/ui';
 import { errorMessage, useTRPC } from '../lib/trpc';
 
 const WHAT: Record<number, string> = {
+  // Stored, but off the tracking plan (flagged, or with properties dropped).
+  202: 'Off the tracking plan',
   400: 'Invalid',
   401: 'Wrong key',
   403: 'Wrong key scope',
@@ -19,8 +21,9 @@ export function RejectionsCard() {
   return (
     <Card title="Refused in the last hour">
       <p className="muted">
-        Requests to /v1 that were turned away. A request with a key nobody recognises (not even by its first characters)
-        cannot be tied to a workspace and is not listed here.
+        Requests to /v1 that were turned away, and events stored although they broke the tracking plan (202). A request
+        with a key nobody recognises (not even by its first characters) cannot be tied to a workspace and is not listed
+        here.
       </p>
       {rejections.error ? <Alert>{errorMessage(rejections.error)}</Alert> : null}
       {rejections.data && rows.length === 0 ? <p>Nothing was refused in the last hour.</p> : null}
@@ -41,7 +44,7 @@ export function RejectionsCard() {
               <tr key={r.id}>
                 <td>{new Date(r.lastAt).toLocaleTimeString()}</td>
                 <td>
-                  <Badge tone={r.status === 429 || r.status === 503 ? 'amber' : 'red'}>
+                  <Badge tone={r.status === 202 || r.status === 429 || r.status === 503 ? 'amber' : 'red'}>
                     {r.status} {WHAT[r.status] ?? ''}
                   </Badge>
                 </td>

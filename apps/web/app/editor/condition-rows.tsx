@@ -19,6 +19,8 @@ export interface FieldOption {
   name: string;
   label: string;
   kind?: ValueKind;
+  /** The values the tracking plan allows (an enum), offered in the value box. */
+  choices?: (string | number)[];
 }
 
 export interface RowsContext {

@@ -1,5 +1,5 @@
 import { type ConditionRule, describeVariable, type ValueKind } from '@tripwire/rules';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { RowsContext } from './condition-rows';
 
 // The value box of a builder row, by the kind of value: numbers are typed as text so a typo gets
@@ -20,6 +20,9 @@ export function ValueInput({
 }) {
   const value = rule.operand && 'value' in rule.operand ? rule.operand.value : '';
   const [text, setText] = useState(String(value));
+  const listId = useId();
+  // The tracking plan's allowed values for this field, offered (typing another value still works).
+  const choices = ctx.fields.find((f) => f.name === rule.field)?.choices;
   if (kind === 'boolean') {
     return (
       <select
@@ -35,28 +38,38 @@ export function ValueInput({
     );
   }
   return (
-    <input
-      aria-label="Value"
-      className="cond-rule__value"
-      // Numbers in a text box: a typo shows its message instead of being swallowed by the browser.
-      type={kind === 'date' ? 'date' : 'text'}
-      inputMode={kind === 'number' ? 'decimal' : undefined}
-      readOnly={ctx.readOnly}
-      value={kind === 'date' ? String(value).slice(0, 10) : text}
-      onChange={(e) => {
-        const next = e.target.value;
-        setText(next);
-        if (kind === 'number') {
-          const n = Number(next);
-          const ok = next.trim() !== '' && Number.isFinite(n);
-          ctx.onProblem(`${index}-value`, ok ? null : `Enter a number for ${describeVariable(rule.field)}`);
-          if (ok) onChange({ ...rule, operand: { value: n } });
-        } else if (kind === 'date') {
-          ctx.onProblem(`${index}-value`, next ? null : `Choose a date for ${describeVariable(rule.field)}`);
-          if (next) onChange({ ...rule, operand: { value: next } });
-        } else onChange({ ...rule, operand: { value: next } });
-      }}
-    />
+    <>
+      {choices && kind !== 'date' ? (
+        <datalist id={listId}>
+          {choices.map((c) => (
+            <option key={String(c)} value={String(c)} />
+          ))}
+        </datalist>
+      ) : null}
+      <input
+        aria-label="Value"
+        className="cond-rule__value"
+        list={choices && kind !== 'date' ? listId : undefined}
+        // Numbers in a text box: a typo shows its message instead of being swallowed by the browser.
+        type={kind === 'date' ? 'date' : 'text'}
+        inputMode={kind === 'number' ? 'decimal' : undefined}
+        readOnly={ctx.readOnly}
+        value={kind === 'date' ? String(value).slice(0, 10) : text}
+        onChange={(e) => {
+          const next = e.target.value;
+          setText(next);
+          if (kind === 'number') {
+            const n = Number(next);
+            const ok = next.trim() !== '' && Number.isFinite(n);
+            ctx.onProblem(`${index}-value`, ok ? null : `Enter a number for ${describeVariable(rule.field)}`);
+            if (ok) onChange({ ...rule, operand: { value: n } });
+          } else if (kind === 'date') {
+            ctx.onProblem(`${index}-value`, next ? null : `Choose a date for ${describeVariable(rule.field)}`);
+            if (next) onChange({ ...rule, operand: { value: next } });
+          } else onChange({ ...rule, operand: { value: next } });
+        }}
+      />
+    </>
   );
 }
 

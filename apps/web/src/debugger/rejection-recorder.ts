@@ -184,6 +184,15 @@ export function createRejectionRecorder({
       });
     },
 
+    /**
+     * Events the tracking plan let through (flag) or repaired (drop): stored, so recorded with
+     * status 202 and their own code, for the event debugger to show next to refusals.
+     */
+    planViolations(req: Request, res: Response, reasons: string[]) {
+      for (const reason of reasons.slice(0, 20))
+        record({ status: 202, code: 'plan_violation', reason, endpoint: endpointOf(req), ...attribution(req, res) });
+    },
+
     start() {
       flushTimer = setInterval(() => void flush(), flushMs);
       flushTimer.unref();

@@ -10,6 +10,7 @@ import { membersRouter } from './routers/members.ts';
 import { onboardingRouter } from './routers/onboarding.ts';
 import { runsRouter } from './routers/runs.ts';
 import { tenantsRouter } from './routers/tenants.ts';
+import { trackingPlanRouter } from './routers/tracking-plan.ts';
 import { workflowsRouter } from './routers/workflows.ts';
 
 export const appRouter = router({
@@ -20,6 +21,7 @@ export const appRouter = router({
   workflows: workflowsRouter,
   runs: runsRouter,
   catalog: catalogRouter,
+  trackingPlan: trackingPlanRouter,
   onboarding: onboardingRouter,
   deadLetters: deadLettersRouter,
   eventDebugger: eventDebuggerRouter,

@@ -8,4 +8,5 @@ export * from './run-history.ts';
 export * from './signing-secrets.ts';
 export * from './tenancy.ts';
 export * from './tenant-policy.ts';
+export * from './tracking-plan.ts';
 export * from './workflows.ts';

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, TextField } from '@tripwire/ui';
 import { useState } from 'react';
-import { useNavigate, useRevalidator } from 'react-router';
+import { Link, useNavigate, useRevalidator } from 'react-router';
 import { can, useMe, useWorkspaceChanged } from '../../lib/me';
 import { errorMessage, useTRPC } from '../../lib/trpc';
 
@@ -43,6 +43,12 @@ export default function Settings() {
   return (
     <>
       <h1>Settings</h1>
+      <Card title="Tracking plan">
+        <p className="muted">
+          The events this workspace sends, their properties’ types, and what happens to an event that breaks the plan.
+        </p>
+        <Link to="/app/settings/tracking-plan">Edit the tracking plan</Link>
+      </Card>
       {can(me, 'admin') ? (
         <Card title="Workspace">
           <form

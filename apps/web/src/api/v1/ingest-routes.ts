@@ -12,6 +12,7 @@ import {
   type ValidMessage,
 } from '../../ingest/messages.ts';
 import { type NdjsonLine, ndjsonLines } from '../../ingest/ndjson.ts';
+import { applyPlan, type TrackingPlanCache } from '../../ingest/tracking-plan-check.ts';
 import { KafkaUnavailable } from '../../kafka/kafka-client.ts';
 import { authenticated, requireKey } from '../auth.ts';
 import { HttpError, invalid } from '../http-error.ts';
@@ -23,7 +24,9 @@ export interface IngestRoutesOptions {
   limiter: SharedRateLimiter;
   ingest: IngestService;
   /** Shows refused messages in the event debugger (refused requests: an error hook in web-app.ts). */
-  rejections?: Pick<RejectionRecorder, 'messages'>;
+  rejections?: Pick<RejectionRecorder, 'messages' | 'planViolations'>;
+  /** The workspace's tracking plan, applied to every track event in the mode it chose. */
+  plans?: TrackingPlanCache;
 }
 
 const IMPORT_MAX_LINES = 1_000_000;
@@ -67,9 +70,16 @@ async function store(ingest: IngestService, tenantId: string, messages: ValidMes
   }
 }
 
-export function ingestRoutes({ resolver, limiter, ingest, rejections }: IngestRoutesOptions): Router {
+export function ingestRoutes({ resolver, limiter, ingest, rejections, plans }: IngestRoutesOptions): Router {
   const router = Router();
   const ingestKey = requireKey(resolver, 'ingest');
+
+  /** The tracking plan's verdict; what it let through broken is shown in the event debugger. */
+  const planned = async (req: Request, res: Response, tenantId: string, messages: ValidMessage[]) => {
+    const outcome = applyPlan(plans ? await plans.get(tenantId) : undefined, messages);
+    if (outcome.flagged.length > 0) rejections?.planViolations(req, res, outcome.flagged);
+    return outcome;
+  };
 
   for (const type of ['track', 'identify'] as const) {
     router.post(`/${type}`, jsonBody(MAX_MESSAGE_BYTES), ingestKey, async (req: Request, res: Response) => {
@@ -77,7 +87,10 @@ export function ingestRoutes({ resolver, limiter, ingest, rejections }: IngestRo
       const checked = checkMessage(req.body, type);
       if (!checked.ok) throw new HttpError(400, 'invalid_message', checked.reason);
       await limiter.take(auth.tenantId, 1, auth.ratePerSecond, auth.burst);
-      const [envelope] = await store(ingest, auth.tenantId, [checked.message]);
+      const outcome = await planned(req, res, auth.tenantId, [checked.message]);
+      const refused = outcome.refused[0];
+      if (refused) throw new HttpError(400, 'plan_violation', refused.reason);
+      const [envelope] = await store(ingest, auth.tenantId, outcome.messages);
       res.json({ success: true, messageId: envelope?.messageId });
     });
   }
@@ -87,11 +100,19 @@ export function ingestRoutes({ resolver, limiter, ingest, rejections }: IngestRo
     const parsed = BatchRequest.safeParse(req.body);
     if (!parsed.success) throw invalid(parsed.error, 'The batch is invalid');
     const checks: Checked[] = parsed.data.batch.map((m) => checkMessage(m, undefined, parsed.data.context));
-    const valid = checks.flatMap((c) => (c.ok ? [c.message] : []));
+    const validAt = checks.flatMap((c, index) => (c.ok ? [index] : []));
     const rejected = checks.flatMap((c, index) => (c.ok ? [] : [{ index, messageId: c.messageId, reason: c.reason }]));
+    let valid: ValidMessage[] = checks.flatMap((c) => (c.ok ? [c.message] : []));
     if (valid.length > 0) {
       await limiter.take(auth.tenantId, valid.length, auth.ratePerSecond, auth.burst);
-      await store(ingest, auth.tenantId, valid);
+      const outcome = await planned(req, res, auth.tenantId, valid);
+      for (const r of outcome.refused) {
+        const index = validAt[r.index] as number;
+        rejected.push({ index, messageId: (valid[r.index] as ValidMessage).messageId, reason: r.reason });
+      }
+      rejected.sort((a, b) => a.index - b.index);
+      valid = outcome.messages;
+      if (valid.length > 0) await store(ingest, auth.tenantId, valid);
     }
     if (rejected.length === 0) {
       res.json({ success: true, accepted: valid.length });
@@ -125,8 +146,19 @@ export function ingestRoutes({ resolver, limiter, ingest, rejections }: IngestRo
     };
     const flush = async () => {
       if (chunk.length === 0) return;
-      const batch = chunk;
+      const lines = chunk;
       chunk = [];
+      const outcome = await planned(
+        req,
+        res,
+        auth.tenantId,
+        lines.map((c) => c.message),
+      );
+      for (const r of outcome.refused) reject((lines[r.index] as { line: number }).line, r.reason);
+      const refusedAt = new Set(outcome.refused.map((r) => r.index));
+      const kept = lines.filter((_, i) => !refusedAt.has(i));
+      const batch = kept.map((c, i) => ({ line: c.line, message: outcome.messages[i] as ValidMessage }));
+      if (batch.length === 0) return;
       // Paced at the workspace's ingestion rate, in a bucket of its own so a back-fill slows
       // itself down instead of taking live traffic's budget (or refusing half-way through).
       await limiter.pace(`${auth.tenantId}:import`, batch.length, auth.ratePerSecond, auth.burst);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createDocument, type ZodOpenApiOperationObject } from 'zod-openapi';
 import { BatchRequest, IdentifyMessage, TrackMessage } from '../../ingest/messages.ts';
 import { ConsentPreferencesRequest, ConsentSettingsRequest } from '../../services/consent.ts';
+import { TrackingPlanRequest } from '../../services/tracking-plan.ts';
 import { CreateApiKeyRequest } from './admin-routes.ts';
 import { RollbackRequest } from './workflow-routes.ts';
 
@@ -20,6 +21,14 @@ const ValidationError = z
     message: z.string(),
   })
   .meta({ id: 'ValidationError' });
+
+const TrackingPlanPayload = z
+  .object({
+    mode: z.enum(['flag', 'drop', 'reject']),
+    schema: z.object({ $schema: z.string(), $defs: z.record(z.string(), z.unknown()) }),
+    updatedAt: z.string().nullable(),
+  })
+  .meta({ id: 'TrackingPlan' });
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 const error = (description: string) => json(ErrorBody, description);
@@ -136,6 +145,20 @@ export function openApiDocument() {
           requestBody: { content: { 'application/json': { schema: ConsentSettingsRequest } } },
           responses: { '200': json(ConsentSettingsRequest, 'Saved'), '400': error('Invalid, with reasons') },
         }),
+      },
+      '/tracking-plan': {
+        get: admin('The workspace’s tracking plan, exported as JSON Schema (one schema per event under $defs)', {
+          tags: ['Tracking plan'],
+          responses: { '200': json(TrackingPlanPayload, 'The plan (empty $defs: no plan)') },
+        }),
+        put: admin(
+          'Import the tracking plan (JSON Schema: type, enum, required, additionalProperties per event) and the mode ingestion applies it in',
+          {
+            tags: ['Tracking plan'],
+            requestBody: { content: { 'application/json': { schema: TrackingPlanRequest } } },
+            responses: { '200': json(TrackingPlanPayload, 'Saved'), '400': error('Invalid, with a reason per part') },
+          },
+        ),
       },
       '/users/{userId}/consent': {
         get: admin('A user’s consent per category', {
