@@ -30,26 +30,8 @@ WEB_BASE="${CLUSTER_WEB_PORT:-3000}"
 WEB_METRICS_BASE="${CLUSTER_WEB_METRICS_PORT:-3100}"
 ENGINE_BASE="${CLUSTER_ENGINE_PORT:-3200}"
 
-source scripts/lib/node.sh
-ensure_node
-ensure_deps
-bash scripts/infra-up.sh
-
-echo "[build] web and engine"
-npx turbo run build --filter=@tripwire/web --filter=@tripwire/engine --output-logs=errors-only >/dev/null
-
-creds="$(node apps/web/src/cli/seed-demo.ts)"
-LOGS="$ROOT/.data/logs"
-mkdir -p "$LOGS"
-
-pids=()
+source scripts/lib/bring-up.sh
 names=()
-cleanup() {
-  trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup INT TERM EXIT
 
 # Engines: the shipped bundle with its start flags, one consumer group (KAFKA_GROUP_ID as configured).
 for j in $(seq 0 $((ENGINES - 1))); do

@@ -5,25 +5,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
-source scripts/lib/node.sh
-ensure_node
-ensure_deps
-bash scripts/infra-up.sh
-
-echo "[build] web and engine"
-npx turbo run build --filter=@tripwire/web --filter=@tripwire/engine --output-logs=errors-only >/dev/null
-
-creds="$(node apps/web/src/cli/seed-demo.ts)"
-LOGS="$ROOT/.data/logs"
-mkdir -p "$LOGS"
-
-pids=()
-cleanup() {
-  trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup INT TERM EXIT
+source scripts/lib/bring-up.sh
 
 (cd apps/engine && WEBHOOK_ALLOWED_HOSTS="${WEBHOOK_ALLOWED_HOSTS:-127.0.0.1}" exec node --max-old-space-size=256 --max-semi-space-size=16 dist/main.js) >>"$LOGS/engine.log" 2>&1 &
 pids+=($!)
