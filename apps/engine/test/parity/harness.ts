@@ -14,9 +14,10 @@ type TestEngine = Awaited<ReturnType<typeof startTestEngine>>;
 export interface RunRecord {
   status: string;
   /**
-   * Each node's outputs in the order it produced them, by node. Steps of different branches that
-   * fall due at the same instant (a wait's timeout and a delay of the same length) interleave in
-   * whatever order the engine's jobs come back, so the order across nodes is not compared.
+   * Each node's outputs, by node, as a multiset. Steps of different branches that fall due at the
+   * same instant (a wait's timeout and a delay of the same length) interleave in whatever order the
+   * engine's jobs come back, and on a loaded machine a resume that runs late can let a later
+   * arrival at a node overtake an earlier one; what each node decided, and how often, is compared.
    */
   path: [string, (string | null)[]][];
   /** [nodeId, what arrived] per action, sorted; an action.log sends nothing to look at (null). */
@@ -33,7 +34,10 @@ export interface ScenarioContext {
 function pathOf(path: PathEntry[]): [string, (string | null)[]][] {
   const byNodeId = new Map<string, (string | null)[]>();
   for (const p of path) byNodeId.set(p.nodeId, [...(byNodeId.get(p.nodeId) ?? []), p.output ?? null]);
-  return [...byNodeId.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const order = (x: string | null) => x ?? '';
+  return [...byNodeId.entries()]
+    .map(([id, outputs]): [string, (string | null)[]] => [id, outputs.sort((a, b) => (order(a) < order(b) ? -1 : 1))])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 /** Actions as a multiset: by node, then by what arrived (branches may fire in either order). */
 const byNode = (a: [string, unknown], b: [string, unknown]) => {
