@@ -154,6 +154,9 @@ describe('schema guard', () => {
   });
 
   it('gives every tenant-owned table a NOT NULL tenant_id, forced RLS and a policy', async () => {
+    // Partitions of event_history are tables of their own: make today's (as the archiver does, as
+    // the app role) so they are checked even on a fresh database.
+    await handle.db.execute(sql`select tripwire_history_partitions(current_date, 1)`);
     const { rows } = await admin.query<{
       table: string;
       rls: boolean;
@@ -171,6 +174,13 @@ describe('schema guard', () => {
     expect(rows.length).toBeGreaterThanOrEqual(4);
     for (const row of rows) expect(row, row.table).toMatchObject({ rls: true, forced: true, notnull: true });
     for (const row of rows) expect(row.policies, row.table).toBeGreaterThan(0);
+    // Reached by name, a partition refuses the app role: reads and writes go through the parent.
+    const day = new Date().toISOString().slice(0, 10).replaceAll('-', '');
+    const refused = await handle.db.execute(sql.raw(`select count(*) from event_history_${day}`)).then(
+      () => undefined,
+      (e: Error & { cause?: Error }) => e.cause?.message ?? e.message,
+    );
+    expect(refused).toMatch(/permission denied/);
   });
 
   it('leads every index of a tenant-owned table with tenant_id (lookup-by-secret indexes are the documented exceptions)', async () => {
