@@ -54,6 +54,18 @@ function observed(type: string, payload: Record<string, unknown>): unknown {
   return null;
 }
 
+/** Reads a topic the engine just made; a broker still settling its partitions answers retriably. */
+async function readRetrying(topic: string, count: number) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await kafka.read(topic, count, 20_000);
+    } catch (error) {
+      if (attempt >= 3 || !(error as { retriable?: boolean }).retriable) throw error;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
 export async function runScenario(generated: Scenario, c: ScenarioContext) {
   // As JSON, the way events and documents reach the engine (fast-check makes null-prototype objects).
   const scenario = JSON.parse(JSON.stringify(generated)) as Scenario;
@@ -155,7 +167,7 @@ export async function runScenario(generated: Scenario, c: ScenarioContext) {
   );
   const kafkaSent = observable.filter((p) => p.type === 'action.kafka').length;
   // A workflow's topic is in its tenant's namespace (and this scenario's tenant is new).
-  const topicMessages = kafkaSent > 0 ? await kafka.read(tenantTopic(tenantId, c.topic), kafkaSent, 20_000) : [];
+  const topicMessages = kafkaSent > 0 ? await readRetrying(tenantTopic(tenantId, c.topic), kafkaSent) : [];
   const delivered = (id: unknown) => c.receiver.received.some((r) => r.headers['webhook-id'] === id);
   await until(
     () => observable.filter((p) => p.type !== 'action.kafka').every((p) => delivered(p.detail?.actionId)) || undefined,
