@@ -9,7 +9,7 @@ import { sameOrigin } from './api/csrf.ts';
 import { errorHandler, HttpError } from './api/http-error.ts';
 import { createKeyResolver } from './api/key-resolver.ts';
 import { createRateLimiter } from './api/rate-limit.ts';
-import { createSharedRateLimiter } from './api/shared-rate-limit.ts';
+import { createSharedRateLimiter } from './api/bucket-rate-limit.ts';
 import { refuseUnstorableAddress } from './api/text-guard.ts';
 import { adminRoutes } from './api/v1/admin-routes.ts';
 import { deadLetterRoutes } from './api/v1/dead-letter-routes.ts';

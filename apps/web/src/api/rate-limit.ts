@@ -7,7 +7,7 @@ export interface Bucket {
 
 /**
  * Per-tenant token buckets for ingestion in this process's memory, counted in events. Live ingestion
- * goes through the shared bucket in Postgres (shared-rate-limit.ts), which falls back to this one when
+ * goes through the shared bucket in Postgres (bucket-rate-limit.ts), which falls back to this one when
  * Postgres cannot be asked; back-fills (`pace`) are paced here, per process.
  */
 export function createRateLimiter(

@@ -136,7 +136,7 @@ export const signInFailures = pgTable(
 
 /**
  * The ingestion token bucket of each tenant, shared by every web process: processes lease tokens
- * from it a slice at a time (apps/web/src/api/shared-rate-limit.ts), so N processes give a tenant
+ * from it a slice at a time (apps/web/src/api/bucket-rate-limit.ts), so N processes give a tenant
  * its rate once, not N times.
  */
 export const ingestBuckets = pgTable(

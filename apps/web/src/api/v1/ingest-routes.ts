@@ -17,7 +17,7 @@ import { KafkaUnavailable } from '../../kafka/kafka-client.ts';
 import { authenticated, requireKey } from '../auth.ts';
 import { HttpError, invalid } from '../http-error.ts';
 import type { KeyResolver } from '../key-resolver.ts';
-import type { SharedRateLimiter } from '../shared-rate-limit.ts';
+import type { SharedRateLimiter } from '../bucket-rate-limit.ts';
 
 export interface IngestRoutesOptions {
   resolver: KeyResolver;
