@@ -15,9 +15,9 @@ import { type NdjsonLine, ndjsonLines } from '../../ingest/ndjson.ts';
 import { applyPlan, type TrackingPlanCache } from '../../ingest/tracking-plan-check.ts';
 import { KafkaUnavailable } from '../../kafka/kafka-client.ts';
 import { authenticated, requireKey } from '../auth.ts';
+import type { SharedRateLimiter } from '../bucket-rate-limit.ts';
 import { HttpError, invalid } from '../http-error.ts';
 import type { KeyResolver } from '../key-resolver.ts';
-import type { SharedRateLimiter } from '../bucket-rate-limit.ts';
 
 export interface IngestRoutesOptions {
   resolver: KeyResolver;
