@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { actionAttempts, type Database, deadLetters, signingSecrets, userConsent, withTenant } from '@tripwire/db';
+import { actionAttempts, type Database, deadLetters, userConsent, withTenant } from '@tripwire/db';
 import { createListener } from '@tripwire/platform';
 import {
   type ActionJob,
@@ -9,12 +9,13 @@ import {
   queueOf,
   splitNodeKey,
 } from '@tripwire/rules';
-import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { fromDrizzle, type JobWithMetadata } from 'pg-boss';
 import type { Executor } from './actions/executors.ts';
 import { EngineError } from './errors.ts';
 import { createRateLimiter } from './jobs/endpoints.ts';
 import type { JobQueues } from './jobs/job-queues.ts';
+import { createWake, type Wake } from './jobs/wake.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import { type DeliveryRecord, recordDeliveries } from './state/action-deliveries.ts';
@@ -49,39 +50,6 @@ type Settled = {
   log: DeliveryRecord[];
 };
 
-interface Wake {
-  /** Resolves on `ring` or after `ms`. */
-  wait(ms: number): Promise<void>;
-  ring(): void;
-}
-
-function createWake(): Wake {
-  let waiting: (() => void) | undefined;
-  let rung = false;
-  return {
-    wait(ms) {
-      if (rung) {
-        rung = false;
-        return Promise.resolve();
-      }
-      return new Promise((resolve) => {
-        const timer = setTimeout(done, ms);
-        function done() {
-          clearTimeout(timer);
-          waiting = undefined;
-          resolve();
-        }
-        waiting = done;
-      });
-    },
-    ring() {
-      if (waiting) waiting();
-      // Rung while the loop was fetching: its next wait returns at once.
-      else rung = true;
-    },
-  };
-}
-
 /** See dispatchLoop. */
 const MIN_FETCH_GAP_MS = 50;
 
@@ -90,41 +58,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The channel pg-boss notifies on for a schema (its plans.notifyChannelSql, computed here). */
 export const notifyChannel = (schema: string) =>
   `pgboss_${createHash('sha224').update(schema).digest('hex').slice(0, 24)}`;
-
-/**
- * Active signing secrets per tenant, cached briefly (rotation takes effect within a minute). The
- * lookup itself is cached, so the deliveries in flight for a tenant (a batch is often one tenant's)
- * share one query instead of each missing the cache at once.
- */
-export function createSecretLookup(db: Database, ttlMs = 60_000) {
-  const cache = new Map<string, { secrets: Promise<string[]>; until: number }>();
-  const load = async (tenantId: string) => {
-    const rows = await withTenant(db, tenantId, (tx) =>
-      tx
-        .select({ secret: signingSecrets.secret })
-        .from(signingSecrets)
-        .where(
-          and(
-            eq(signingSecrets.tenantId, tenantId),
-            or(isNull(signingSecrets.expiresAt), gt(signingSecrets.expiresAt, sql`now()`)),
-          ),
-        )
-        .orderBy(signingSecrets.createdAt),
-    );
-    return rows.map((r) => r.secret);
-  };
-  return (tenantId: string): Promise<string[]> => {
-    const hit = cache.get(tenantId);
-    if (hit && hit.until > Date.now()) return hit.secrets;
-    const entry = { secrets: load(tenantId), until: Date.now() + ttlMs };
-    cache.set(tenantId, entry);
-    // A failed lookup is not remembered: the next delivery asks again.
-    entry.secrets.catch(() => {
-      if (cache.get(tenantId) === entry) cache.delete(tenantId);
-    });
-    return entry.secrets;
-  };
-}
 
 /**
  * pg-boss workers: one per action queue running its executor, and one filing dead letters.

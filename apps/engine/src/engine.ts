@@ -1,7 +1,7 @@
 import { createDb } from '@tripwire/db';
 import { actionQueue, builtinRegistry, type Registry, splitNodeKey } from '@tripwire/rules';
 import { sql } from 'drizzle-orm';
-import { createActionDispatcher, createSecretLookup } from './action-dispatcher.ts';
+import { createActionDispatcher } from './action-dispatcher.ts';
 import { createWebhookExecutor } from './actions/action-webhook.ts';
 import { createAddressPolicy } from './actions/address-policy.ts';
 import { type ExecutorDefinition, loadExecutors } from './actions/executors.ts';
@@ -21,6 +21,7 @@ import { createMetrics } from './metrics.ts';
 import { createResumeWorker } from './resume-worker.ts';
 import { createRunAdvancer } from './run-advancer.ts';
 import { createProfileCache } from './state/profiles.ts';
+import { createSecretLookup } from './state/signing-secrets.ts';
 import { createWorkflowCache } from './workflow-cache.ts';
 
 export interface EngineOptions {
