@@ -52,7 +52,14 @@ export function compilePlan(plan: TrackingPlan, version = ''): CompiledPlan {
       if (hit) return hit;
       const declared = byName.get(event);
       if (!declared) return undefined;
-      const fn = ajv.compile(eventJsonSchema(declared));
+      let fn: ValidateFunction;
+      try {
+        fn = ajv.compile(eventJsonSchema(declared));
+      } catch {
+        // The plan model only produces schemas Ajv takes; were one refused, the event goes through
+        // unchecked rather than failing ingestion with a 500.
+        return undefined;
+      }
       compiled.set(event, fn);
       return fn;
     },
