@@ -196,6 +196,10 @@ describe('backtests (real engine, Kafka, archiver, Postgres, pg-boss)', () => {
     expect(await ask({ from: new Date(Date.now() - 7_000), to: new Date(Date.now() - 6_000) })).toBe(
       'no_history: This workspace has no events in that time range, so there is nothing to backtest yet',
     );
+    // Two requests at the same moment: one is accepted, the other told the first is running.
+    const both = await Promise.all([ask({}), ask({})]);
+    expect(both.filter((a) => a === 'accepted')).toHaveLength(1);
+    expect(both.find((a) => a !== 'accepted')).toMatch(/^busy: /);
     await withTenant(db, tenant.tenantId, (tx) =>
       tx.execute(
         sql`insert into backtests (tenant_id, id, workflow_id, status, "from", "to", document) values (${tenant.tenantId}::uuid, gen_random_uuid(), ${workflowId}::uuid, 'running', now(), now(), '{}'::jsonb)`,

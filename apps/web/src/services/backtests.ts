@@ -94,6 +94,8 @@ export async function requestBacktest(
       'no_history',
       'This workspace has no events in that time range, so there is nothing to backtest yet',
     );
+  // One at a time per workspace: two requests at once queue here, so the second sees the first.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`tripwire.backtest:${o.tenantId}`}))`);
   const [busy] = await tx
     .select({ id: backtests.id })
     .from(backtests)
