@@ -33,6 +33,12 @@ export const config = {
   engineEntry: process.env.BENCH_ENGINE_ENTRY ?? 'dist/main.js',
   /** Phase 1d, two engine processes on one topic (BENCH_TWO_ENGINES=0 skips it). */
   twoEngines: process.env.BENCH_TWO_ENGINES !== '0',
+  /**
+   * Run the event history archiver inside the measured engine (BENCH_ARCHIVER=1). Off by default: the
+   * figures are the event path's, and at volume the archiver runs as its own process (decision 036);
+   * on two cores it takes CPU from the engine either way.
+   */
+  archiver: process.env.BENCH_ARCHIVER === '1',
   /** Stop after the throughput run (quick iterations on the engine). */
   throughputOnly: process.env.BENCH_THROUGHPUT_ONLY === '1',
 };

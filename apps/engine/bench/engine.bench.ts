@@ -119,6 +119,7 @@ try {
       ENGINE_PORT: '0',
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
+      HISTORY_ARCHIVER: config.archiver ? 'true' : 'false',
     },
     logFile,
     nodeArgs: config.engineNodeArgs,
@@ -138,6 +139,7 @@ try {
     deadLettered: await e.metric('tripwire_events_dead_lettered_total'),
     matched: await e.metric('tripwire_events_matched_total'),
     webhooks: 0,
+    cpuSeconds: await e.metric('tripwire_engine_process_cpu_seconds_total'),
   };
   log('draining the action queues');
   await quiet(e);
@@ -171,6 +173,7 @@ try {
           ENGINE_PORT: '0',
           NODE_ENV: 'production',
           LOG_LEVEL: 'info',
+          HISTORY_ARCHIVER: config.archiver ? 'true' : 'false',
         },
         logFile: logFile.replace(/\.log$/, '-two.log'),
         entry: config.engineEntry,

@@ -17,6 +17,8 @@ export interface ThroughputResult {
   deadLettered: number;
   matched: number;
   webhooks: number;
+  /** The engine process's CPU time (user + system) when its offsets reached the end, start-up included. */
+  cpuSeconds: number;
   /** Phase 1d: the same workload through two engine processes in one group. */
   twoEngines?: { seconds: number; events: number };
 }
@@ -41,10 +43,11 @@ function throughputSection(t: ThroughputResult) {
 1. Throughput (same topic, own consumer groups, first fetched batch -> committed offsets at the end)
    ceiling, no-op kafkajs eachBatch consumer: ${fmt(ceiling.seconds, 2)} s  ${fmt(ceilingRate, 0)} events/s   (median of ${rounds(ceiling.rounds)} s)
    the same, JSON.parse of each message only: ${fmt(parseOnly.seconds, 2)} s  ${fmt(parseRate, 0)} events/s   (median of ${rounds(parseOnly.rounds)} s: ${fmt((parseRate / ceilingRate) * 100, 1)}% of the ceiling)
-   engine child process:                      ${fmt(run.seconds, 2)} s  ${fmt(engineRate, 0)} events/s
+   engine child process:                      ${fmt(run.seconds, 2)} s  ${fmt(engineRate, 0)} events/s   (history archiver ${config.archiver ? 'in the same process' : 'not running: BENCH_ARCHIVER=1 adds it'})
    engine / ceiling:                           ${fmt((engineRate / ceilingRate) * 100, 1)}%   (target >= 50%: ${verdict(engineRate >= ceilingRate / 2)})
    engine events/s:                            ${fmt(engineRate, 0)}   (target >= 30,000: ${verdict(engineRate >= 30_000)})
 ${t.twoEngines ? `   2 engine processes, one group, same size:  ${fmt(t.twoEngines.seconds, 2)} s  ${fmt(t.twoEngines.events / t.twoEngines.seconds, 0)} events/s   (${fmt(t.twoEngines.events / t.twoEngines.seconds / engineRate, 2)}x one engine)\n` : ''}   engine from spawn, start-up included:       ${fmt(run.fromSpawnSeconds, 2)} s  ${fmt(spawnRate, 0)} events/s   (ready ${fmt(run.readySeconds, 2)} s, first batch ${fmt(run.firstBatchSeconds, 2)} s after spawn)
+   engine CPU time, start-up included:         ${fmt(t.cpuSeconds, 2)} s   (${fmt((t.cpuSeconds * 1e6) / total, 1)} µs per event; steadier than events/s on a busy machine)
    engine counted: consumed ${fmt(t.consumed)}, matched ${fmt(t.matched)}, runs started ${fmt(t.started)} (stream: ${fmt(stats.starts)}), dead-lettered ${t.deadLettered} (stream: ${stats.malformed})
    webhooks received once the run's actions drained: ${fmt(t.webhooks)}`;
 }

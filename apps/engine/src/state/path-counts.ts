@@ -43,18 +43,17 @@ export function createCountBuffer(shard: number) {
       pending = new Map();
       let last: string | undefined;
       for (const [tenantId, ofTenant] of Map.groupBy(rows, (r) => r.tenantId)) {
-        const values = sql.join(
-          ofTenant.map(
-            (r) =>
-              sql`(${r.workflowId}::uuid, ${r.version}::int, ${new Date(r.bucket).toISOString()}::timestamptz, ${r.nodeId}::text, ${r.output}::text, ${r.count}::bigint)`,
-          ),
-          sql`, `,
-        );
+        // Six array parameters per tenant, whatever the number of rows (unnest pairs them up again).
+        const column = <T>(pick: (r: Key & { count: number }) => T) => sql.param(ofTenant.map(pick));
         await tx.execute(sql`
           with tenant as materialized (select set_config(${TENANT_SETTING}, ${tenantId}, true))
           insert into ${pathCounts} (tenant_id, workflow_id, version, bucket, node_id, output, shard, count)
           select ${tenantId}::uuid, v.workflow_id, v.version, v.bucket, v.node_id, v.output, ${shard}::smallint, v.count
-          from tenant, (values ${values}) as v(workflow_id, version, bucket, node_id, output, count)
+          from tenant, unnest(
+            ${column((r) => r.workflowId)}::uuid[], ${column((r) => r.version)}::int[],
+            ${column((r) => new Date(r.bucket).toISOString())}::timestamptz[], ${column((r) => r.nodeId)}::text[],
+            ${column((r) => r.output)}::text[], ${column((r) => r.count)}::bigint[]
+          ) as v(workflow_id, version, bucket, node_id, output, count)
           on conflict (tenant_id, workflow_id, version, bucket, node_id, output, shard)
           do update set count = ${pathCounts.count} + excluded.count`);
         last = tenantId;
