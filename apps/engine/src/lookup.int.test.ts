@@ -81,7 +81,7 @@ describe('lookup.http in the engine (real Kafka, Postgres, HTTP)', () => {
     await until(() => s.t.engine.cache.route(tenantId, 'visit'), 5000, 'workflow loaded');
     await s.t.produce([track(tenantId, 'alice', 'visit', { page: 'pricing' }), track(tenantId, 'bob', 'visit')]);
     await until(() => at('/pro').length === 1, 15_000, 'the pro webhook');
-    await s.t.produce([track(tenantId, 'alice', 'visit', { page: 'docs' })]);
+    await s.t.produce([track(tenantId, 'alice', 'visit', { page: 'pricing' })]);
     await until(() => at('/pro').length === 2 && at('/after-wait').length === 2, 15_000, 'the second event');
 
     // One call for alice's two events (the second within the hour came from her cache), one for bob.
