@@ -107,7 +107,7 @@ describe('the Look up node (Chromium, the web app)', () => {
     const path = page.getByRole('list', { name: 'Path taken' });
     await expect(path.textContent()).resolves.toContain(`Looked up ${apiUrl}/users/ada: 200`);
     await expect(path.textContent()).resolves.toContain('→ ok');
-    await expect(path.textContent()).resolves.toContain('is “pro”');
+    await expect(path.textContent()).resolves.toContain('(plan (looked up by http-2) is pro) → yes');
     await expect(node('http-2').locator('.tw-node').getAttribute('data-state')).resolves.toBe('taken');
     await expect(node('log-4').locator('.tw-node').getAttribute('data-state')).resolves.toBe('taken');
     const answer = page.getByLabel('Answer of http-2');
@@ -126,14 +126,19 @@ describe('the Look up node (Chromium, the web app)', () => {
   }, 120_000);
 
   it('shows a failed look-up and takes its error output; private addresses are refused', async () => {
-    await node('http-2').click();
-    await page.getByRole('textbox', { name: 'URL' }).fill(`${apiUrl}/missing/{{ event.userId }}`);
+    const editUrl = async (url: string) => {
+      await page.getByRole('button', { name: 'Close' }).click();
+      await node('http-2').click();
+      await page.getByRole('textbox', { name: 'URL' }).fill(url);
+      await page.getByRole('button', { name: 'Test run' }).click();
+    };
+    await editUrl(`${apiUrl}/missing/{{ event.userId }}`);
     await testRun('bea');
     const path = page.getByRole('list', { name: 'Path taken' });
     await expect(path.textContent()).resolves.toContain('answered 404 → error');
     await expect(page.getByText(/nothing is connected to “error”/).count()).resolves.toBe(1);
 
-    await page.getByRole('textbox', { name: 'URL' }).fill('http://10.1.2.3/users/{{ event.userId }}');
+    await editUrl('http://10.1.2.3/users/{{ event.userId }}');
     await testRun('cy');
     await expect(path.textContent()).resolves.toContain('look-ups only reach public addresses');
     await screenshot(page, 'lookup-test-run-refused');
