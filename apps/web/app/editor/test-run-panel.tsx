@@ -99,6 +99,12 @@ export function TestRunPanel({ onClose }: { onClose(): void }) {
       }
     }
     api.getState().setHighlight(highlight);
+    if ('steps' in r) {
+      // What the look-ups answered: their fields are offered in conditions and templates from now on.
+      const answers = r.steps.filter((s) => (s.detail.lookup as { outcome?: string } | undefined)?.outcome === 'ok');
+      if (answers.length > 0)
+        api.getState().setLookupSamples(Object.fromEntries(answers.map((s) => [s.nodeId, s.detail.value])));
+    }
   }
 
   const events = recent.data ?? [];

@@ -125,6 +125,16 @@ describe('the Look up node (Chromium, the web app)', () => {
     await screenshot(page, 'lookup-test-run');
   }, 120_000);
 
+  it('offers the fields a look-up answered in the condition builder', async () => {
+    await page.getByRole('button', { name: 'Close' }).click();
+    await node('if-3').click();
+    const offered = await page
+      .locator('datalist option')
+      .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toEqual(expect.arrayContaining(['lookup.http-2.plan', 'lookup.http-2.seats']));
+    await page.getByRole('button', { name: 'Test run' }).click();
+  });
+
   it('shows a failed look-up and takes its error output; private addresses are refused', async () => {
     const editUrl = async (url: string) => {
       await page.getByRole('button', { name: 'Close' }).click();
