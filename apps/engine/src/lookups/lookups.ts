@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { JsonLookup } from '@tripwire/platform';
-import type { LookupAnswer, LookupRequest } from '@tripwire/rules';
+import { type LookupAnswer, type LookupRequest, storableAnswer } from '@tripwire/rules';
 import type { Clock } from '../clock.ts';
 import type { Metrics } from '../metrics.ts';
 import { cachedAnswer, storeAnswer } from '../state/lookup-cache.ts';
@@ -33,11 +33,13 @@ export function createLookups({
             return { ok: true, status: hit.status, value: hit.value, durationMs: 0, cached: true };
           }
         }
-        const answer = await http.get({ url: request.url, headers: request.headers, timeoutMs: request.timeoutMs });
+        const got = await http.get({ url: request.url, headers: request.headers, timeoutMs: request.timeoutMs });
+        // Kept only as it may be stored (a NUL in a string would fail the batch's transaction).
+        const answer = storableAnswer(got.ok ? { ...got, cached: false } : got);
         metrics.lookups.inc({ outcome: answer.ok ? 'ok' : answer.reason });
         if (!answer.ok) return answer;
         if (request.cacheForMs > 0) await storeAnswer(await unit.enter(tenantId), key, answer, new Date(clock()));
-        return { ...answer, cached: false };
+        return answer;
       } finally {
         timer();
       }

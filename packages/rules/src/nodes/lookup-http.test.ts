@@ -145,6 +145,22 @@ describe('lookup.http: the step', () => {
   });
 });
 
+describe('lookup.http: answers are kept as they may be stored', () => {
+  it('cleans a NUL in a string, and takes the error output for a key that has one', async () => {
+    const clean = answering({ ok: true, status: 200, value: { plan: 'p\u0000ro' }, durationMs: 1, cached: false });
+    const cleaned = await simulateWorkflow(doc(), { event, now, lookup: clean.lookup });
+    if (!('steps' in cleaned)) throw new Error('invalid');
+    expect(cleaned.steps[1]?.detail.value).toEqual({ plan: 'p\ufffdro' });
+    const broken = answering({ ok: true, status: 200, value: { 'a\u0000b': 1 }, durationMs: 1, cached: false });
+    const refused = await simulateWorkflow(doc(), { event, now, lookup: broken.lookup });
+    if (!('steps' in refused)) throw new Error('invalid');
+    expect(refused.steps[1]).toMatchObject({
+      output: 'error',
+      detail: { lookup: { outcome: 'failed', reason: 'not_json', message: expect.stringContaining('NUL') } },
+    });
+  });
+});
+
 describe('lookup.http: validation says what is wrong', () => {
   const problems = (config: Record<string, unknown>) =>
     validateWorkflow(doc(config)).map((e) => [e.path.slice(3).join('.'), e.code, e.message]);

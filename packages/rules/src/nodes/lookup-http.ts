@@ -10,6 +10,7 @@ import {
   LOOKUP_MAX_TIMEOUT_MS,
   LOOKUP_MIN_TIMEOUT_MS,
   type LookupRequest,
+  storableAnswer,
 } from '../wire/lookup.ts';
 
 /** What the trace says when a replay ("why not?", a backtest) reaches a look-up. */
@@ -97,7 +98,7 @@ export const lookupHttp = defineNodeType({
     if (!state.lookup) {
       return { output: 'error', detail: { lookup: { ...shown, outcome: 'not_called', message: LOOKUP_NOT_CALLED } } };
     }
-    const answer = await state.lookup(node.id, request);
+    const answer = storableAnswer(await state.lookup(node.id, request));
     if (!answer.ok) {
       const { reason, message, status, durationMs } = answer;
       return {

@@ -2,6 +2,7 @@
 // the request; whoever runs the walk answers it — the engine (HTTP with the address guard and a
 // per-user cache), the web app for the editor's test run (HTTP with the same guard), or nobody in
 // replays. The limits are written once here.
+import { cleanTextValues, describeTextIssue, findTextIssue } from './text-policy.ts';
 
 /** The JSON a look-up may answer with; a longer answer is an error, not truncated. */
 export const LOOKUP_MAX_RESPONSE_BYTES = 64 * 1024;
@@ -37,3 +38,22 @@ export type LookupFailure = (typeof LOOKUP_FAILURES)[number];
 export type LookupAnswer =
   | { ok: true; status: number; value: unknown; durationMs: number; cached: boolean }
   | { ok: false; reason: LookupFailure; message: string; status?: number; durationMs?: number };
+
+/**
+ * An answer as it may be kept (with the run, in the cache): strings with a NUL or a broken
+ * character cleaned as ingestion's text policy would; a key with one is not JSON anyone can use.
+ */
+export function storableAnswer(answer: LookupAnswer): LookupAnswer {
+  if (!answer.ok) return answer;
+  const value = cleanTextValues(answer.value);
+  const issue = findTextIssue(value);
+  if (!issue) return value === answer.value ? answer : { ...answer, value };
+  const { status, durationMs } = answer;
+  return {
+    ok: false,
+    reason: 'not_json',
+    status,
+    durationMs,
+    message: `the answer cannot be kept: ${describeTextIssue(issue)}`,
+  };
+}
