@@ -227,21 +227,26 @@ export const f = {
    * With `templates: true` the values may hold `{{ placeholders }}`, rendered for each run.
    */
   httpHeaders<O extends Common<Record<string, string>> & { templates?: boolean }>(opts: O) {
-    const schema = z
-      .record(z.string().regex(HEADER_NAME, 'Invalid name'), z.string().max(4000))
-      .superRefine((headers, ctx) => {
-        for (const [name, value] of Object.entries(headers)) {
-          if (RESERVED_WEBHOOK_HEADERS.has(name.toLowerCase())) {
-            fail(ctx, 'header.reserved', `${name} is set by Tripwire, not by the workflow`, [name]);
-          } else if (!isSendableHeaderValue(value)) {
-            fail(ctx, 'header.invalid_value', 'Header values cannot contain line breaks or characters beyond Latin-1', [
-              name,
-            ]);
-          } else if (opts.templates) {
-            for (const issue of validateTemplate(value)) fail(ctx, issue.code, issue.message, [name]);
-          }
+    const schema = z.record(z.string(), z.string().max(4000)).superRefine((headers, ctx) => {
+      for (const [name, value] of Object.entries(headers)) {
+        if (!HEADER_NAME.test(name)) {
+          fail(
+            ctx,
+            'header.invalid_name',
+            `“${name.slice(0, 40)}” is not a header name: use letters, digits and - (no spaces)`,
+            [name],
+          );
+        } else if (RESERVED_WEBHOOK_HEADERS.has(name.toLowerCase())) {
+          fail(ctx, 'header.reserved', `${name} is set by Tripwire, not by the workflow`, [name]);
+        } else if (!isSendableHeaderValue(value)) {
+          fail(ctx, 'header.invalid_value', 'Header values cannot contain line breaks or characters beyond Latin-1', [
+            name,
+          ]);
+        } else if (opts.templates) {
+          for (const issue of validateTemplate(value)) fail(ctx, issue.code, issue.message, [name]);
         }
-      });
+      }
+    });
     return field(
       schema as z.ZodType<Record<string, string>>,
       'key-value',

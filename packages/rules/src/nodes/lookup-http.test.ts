@@ -178,6 +178,7 @@ describe('lookup.http: validation says what is wrong', () => {
     [{ cacheFor: 'P30D' }, 'cacheFor', 'duration.out_of_range'],
     [{ secretHeaders: { 'X-Page': 'x' } }, 'secretHeaders.X-Page', 'header.duplicate'],
     [{ headers: { 'X-Id': '{{ event.userId' } }, 'headers.X-Id', 'template.invalid'],
+    [{ headers: { 'Bad Name': 'x' } }, 'headers.Bad Name', 'header.invalid_name'],
   ])('%j -> %s %s', (config, path, code) => {
     const found = problems(config);
     expect(found.map(([p, c]) => [p, c])).toContainEqual([path, code]);
