@@ -43,7 +43,7 @@ for j in $(seq 0 $((ENGINES - 1))); do
 done
 for i in $(seq 0 $((WEBS - 1))); do
   (cd apps/web && NODE_ENV=production WEB_PORT=$((WEB_BASE + i)) WEB_METRICS_PORT=$((WEB_METRICS_BASE + i)) \
-    exec node server.ts) >>"$LOGS/web-$i.log" 2>&1 &
+    WEBHOOK_ALLOWED_HOSTS="${WEBHOOK_ALLOWED_HOSTS:-127.0.0.1}" exec node server.ts) >>"$LOGS/web-$i.log" 2>&1 &
   pids+=($!)
   names+=("web-$i")
 done

@@ -9,7 +9,7 @@ source scripts/lib/bring-up.sh
 
 (cd apps/engine && WEBHOOK_ALLOWED_HOSTS="${WEBHOOK_ALLOWED_HOSTS:-127.0.0.1}" exec node --max-old-space-size=256 --max-semi-space-size=16 dist/main.js) >>"$LOGS/engine.log" 2>&1 &
 pids+=($!)
-(cd apps/web && NODE_ENV=production exec node server.ts) >>"$LOGS/web.log" 2>&1 &
+(cd apps/web && WEBHOOK_ALLOWED_HOSTS="${WEBHOOK_ALLOWED_HOSTS:-127.0.0.1}" NODE_ENV=production exec node server.ts) >>"$LOGS/web.log" 2>&1 &
 pids+=($!)
 
 WEB_URL="${PUBLIC_URL:-http://localhost:${WEB_PORT:-3000}}"

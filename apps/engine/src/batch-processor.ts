@@ -103,6 +103,21 @@ export function createBatchProcessor(deps: BatchProcessorDeps) {
   }
 
   /**
+   * A batch whose walks wait on look-ups (HTTP, up to their time-outs) can outlast the session:
+   * tell the group this consumer is alive (kafkajs sends one only when the heartbeat interval has
+   * passed). A heartbeat refused because the group is rebalancing gives the batch up, to be
+   * redelivered to whoever owns the partition next.
+   */
+  async function keepAlive(control: BatchControl | undefined) {
+    if (!control) return;
+    try {
+      await control.heartbeat();
+    } catch {
+      throw new Revoked();
+    }
+  }
+
+  /**
    * The whole batch in one transaction with no savepoints (two round trips fewer per event that
    * touches state). If an event fails in a way that would dead-letter it, nothing of this attempt is
    * kept and the batch is done again one savepoint per event: undefined tells the caller to do so.
@@ -118,6 +133,7 @@ export function createBatchProcessor(deps: BatchProcessorDeps) {
             for (const { envelope, route } of work) {
               if (control && !control.isRunning()) throw new Revoked();
               if (!(await evaluator.evaluate(unit, envelope, route))) duplicates++;
+              await keepAlive(control);
             }
             return duplicates;
           },
@@ -154,6 +170,7 @@ export function createBatchProcessor(deps: BatchProcessorDeps) {
             tenantId: envelope.tenantId,
           });
         }
+        await keepAlive(control);
       }
       return duplicates;
     });

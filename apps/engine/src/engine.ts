@@ -1,9 +1,9 @@
 import { createDb } from '@tripwire/db';
-import { actionQueue, builtinRegistry, type Registry, splitNodeKey } from '@tripwire/rules';
+import { createAddressPolicy, createJsonLookup } from '@tripwire/platform';
+import { actionQueue, builtinRegistry, LOOKUP_MAX_RESPONSE_BYTES, type Registry, splitNodeKey } from '@tripwire/rules';
 import { sql } from 'drizzle-orm';
 import { createActionDispatcher } from './action-dispatcher.ts';
 import { createWebhookExecutor } from './actions/action-webhook.ts';
-import { createAddressPolicy } from './actions/address-policy.ts';
 import { type ExecutorDefinition, loadExecutors } from './actions/executors.ts';
 import { createBatchProcessor } from './batch-processor.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -16,6 +16,7 @@ import { createQueueMonitor } from './jobs/queue-monitor.ts';
 import { createKafka } from './kafka/kafka-client.ts';
 import { createLagClock } from './lag-clock.ts';
 import type { Logger } from './logger.ts';
+import { createLookups } from './lookups/lookups.ts';
 import { createMaintenance } from './maintenance.ts';
 import { createMetrics } from './metrics.ts';
 import { createResumeWorker } from './resume-worker.ts';
@@ -119,10 +120,17 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
     async start() {
       const port = await health.listen();
       logger.info({ port }, 'health server listening');
+      // One address guard for everything sent on a tenant's behalf: webhooks and look-ups.
+      const policy = createAddressPolicy({ allow: env.WEBHOOK_ALLOWED_HOSTS });
       const webhook = createWebhookExecutor({
-        policy: createAddressPolicy({ allow: env.WEBHOOK_ALLOWED_HOSTS }),
+        policy,
         timeoutMs: env.WEBHOOK_TIMEOUT_MS,
         userAgent: 'Tripwire-Webhooks/1.0',
+      });
+      const lookupHttp = createJsonLookup({
+        policy,
+        userAgent: 'Tripwire-Lookups/1.0',
+        maxBytes: LOOKUP_MAX_RESPONSE_BYTES,
       });
       const executors = await loadExecutors(
         registry,
@@ -156,7 +164,8 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
       });
       await cache.start();
       metrics.workflowsLoaded.set(cache.size());
-      const advancer = createRunAdvancer({ cache, profiles, metrics, clock });
+      const lookups = createLookups({ http: lookupHttp, clock, metrics });
+      const advancer = createRunAdvancer({ cache, profiles, metrics, clock, lookups });
       const evaluator = createEventEvaluator({ cache, profiles, metrics, advancer, clock });
       processBatch = createBatchProcessor({
         db,
@@ -190,7 +199,7 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
       const resumer = createResumeWorker({ db, jobs, cache, advancer, metrics, logger, clock });
       await dispatcher.start();
       await resumer.start();
-      stopWorkers = [() => dispatcher.stop(), () => resumer.stop(), () => webhook.close()];
+      stopWorkers = [() => dispatcher.stop(), () => resumer.stop(), () => webhook.close(), () => lookupHttp.close()];
       maintenance.start();
       const monitor = createQueueMonitor({ db, boss: jobs.boss, schema: env.JOBS_SCHEMA, metrics, logger });
       monitor.start();

@@ -65,7 +65,12 @@ export function createEventEvaluator({ cache, profiles, metrics, advancer, clock
       }
       const node = plan?.nodes.get(w.nodeId);
       if (!plan || !node) continue;
-      const data = receivedData(event, run.triggerEvent, await advancer.user(unit, plan, e.tenantId, e.userId));
+      const data = receivedData(
+        event,
+        run.triggerEvent,
+        await advancer.user(unit, plan, e.tenantId, e.userId),
+        run.lookups,
+      );
       if (!accepts(node.listens.wait, data, (error) => onRuleError(node, error))) continue;
       if (!(await takeWaiter(tx, e.tenantId, w.runId, w.nodeId))) continue;
       if (w.timeoutJobId) await unit.jobs.cancel(tx, RESUME_QUEUE, w.timeoutJobId);

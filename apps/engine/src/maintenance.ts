@@ -1,4 +1,5 @@
 import type { Database } from '@tripwire/db';
+import { LOOKUP_MAX_CACHE_MS } from '@tripwire/rules';
 import { sql } from 'drizzle-orm';
 import type { Logger } from './logger.ts';
 
@@ -27,7 +28,17 @@ export function createMaintenance(db: Database, logger: Logger, options: Retenti
     );
     // Counters older than an hour are only read as sums: fold them into one row per hour.
     const folded = await db.execute(sql`select tripwire_compact_path_counts(${new Date(now - 3_600_000)}) as rows`);
-    logger.info({ pruned: { ...rows[0], ...history.rows[0] }, countersFolded: folded.rows[0]?.rows }, 'retention');
+    // No node reuses a look-up's answer for longer than LOOKUP_MAX_CACHE_MS.
+    const lookups = await db.execute(
+      sql`select tripwire_prune_lookups(${new Date(now - LOOKUP_MAX_CACHE_MS)}) as rows`,
+    );
+    logger.info(
+      {
+        pruned: { ...rows[0], ...history.rows[0], lookupAnswers: lookups.rows[0]?.rows },
+        countersFolded: folded.rows[0]?.rows,
+      },
+      'retention',
+    );
   }
   return {
     start() {

@@ -52,6 +52,17 @@ export function createMetrics() {
     runsCompleted: counter('tripwire_runs_completed_total', 'Runs that finished without a pending wait'),
     runsResumed: counter('tripwire_runs_resumed_total', 'Waits resumed (event received, delay elapsed or timeout)'),
     runsFailed: counter('tripwire_runs_failed_total', 'Runs stopped by a node that could not run'),
+    lookups: counter(
+      'tripwire_lookups_total',
+      'Look-ups made while walking runs, by outcome (ok, cached, or why they failed)',
+      ['outcome'],
+    ),
+    lookupSeconds: new Histogram({
+      name: 'tripwire_lookup_seconds',
+      help: 'Time a look-up held up its walk (cache hits included)',
+      buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers,
+    }),
     ruleErrors: counter(
       'tripwire_rule_errors_total',
       'Filters and wait matches that threw on an event (taken as not matching)',

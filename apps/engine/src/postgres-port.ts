@@ -4,6 +4,8 @@ import {
   actionQueue,
   actionSettings,
   endpointGroup,
+  type LookupAnswer,
+  type LookupRequest,
   RESUME_QUEUE,
   type ResumeJob,
   type WalkPort,
@@ -29,6 +31,8 @@ export interface RunScope {
   consent: ConsentLookup;
   /** A wait.event was registered for this event name (so it is routed even off the active version). */
   awaiting(eventName: string): Promise<void>;
+  /** A look-up's request for this user (lookups/lookups.ts: the cache, then HTTP with the address guard). */
+  lookup(nodeId: string, request: LookupRequest): Promise<LookupAnswer>;
 }
 
 /**
@@ -50,6 +54,7 @@ export function postgresPort(s: RunScope): WalkPort {
     consentFor: s.consent(() => s.unit.enter(s.tenantId), s.tenantId, s.userId),
     countEvents: (nodeId, window) => countMarks(tx, markKey(nodeId), window),
     reservePass: (nodeId, window, max) => addMarkBelow(tx, markKey(nodeId), window, max, s.runId),
+    lookup: s.lookup,
     async park(node, wait) {
       const job = (kind: ResumeJob['kind'], output: string): ResumeJob => ({
         tenantId: s.tenantId,

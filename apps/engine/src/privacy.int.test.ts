@@ -198,8 +198,15 @@ describe('DELETE /v1/users/:userId (deleteUserData)', () => {
         { id: 'reply', type: 'wait.event', config: { event: 'forget_reply', timeout: 'PT1H' } },
         hook('replied', '/replied'),
         hook('now', '/now'),
+        // A look-up whose answer is cached for the user (the receiver answers {}).
+        {
+          id: 'profile',
+          type: 'lookup.http',
+          config: { url: `${s.receiver.url}/profile/{{ event.userId }}`, cacheFor: 'PT1H' },
+        },
       ],
       edges: [
+        { source: 'start', target: 'profile' },
         { source: 'start', target: 'often' },
         { source: 'often', sourceHandle: 'true', target: 'later' },
         { source: 'often', sourceHandle: 'true', target: 'reply' },
@@ -251,6 +258,7 @@ describe('DELETE /v1/users/:userId (deleteUserData)', () => {
       consent: 1,
       waiters: 1,
       userMarks: 1,
+      lookupAnswers: 1,
       event_history: 1,
     });
     const range = { from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 60_000) };

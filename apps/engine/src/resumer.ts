@@ -51,7 +51,7 @@ export function createResumer(deps: {
       plan,
       entry: resumeEntry(node, job.output, now, { resumedBy: job.kind }),
       start: targets(node, job.output),
-      data: resumedData(run.triggerEvent, await advancer.user(unit, plan, job.tenantId, run.userId)),
+      data: resumedData(run.triggerEvent, await advancer.user(unit, plan, job.tenantId, run.userId), run.lookups),
       // "3 logins within a day" after a day's wait counts the day of the wait.
       countsUntil: now,
       pendingBefore: run.pending,

@@ -2,6 +2,7 @@ import { type PathEntry, type RuleData, settleRun, type WalkResult, walk } from 
 import { sql } from 'drizzle-orm';
 import type { Clock } from './clock.ts';
 import { isDatabaseError } from './db-errors.ts';
+import type { createLookups } from './lookups/lookups.ts';
 import type { Metrics } from './metrics.ts';
 import { postgresPort } from './postgres-port.ts';
 import { createConsentLookup } from './state/consent.ts';
@@ -41,11 +42,14 @@ export function createRunAdvancer({
   profiles,
   metrics,
   clock,
+  lookups,
 }: {
   cache: WorkflowCache;
   profiles: ProfileCache;
   metrics: Metrics;
   clock: Clock;
+  /** Look-ups for a unit, tenant and user (lookups/lookups.ts). */
+  lookups: ReturnType<typeof createLookups>;
 }) {
   const consent = createConsentLookup();
 
@@ -76,6 +80,7 @@ export function createRunAdvancer({
       ...(c.cause !== undefined ? { cause: c.cause } : {}),
       consent,
       awaiting: (eventName) => awaiting(c.unit, c.plan, eventName),
+      lookup: lookups(c.unit, c.tenantId, c.userId),
     });
     const result = await walk(c.plan, c.start, {
       data: c.data,
@@ -90,6 +95,7 @@ export function createRunAdvancer({
       path: [c.entry, ...result.path],
       settled,
       currentNode: result.lastNode ?? c.entry.nodeId,
+      lookups: result.lookups,
       ...(result.error !== undefined ? { error: result.error } : {}),
     };
     return { result, step };
@@ -111,6 +117,7 @@ export function createRunAdvancer({
         path: [{ ...entry, detail: { ...entry.detail, error } }],
         settled: settleRun(0, 0, error),
         currentNode: entry.nodeId,
+        lookups: {},
         error,
       };
       await recordStep(unit.tx, tenantId, runId, step);

@@ -37,6 +37,11 @@ export const WebEnv = z.object({
    * so a client cannot pick its own address by sending the header.
    */
   TRUST_PROXY: z.string().default(''),
+  /**
+   * Private addresses the editor's look-up test may reach (the engine's setting of the same name, so
+   * a test run reaches what the published workflow will): empty in production.
+   */
+  WEBHOOK_ALLOWED_HOSTS: commaList.default([]),
   /** pg-boss's schema (shared with the engines), for replaying dead letters. */
   JOBS_SCHEMA: z
     .string()

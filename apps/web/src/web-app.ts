@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createDb, postgresEventHistory, schemaExists } from '@tripwire/db';
+import { createAddressPolicy, createJsonLookup } from '@tripwire/platform';
+import { LOOKUP_MAX_RESPONSE_BYTES } from '@tripwire/rules';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type Express, Router } from 'express';
 import { PgBoss } from 'pg-boss';
@@ -133,7 +135,13 @@ export function createWebApp(env: WebEnv, logger: Logger) {
   app.use('/v1', v1);
 
   // The app's own API, for the browser: session cookie auth, so mutations must be same-origin.
-  const createContext = contextFactory({ db, env, logger, jobs });
+  // The editor's look-up test reaches what the engine may reach: the same guard and allow list.
+  const lookups = createJsonLookup({
+    policy: createAddressPolicy({ allow: env.WEBHOOK_ALLOWED_HOSTS }),
+    userAgent: 'Tripwire-Lookups/1.0',
+    maxBytes: LOOKUP_MAX_RESPONSE_BYTES,
+  });
+  const createContext = contextFactory({ db, env, logger, jobs, lookups });
   app.get('/live/events', eventStreamRoute({ db, hub, createContext }));
   app.use(
     '/trpc',
@@ -180,6 +188,7 @@ export function createWebApp(env: WebEnv, logger: Logger) {
       await rejections.stop();
       if (boss) await (await boss).stop({ graceful: false }).catch(() => {});
       await producer.disconnect().catch(() => {});
+      await lookups.close();
       await closeDb();
     },
   };

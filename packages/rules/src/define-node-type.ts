@@ -167,6 +167,7 @@ export function defineNodeType<
       writesState: spec.runtime?.writesState ?? false,
       registersWaiter: spec.runtime?.registersWaiter ?? false,
       resumes: spec.runtime?.resumes ?? spec.runtime?.registersWaiter ?? false,
+      addsData: spec.runtime?.addsData ?? false,
     },
     step: step as StepFn<ConfigOf<F>, O[number]>,
     summary: spec.summary ?? (() => ''),

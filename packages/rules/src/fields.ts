@@ -35,6 +35,8 @@ export interface FieldMeta {
   json?: boolean;
   /** The value is a credential: redacted wherever config is shown (traces, dead letters, exports). */
   secret?: boolean;
+  /** A key-value map whose values are `{{ }}` templates: compiled like a template field. */
+  templated?: boolean;
 }
 
 export interface Field<T> {
@@ -220,21 +222,66 @@ export const f = {
     return field(schema as z.ZodType<Record<string, string>>, 'key-value', opts);
   },
 
-  /** HTTP request headers a webhook may send: the ones every delivery would refuse are errors now. */
-  httpHeaders<O extends Common<Record<string, string>>>(opts: O) {
+  /**
+   * HTTP request headers a webhook may send: the ones every delivery would refuse are errors now.
+   * With `templates: true` the values may hold `{{ placeholders }}`, rendered for each run.
+   */
+  httpHeaders<O extends Common<Record<string, string>> & { templates?: boolean }>(opts: O) {
+    const schema = z.record(z.string(), z.string().max(4000)).superRefine((headers, ctx) => {
+      for (const [name, value] of Object.entries(headers)) {
+        if (!HEADER_NAME.test(name)) {
+          fail(
+            ctx,
+            'header.invalid_name',
+            `“${name.slice(0, 40)}” is not a header name: use letters, digits and - (no spaces)`,
+            [name],
+          );
+        } else if (RESERVED_WEBHOOK_HEADERS.has(name.toLowerCase())) {
+          fail(ctx, 'header.reserved', `${name} is set by Tripwire, not by the workflow`, [name]);
+        } else if (!isSendableHeaderValue(value)) {
+          fail(ctx, 'header.invalid_value', 'Header values cannot contain line breaks or characters beyond Latin-1', [
+            name,
+          ]);
+        } else if (opts.templates) {
+          for (const issue of validateTemplate(value)) fail(ctx, issue.code, issue.message, [name]);
+        }
+      }
+    });
+    return field(
+      schema as z.ZodType<Record<string, string>>,
+      'key-value',
+      opts,
+      opts.templates ? { templated: true } : {},
+    );
+  },
+
+  /**
+   * An absolute http(s) URL with `{{ placeholders }}` (rendered and URL-encoded for each run); the
+   * rendered URL is checked again, with the address guard, when the request is made.
+   */
+  urlTemplate<O extends Common<string>>(opts: O) {
     const schema = z
-      .record(z.string().regex(HEADER_NAME, 'Invalid name'), z.string().max(4000))
-      .superRefine((headers, ctx) => {
-        for (const [name, value] of Object.entries(headers)) {
-          if (RESERVED_WEBHOOK_HEADERS.has(name.toLowerCase())) {
-            fail(ctx, 'header.reserved', `${name} is set by Tripwire, not by the workflow`, [name]);
-          } else if (!isSendableHeaderValue(value)) {
-            fail(ctx, 'header.invalid_value', 'Header values cannot contain line breaks or characters beyond Latin-1', [
-              name,
-            ]);
-          }
+      .string()
+      .max(2000)
+      .superRefine((value, ctx) => {
+        const issues = validateTemplate(value);
+        for (const issue of issues) fail(ctx, issue.code, issue.message);
+        if (issues.length > 0) return;
+        // Each placeholder stands for some text; what is around them must make an http(s) URL.
+        const shape = value.replace(/\{\{[^{}]*\}\}/g, 'x');
+        let url: URL;
+        try {
+          url = new URL(shape);
+        } catch {
+          fail(ctx, 'url.invalid', 'Enter a URL that starts with https://');
+          return;
+        }
+        if (!ALLOWED_SCHEMES.includes(url.protocol) || !/^https?:\/\//i.test(value)) {
+          fail(ctx, 'url.unsafe_scheme', 'Enter a URL that starts with https:// (or http://)');
+        } else if (url.username || url.password) {
+          fail(ctx, 'url.credentials', 'Put credentials in a secret header, not in the URL');
         }
       });
-    return field(schema as z.ZodType<Record<string, string>>, 'key-value', opts);
+    return field(schema, 'template', { placeholder: 'https://', ...opts });
   },
 };

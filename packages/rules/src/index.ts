@@ -162,6 +162,7 @@ export type { CompiledTemplate, TemplateIssue } from './template/template.ts';
 export {
   compileTemplate,
   renderTemplate,
+  renderUrlTemplate,
   TEMPLATE_ROOTS,
   templatePaths,
   validateTemplate,

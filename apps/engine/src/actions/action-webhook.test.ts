@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { verifyWebhook } from '@tripwire/platform';
+import { type AddressPolicy, createAddressPolicy, type Resolver, verifyWebhook } from '@tripwire/platform';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PermanentError, RetriableError } from '../errors.ts';
 import { createWebhookExecutor, SNIPPET_BYTES, type WebhookExecutor } from './action-webhook.ts';
-import { type AddressPolicy, createAddressPolicy, type Resolver } from './address-policy.ts';
 import { type Receiver, type Respond, reply, startReceiver } from './test-receiver.ts';
 import { TEST_TLS_CERT, TEST_TLS_KEY } from './test-tls.ts';
 

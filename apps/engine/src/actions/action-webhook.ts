@@ -1,8 +1,6 @@
-import { secretKey, signWebhook } from '@tripwire/platform';
+import { type AddressPolicy, createPinnedDispatcher, secretKey, signWebhook } from '@tripwire/platform';
 import { type Dispatcher, request } from 'undici';
 import { PermanentError } from '../errors.ts';
-import type { AddressPolicy } from './address-policy.ts';
-import { createPinnedDispatcher } from './pinned-dispatcher.ts';
 import { refusalError, statusError, transportError } from './webhook-errors.ts';
 import { encodeBody, type Hop, redirectHop, tenantHeaders, type WebhookMethod } from './webhook-request.ts';
 
@@ -44,7 +42,7 @@ export interface WebhookExecutorOptions {
 }
 
 export function createWebhookExecutor({ policy, timeoutMs = 15_000, userAgent }: WebhookExecutorOptions) {
-  const dispatcher = createPinnedDispatcher(policy);
+  const dispatcher = createPinnedDispatcher(policy, refusalError);
 
   async function vet(url: string | URL, signal: AbortSignal): Promise<URL> {
     const check = await untilAborted(policy.checkUrl(url), signal);

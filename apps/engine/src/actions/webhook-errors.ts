@@ -1,5 +1,5 @@
+import type { Refusal } from '@tripwire/platform';
 import { type EngineError, isExpectedError, PermanentError, RetriableError } from '../errors.ts';
-import type { Refusal } from './address-policy.ts';
 import { parseRetryAfter } from './retry-after.ts';
 
 /**

@@ -23,7 +23,8 @@ export async function claimWithRuns(
     walked.map(
       ({ run, step }) =>
         sql`(${run.id}::uuid, ${run.workflowId}::uuid, ${run.version}::int, ${JSON.stringify(run.triggerEvent)}::jsonb,
-        ${step.settled.status}, ${step.settled.pending}::int, ${JSON.stringify(step.path)}::jsonb, ${step.currentNode}::text,
+        ${step.settled.status}, ${step.settled.pending}::int, ${JSON.stringify(step.path)}::jsonb,
+        ${JSON.stringify(step.lookups)}::jsonb, ${step.currentNode}::text,
         ${step.error ?? null}::text, ${step.settled.finished}::boolean)`,
     ),
     sql`, `,
@@ -35,11 +36,11 @@ export async function claimWithRuns(
       on conflict do nothing returning tenant_id
     )
     insert into ${runs} (tenant_id, id, workflow_id, version, user_id, trigger_event, status, pending, path,
-      current_node, error, finished_at)
+      lookups, current_node, error, finished_at)
     select claimed.tenant_id, r.id, r.workflow_id, r.version, ${userId}, r.trigger_event, r.status, r.pending, r.path,
-      r.current_node, r.error, case when r.finished then now() end
+      r.lookups, r.current_node, r.error, case when r.finished then now() end
     from claimed, (values ${values}) as r(id, workflow_id, version, trigger_event, status, pending, path,
-      current_node, error, finished)
+      lookups, current_node, error, finished)
     returning id`);
   return rows.length > 0;
 }

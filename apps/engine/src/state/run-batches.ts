@@ -21,19 +21,20 @@ export async function recordSteps(tx: TenantTx, tenantId: string, steps: { runId
   const values = sql.join(
     steps.map(
       ({ runId, step }) =>
-        sql`(${runId}::uuid, ${JSON.stringify(step.path)}::jsonb, ${step.settled.pending}::int, ${step.settled.status}::text, ${step.settled.finished}::boolean, ${step.currentNode}::text, ${step.error ?? null}::text)`,
+        sql`(${runId}::uuid, ${JSON.stringify(step.path)}::jsonb, ${JSON.stringify(step.lookups)}::jsonb, ${step.settled.pending}::int, ${step.settled.status}::text, ${step.settled.finished}::boolean, ${step.currentNode}::text, ${step.error ?? null}::text)`,
     ),
     sql`, `,
   );
   await tx.execute(sql`
     update ${runs} set
       path = ${runs.path} || v.path,
+      lookups = ${runs.lookups} || v.lookups,
       pending = v.pending,
       status = v.status,
       current_node = v.current_node,
       error = v.error,
       updated_at = now(),
       finished_at = case when v.finished then now() end
-    from (values ${values}) as v(id, path, pending, status, finished, current_node, error)
+    from (values ${values}) as v(id, path, lookups, pending, status, finished, current_node, error)
     where ${runs.tenantId} = ${tenantId}::uuid and ${runs.id} = v.id`);
 }

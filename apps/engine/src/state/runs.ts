@@ -10,6 +10,8 @@ export interface RunRow {
   triggerEvent: EventData;
   pending: number;
   status: string;
+  /** What its look-ups answered so far (`lookup.<nodeId>`), for the nodes after a wait. */
+  lookups: Record<string, unknown>;
 }
 
 export interface NewRun {
@@ -26,6 +28,8 @@ export interface Step {
   path: PathEntry[];
   settled: Settled;
   currentNode: string | null;
+  /** Look-up answers this walk added (merged into the run's). */
+  lookups: Record<string, unknown>;
   error?: string;
 }
 
@@ -40,6 +44,7 @@ export async function insertWalkedRun(tx: TenantTx, run: NewRun, step: Step) {
     status: step.settled.status,
     pending: step.settled.pending,
     path: step.path,
+    lookups: step.lookups,
     currentNode: step.currentNode,
     error: step.error ?? null,
     finishedAt: step.settled.finished ? sql`now()` : null,
@@ -55,11 +60,15 @@ export const runRowColumns = {
   triggerEvent: runs.triggerEvent,
   pending: runs.pending,
   status: runs.status,
+  lookups: runs.lookups,
 };
 
-export const toRunRow = (row: { triggerEvent: unknown } & Omit<RunRow, 'triggerEvent'>): RunRow => ({
+export const toRunRow = (
+  row: { triggerEvent: unknown; lookups: unknown } & Omit<RunRow, 'triggerEvent' | 'lookups'>,
+): RunRow => ({
   ...row,
   triggerEvent: row.triggerEvent as EventData,
+  lookups: (row.lookups ?? {}) as Record<string, unknown>,
 });
 
 /** The run, locked for this transaction so a resume job and an event cannot advance it at once. */
@@ -78,6 +87,9 @@ export async function recordStep(tx: TenantTx, tenantId: string, runId: string, 
     .update(runs)
     .set({
       path: sql`${runs.path} || ${JSON.stringify(step.path)}::jsonb`,
+      ...(Object.keys(step.lookups).length > 0
+        ? { lookups: sql`${runs.lookups} || ${JSON.stringify(step.lookups)}::jsonb` }
+        : {}),
       pending: step.settled.pending,
       status: step.settled.status,
       currentNode: step.currentNode,

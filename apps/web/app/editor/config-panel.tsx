@@ -13,7 +13,7 @@ import {
   TextControl,
 } from './field-controls';
 import { RichText } from './rich-text';
-import { conditionFields, templatePlaceholders, useSuggestions } from './suggestions';
+import { conditionFields, lookupFields, templatePlaceholders, useSuggestions } from './suggestions';
 import { useErrors } from './validation';
 
 /**
@@ -31,6 +31,7 @@ export function ConfigPanel() {
     setInputProblem: s.setInputProblem,
     upgrade: s.upgrade,
   }));
+  const lookupSamples = useEditorStore((s) => s.lookupSamples);
   const nameId = useId();
   const selected = nodes.filter((n) => n.selected);
   const node = selected.length === 1 ? selected[0] : undefined;
@@ -40,9 +41,13 @@ export function ConfigPanel() {
     .join('\u0000');
   const errors = useErrors();
   const suggestions = useSuggestions();
+  const nodeIds = nodes.map((n) => n.id).join('\u0000');
   const fields = useMemo(
-    () => conditionFields(suggestions, triggerEvents ? triggerEvents.split('\u0000') : []),
-    [suggestions, triggerEvents],
+    () => [
+      ...conditionFields(suggestions, triggerEvents ? triggerEvents.split('\u0000') : []),
+      ...lookupFields(lookupSamples, new Set(nodeIds.split('\u0000'))),
+    ],
+    [suggestions, triggerEvents, lookupSamples, nodeIds],
   );
   const placeholders = useMemo(() => templatePlaceholders(fields), [fields]);
   const nodeId = node?.id;

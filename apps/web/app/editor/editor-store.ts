@@ -47,6 +47,8 @@ export interface EditorState {
   highlight: Record<string, Highlight>;
   /** Nodes to mark in a version diff. */
   diff: Record<string, 'removed' | 'changed'>;
+  /** What each look-up answered in the latest test run, by node id: its fields become suggestions. */
+  lookupSamples: Record<string, unknown>;
   /**
    * What someone typed that cannot become part of the document yet (a wait of -5 hours, a body
    * that is not JSON), keyed `nodeId:field`. Shown on the field and in the problems bar, and
@@ -78,6 +80,7 @@ export interface EditorState {
   setNotice(message: string | null): void;
   setHighlight(highlight: Record<string, Highlight>): void;
   setDiff(diff: Record<string, 'removed' | 'changed'>): void;
+  setLookupSamples(samples: Record<string, unknown>): void;
 }
 
 const HISTORY = 100;
@@ -146,6 +149,7 @@ export function createEditorStore(
       notice: null,
       highlight: {},
       diff: {},
+      lookupSamples: {},
       inputProblems: {},
       document: () => toDocument(get().name, get().description, get().nodes, get().edges),
       load(doc, opts = {}) {
@@ -381,6 +385,7 @@ export function createEditorStore(
       setNotice: (notice) => set({ notice }),
       setHighlight: (highlight) => set({ highlight }),
       setDiff: (diff) => set({ diff }),
+      setLookupSamples: (samples) => set({ lookupSamples: { ...get().lookupSamples, ...samples } }),
     };
   });
 }

@@ -276,6 +276,9 @@ export function KeyValueControl({ meta, value, readOnly, onChange, error }: Cont
             />
             <input
               aria-label={`${meta.label} value ${i + 1}`}
+              // A credential (an API token) is not shown over a shoulder; it is still sent as typed.
+              type={meta.secret ? 'password' : 'text'}
+              autoComplete="off"
               readOnly={readOnly}
               value={v}
               onChange={(e) => set(rows.map((r, j) => (j === i ? [r[0], e.target.value] : r)))}

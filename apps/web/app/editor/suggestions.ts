@@ -89,6 +89,25 @@ export function conditionFields(s: Suggestions, eventNames: string[]): FieldOpti
   ];
 }
 
+/**
+ * The fields of what look-ups answered in the latest test run (`lookup.<node id>.plan`), for the
+ * nodes that still exist: a look-up's answer has no declared shape until it has answered once.
+ */
+export function lookupFields(samples: Record<string, unknown>, nodeIds: ReadonlySet<string>): FieldOption[] {
+  const out: FieldOption[] = [];
+  const visit = (path: string, value: unknown, depth: number) => {
+    if (out.length >= 50) return;
+    if (value !== null && typeof value === 'object' && !Array.isArray(value) && depth < 3) {
+      for (const [key, item] of Object.entries(value)) visit(`${path}.${key}`, item, depth + 1);
+      return;
+    }
+    const kind = value === null || typeof value === 'object' ? undefined : valueKind(value);
+    out.push({ name: path, label: describeVariable(path), ...(kind ? { kind } : {}) });
+  };
+  for (const [id, value] of Object.entries(samples)) if (nodeIds.has(id)) visit(`lookup.${id}`, value, 0);
+  return out;
+}
+
 /** What a template may insert: the same variables, as {{ placeholders }}. */
 export function templatePlaceholders(fields: FieldOption[]): { path: string; label: string }[] {
   const base = [

@@ -4,13 +4,14 @@ import {
   describeRun,
   describeValue,
   jsonProblem,
+  type LookupAnswer,
   type RunStory,
   sampleEventFor,
   simulateWorkflow,
 } from '@tripwire/rules';
 import { Alert, Button } from '@tripwire/ui';
 import { useMemo, useState } from 'react';
-import { useTRPC } from '../lib/trpc';
+import { errorMessage, useTRPC, useTRPCClient } from '../lib/trpc';
 import { useEditorApi, useEditorStore } from './editor-context';
 import type { Highlight } from './editor-store';
 import { RichText } from './rich-text';
@@ -36,6 +37,7 @@ function eventLabel(e: Record<string, unknown>, at: Date): string {
 export function TestRunPanel({ onClose }: { onClose(): void }) {
   const api = useEditorApi();
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const triggerEvent = useEditorStore(
     (s) =>
       s.nodes.find((n) => s.registry.get(n.data.type, n.data.version)?.kind === 'trigger')?.data.config.event as
@@ -69,6 +71,14 @@ export function TestRunPanel({ onClose }: { onClose(): void }) {
     const r = await simulateWorkflow(doc, {
       event: { ...(input as { name: string; userId: string }), properties: input.properties ?? {} },
       user: JSON.parse(traits || '{}'),
+      // Look-ups are made for real, by the server, with the engine's address guard; nothing is cached.
+      lookup: async (_nodeId, { url, headers, timeoutMs }): Promise<LookupAnswer> => {
+        try {
+          return await client.lookups.test.mutate({ url, headers, timeoutMs });
+        } catch (e) {
+          return { ok: false, reason: 'network', message: errorMessage(e) };
+        }
+      },
       // The workspace's consent settings with the answers given here, as the engine would check them.
       ...(consentSettings.data
         ? {
@@ -89,6 +99,12 @@ export function TestRunPanel({ onClose }: { onClose(): void }) {
       }
     }
     api.getState().setHighlight(highlight);
+    if ('steps' in r) {
+      // What the look-ups answered: their fields are offered in conditions and templates from now on.
+      const answers = r.steps.filter((s) => (s.detail.lookup as { outcome?: string } | undefined)?.outcome === 'ok');
+      if (answers.length > 0)
+        api.getState().setLookupSamples(Object.fromEntries(answers.map((s) => [s.nodeId, s.detail.value])));
+    }
   }
 
   const events = recent.data ?? [];
@@ -205,6 +221,7 @@ function TestResult({ result, story }: { result: Result; story: RunStory | null 
           {n}
         </p>
       ))}
+      <LookupAnswers steps={result.steps} />
       {result.actions.length ? (
         <details>
           <summary>What the actions would send ({result.actions.length})</summary>
@@ -215,6 +232,33 @@ function TestResult({ result, story }: { result: Result; story: RunStory | null 
           ))}
         </details>
       ) : null}
+    </section>
+  );
+}
+
+/** What each look-up asked and what came back, in full (the story shows the start of it). */
+function LookupAnswers({ steps }: { steps: { nodeId: string; output?: string; detail: Record<string, unknown> }[] }) {
+  const lookups = steps.filter((s) => s.detail.lookup !== null && typeof s.detail.lookup === 'object');
+  if (lookups.length === 0) return null;
+  return (
+    <section aria-label="Look-ups">
+      <h3>Look-ups</h3>
+      {lookups.map((s, i) => {
+        const l = s.detail.lookup as { url?: string; status?: number; message?: string; outcome?: string };
+        return (
+          <div key={`${s.nodeId}-${i}`} className="lookup-answer">
+            <p className="small">
+              <code>lookup.{s.nodeId}</code> · GET {l.url} →{' '}
+              {l.outcome === 'ok' ? l.status : (l.message ?? 'no answer')} · output <strong>{s.output}</strong>
+            </p>
+            {l.outcome === 'ok' ? (
+              <section aria-label={`Answer of ${s.nodeId}`}>
+                <pre className="code">{JSON.stringify(s.detail.value, null, 2)}</pre>
+              </section>
+            ) : null}
+          </div>
+        );
+      })}
     </section>
   );
 }

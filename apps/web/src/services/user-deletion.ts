@@ -104,6 +104,11 @@ export async function deleteUserData(
     sql`with d as (delete from user_marks where tenant_id = ${tenantId}::uuid and user_id = ${userId} returning 1)
       select count(*) as n from d`,
   );
+  counts.lookupAnswers = await count(
+    tx,
+    sql`with d as (delete from lookup_cache where tenant_id = ${tenantId}::uuid and user_id = ${userId} returning 1)
+      select count(*) as n from d`,
+  );
   counts.profiles = await count(
     tx,
     sql`with d as (delete from profiles where tenant_id = ${tenantId}::uuid and user_id = ${userId} returning 1)

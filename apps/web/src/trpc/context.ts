@@ -1,4 +1,5 @@
 import type { Database } from '@tripwire/db';
+import type { JsonLookup } from '@tripwire/platform';
 import type { Request, Response } from 'express';
 import type { PgBoss } from 'pg-boss';
 import { readDeviceToken } from '../auth/devices.ts';
@@ -12,6 +13,8 @@ export interface AppDeps {
   logger: Logger;
   /** pg-boss without workers, started on first use (replaying dead letters). */
   jobs: () => Promise<PgBoss>;
+  /** GET for JSON behind the engine's address guard (the editor's look-up test). */
+  lookups: Pick<JsonLookup, 'get'>;
 }
 
 export interface Context extends AppDeps {

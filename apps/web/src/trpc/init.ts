@@ -88,11 +88,8 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, user: ctx.user, session: ctx.session } });
 });
 
-/**
- * Runs in the session's current tenant, checks the member's role on the server, and hands the
- * procedure a transaction acting as that tenant (row-level security applies to everything in it).
- */
-export function tenantProcedure(minRole: Role) {
+/** The session's current tenant and the member's role there, checked on the server. */
+function memberOf(minRole: Role) {
   return authedProcedure.use(async ({ ctx, next }) => {
     const tenantId = ctx.session.currentTenantId;
     if (!tenantId) throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'Choose a workspace first' });
@@ -104,6 +101,24 @@ export function tenantProcedure(minRole: Role) {
         message: `This needs the ${minRole} role; you are ${role === 'admin' ? 'an' : 'a'} ${role}`,
       });
     }
-    return withTenant(ctx.db, tenantId, (tx: TenantTx) => next({ ctx: { ...ctx, tenantId, role, tx } }));
+    return next({ ctx: { ...ctx, tenantId, role } });
   });
+}
+
+/**
+ * Runs in the session's current tenant, checks the member's role on the server, and hands the
+ * procedure a transaction acting as that tenant (row-level security applies to everything in it).
+ */
+export function tenantProcedure(minRole: Role) {
+  return memberOf(minRole).use(({ ctx, next }) =>
+    withTenant(ctx.db, ctx.tenantId, (tx: TenantTx) => next({ ctx: { ...ctx, tx } })),
+  );
+}
+
+/**
+ * The role check without a transaction, for a call that waits on the outside world (the editor's
+ * look-up test, up to 10 s): a slow API must not hold one of the pool's few connections.
+ */
+export function memberProcedure(minRole: Role) {
+  return memberOf(minRole);
 }

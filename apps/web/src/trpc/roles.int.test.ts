@@ -68,6 +68,10 @@ describe('tRPC role checks (real Postgres, row-level security)', () => {
     expect(await code((await as(viewer)).members.list())).toBe('OK');
     expect(await code((await as(viewer)).keys.list())).toBe('FORBIDDEN');
     expect(await code((await as(viewer)).members.invite({ role: 'viewer' }))).toBe('FORBIDDEN');
+    // A look-up test makes a request on the workspace's behalf: editors only (checked without a transaction).
+    const lookup = { url: 'http://10.0.0.1/users/x', headers: {}, timeoutMs: 500 };
+    expect(await code((await as(viewer)).lookups.test(lookup))).toBe('FORBIDDEN');
+    await expect((await as(editor)).lookups.test(lookup)).resolves.toMatchObject({ ok: false, reason: 'refused' });
     // Editors are not admins.
     expect(await code((await as(editor)).keys.create({ name: 'x', scope: 'ingest' }))).toBe('FORBIDDEN');
     expect(await code((await as(editor)).members.remove({ userId: viewer.userId }))).toBe('FORBIDDEN');

@@ -6,6 +6,7 @@ import { endpointsRouter } from './routers/endpoints.ts';
 import { eventDebuggerRouter } from './routers/event-debugger.ts';
 import { historyRouter } from './routers/history.ts';
 import { keysRouter } from './routers/keys.ts';
+import { lookupsRouter } from './routers/lookups.ts';
 import { membersRouter } from './routers/members.ts';
 import { onboardingRouter } from './routers/onboarding.ts';
 import { runsRouter } from './routers/runs.ts';
@@ -27,5 +28,6 @@ export const appRouter = router({
   eventDebugger: eventDebuggerRouter,
   endpoints: endpointsRouter,
   history: historyRouter,
+  lookups: lookupsRouter,
 });
 export type AppRouter = typeof appRouter;

@@ -64,6 +64,8 @@ export const runs = pgTable(
     /** Waits not yet resumed; the run completes when it reaches 0 with nothing left to do. */
     pending: integer('pending').notNull().default(0),
     path: jsonb('path').notNull().default(sql`'[]'::jsonb`),
+    /** What its "Look up" nodes answered, by node id (`lookup.<nodeId>`): nodes after a wait read it. */
+    lookups: jsonb('lookups').notNull().default(sql`'{}'::jsonb`),
     error: text('error'),
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -82,6 +84,30 @@ export const runs = pgTable(
     index('runs_tenant_finished_idx').on(t.tenantId, t.finishedAt),
     // The event debugger asks which runs the events on screen started.
     index('runs_tenant_trigger_message_idx').on(t.tenantId, sql`(${t.triggerEvent}->>'messageId')`),
+    tenantIsolation(),
+  ],
+);
+
+/**
+ * Answers of "Look up" nodes, per user and request (a hash of the URL and headers, so a changed
+ * URL or token asks again). Each node reads them within its own "reuse for"; the engine's
+ * maintenance deletes rows older than the longest a node may reuse one. Deleted with the user.
+ */
+export const lookupCache = pgTable(
+  'lookup_cache',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: integer('status').notNull(),
+    value: jsonb('value').notNull(),
+    fetchedAt: timestamp('fetched_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.userId, t.requestHash] }),
+    index('lookup_cache_tenant_fetched_idx').on(t.tenantId, t.fetchedAt),
     tenantIsolation(),
   ],
 );

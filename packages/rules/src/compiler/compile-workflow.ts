@@ -66,7 +66,7 @@ function compileNode(n: ValidNode, next: Record<string, string[]>): PlanNode {
     if (field.widget === 'json-logic') {
       const reads = logicReads(value);
       rules.push([field.key, { logic: value, paths: reads.paths, userFields: userFieldsOf(reads) }]);
-    } else if (field.widget === 'template') {
+    } else if (field.widget === 'template' || field.templated) {
       const paths = templatePaths(value);
       templates.push([field.key, { template: value, userFields: userFieldsOf({ paths, dynamic: false }) }]);
     } else if (field.widget === 'duration') {

@@ -18,6 +18,8 @@ export function describeVariable(path: string): string {
   if (path.startsWith('event.properties.')) return path.slice('event.properties.'.length);
   if (path.startsWith('trigger.properties.')) return `the trigger's ${path.slice('trigger.properties.'.length)}`;
   if (path.startsWith('user.')) return `user's ${path.slice('user.'.length)}`;
+  const looked = /^lookup\.([^.]+)\.(.+)$/.exec(path);
+  if (looked) return `${looked[2]} (looked up by ${looked[1]})`;
   return path;
 }
 
@@ -34,6 +36,6 @@ export function variableSource(path: string): 'event' | 'trigger' | 'user' | 'ot
 export function variableFromTyped(typed: string): string {
   const text = typed.trim().replace(/\s+/g, '');
   if (text === '') return '';
-  if (/^(event|trigger|user)\./.test(text)) return text;
+  if (/^(event|trigger|user|lookup)\./.test(text)) return text;
   return `event.properties.${text}`;
 }

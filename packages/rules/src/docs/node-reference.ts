@@ -24,6 +24,7 @@ function traits(t: AnyNodeType): string {
     r.readsState ? 'reads per-user state' : '',
     r.writesState ? 'writes per-user state' : '',
     r.registersWaiter ? 'parks the run until an event or a timeout' : r.resumes ? 'parks the run until a time' : '',
+    r.addsData ? 'adds its answer to the run as `lookup.<node id>` for the nodes after it' : '',
   ].filter(Boolean);
   return list.length ? list.join(', ') : 'touches no per-user state';
 }

@@ -65,6 +65,17 @@ function when(iso: unknown): string {
 
 const YES_NO: Record<string, string> = { true: 'yes', false: 'no' };
 
+/** A "Look up" step: what it asked, what came back (or why nothing did), and the output taken. */
+function lookupLine(l: Record<string, unknown>, value: unknown): Omit<RunLine, 'node' | 'nodeId'> {
+  const url = typeof l.url === 'string' ? l.url : 'the API';
+  if (l.outcome === 'ok') {
+    const from = l.cached === true ? ' (a cached answer)' : '';
+    return { text: `Looked up ${url}: ${String(l.status)}${from}, ${describeValue(value)} → ok`, tone: 'ok' };
+  }
+  if (l.outcome === 'not_called') return { text: `Not called: ${String(l.message)}`, tone: 'skip' };
+  return { text: `Look-up of ${url} failed: ${String(l.message)} → error`, tone: 'no' };
+}
+
 function lineFor(
   step: RunStepInput,
   config: Record<string, unknown>,
@@ -108,6 +119,8 @@ function lineFor(
     if (d.resumedBy === 'timeout') return { text: `Gave up waiting at ${when(step.at)} → ${step.output}`, tone: 'no' };
     return { text: `The awaited event arrived at ${when(step.at)} → ${step.output}`, tone: 'ok' };
   }
+  if (d.lookup !== null && typeof d.lookup === 'object')
+    return lookupLine(d.lookup as Record<string, unknown>, d.value);
   if (typeof d.passes === 'number' && typeof d.max === 'number') {
     return step.output === 'limited'
       ? { text: `Already passed ${d.passes} of at most ${d.max} times → limited`, tone: 'no' }

@@ -7,6 +7,7 @@ export { actionWebhook } from './action-webhook.ts';
 export { conditionCount } from './condition-count.ts';
 export { conditionIf } from './condition-if.ts';
 export { limitFrequency } from './limit-frequency.ts';
+export { lookupHttp } from './lookup-http.ts';
 export { triggerEvent } from './trigger-event.ts';
 export { waitDelay } from './wait-delay.ts';
 export { waitEvent } from './wait-event.ts';

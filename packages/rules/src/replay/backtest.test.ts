@@ -70,3 +70,28 @@ describe('createBacktest', () => {
     expect(r.draft.samples.completed.sort()).toEqual(['a', 'b']);
   });
 });
+
+describe('createBacktest with a look-up', () => {
+  it('does not call it: runs take its error output, and the result says so', async () => {
+    const enriched: WorkflowDocumentInput = {
+      name: 'Enrich',
+      nodes: [
+        { id: 't', type: 'trigger.event', config: { event: 'cart' } },
+        { id: 'profile', type: 'lookup.http', config: { url: 'https://api.example.com/u/{{ event.userId }}' } },
+        { id: 'log', type: 'action.log', config: { message: 'plan {{ lookup.profile.plan }}' } },
+      ],
+      edges: [
+        { source: 't', target: 'profile' },
+        { source: 'profile', sourceHandle: 'ok', target: 'log' },
+      ],
+    };
+    const bt = createBacktest(plan(enriched), null);
+    for (const e of [ev('a', 'cart', 0), ev('b', 'cart', 1)]) await bt.event(e);
+    const result = await bt.finish(T0 + 10 * HOUR);
+    expect(result.draft.nodes.profile).toEqual({ entered: 2, outputs: { error: 2 } });
+    expect(result.draft.actions).toBe(0);
+    expect(result.notes).toEqual([
+      'Look-ups are not called in backtests: the 2 run(s) that reached profile took its error output.',
+    ]);
+  });
+});

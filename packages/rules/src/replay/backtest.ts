@@ -40,6 +40,8 @@ export interface BacktestResult {
   /** Users who enter with the draft but not live, and the other way round (a few of each). */
   onlyDraft: string[];
   onlyLive: string[];
+  /** What the replay could not do as the engine would (look-ups are not called), in words. */
+  notes?: string[];
 }
 
 const SAMPLES = 5;
@@ -115,6 +117,26 @@ function difference(draft: SideResult, live: SideResult | null): Record<string, 
   return out;
 }
 
+/**
+ * Replays never call look-ups (thousands of requests for one question, and today's answers for
+ * last month's events): a run that reaches one takes its error output. Said once per node.
+ */
+function lookupNotes(plans: (LoadedPlan | null)[], sides: (SideResult | null)[]): string[] {
+  const notes: string[] = [];
+  const seen = new Set<string>();
+  plans.forEach((plan, i) => {
+    for (const [id, node] of plan?.nodes ?? []) {
+      const entered = sides[i]?.nodes[id]?.entered ?? 0;
+      if (!node.def.runtime.addsData || entered === 0 || seen.has(id)) continue;
+      seen.add(id);
+      notes.push(
+        `Look-ups are not called in backtests: the ${entered} run(s) that reached ${id} took its error output.`,
+      );
+    }
+  });
+  return notes;
+}
+
 /** The event names either side listens to: only they can change anything. */
 export function backtestEventNames(draft: LoadedPlan, live: LoadedPlan | null): string[] {
   return [...new Set([...Object.keys(draft.plan.events), ...Object.keys(live?.plan.events ?? {})])];
@@ -146,7 +168,16 @@ export function createBacktest(draftPlan: LoadedPlan, livePlan: LoadedPlan | nul
       const l = live?.result() ?? null;
       const onlyDraft = [...draft.users].filter((u) => !live?.users.has(u)).slice(0, SAMPLES);
       const onlyLive = live ? [...live.users].filter((u) => !draft.users.has(u)).slice(0, SAMPLES) : [];
-      return { events, draft: d, live: l, difference: difference(d, l), onlyDraft, onlyLive };
+      const notes = lookupNotes([draftPlan, livePlan], [d, l]);
+      return {
+        events,
+        draft: d,
+        live: l,
+        difference: difference(d, l),
+        onlyDraft,
+        onlyLive,
+        ...(notes.length > 0 ? { notes } : {}),
+      };
     },
   };
 }

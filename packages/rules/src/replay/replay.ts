@@ -6,6 +6,7 @@ import { valuesRead } from '../runtime/rule-values.ts';
 import { type RunStatus, settleRun } from '../runtime/run-status.ts';
 import type { ConsentDecision, EventData, RuleData, WaitRequest } from '../runtime/types.ts';
 import { type PathEntry, type WalkPort, walk } from '../runtime/walk.ts';
+import type { LookupAnswer, LookupRequest } from '../wire/lookup.ts';
 import { createTimers, type Timer } from './timers.ts';
 import { createMarks } from './user-state.ts';
 
@@ -47,6 +48,8 @@ export interface ReplayRun {
   pending: number;
   path: PathEntry[];
   actions: ReplayAction[];
+  /** What its look-ups answered (`lookup.<nodeId>`), kept across waits as the engine keeps them. */
+  lookups: Record<string, unknown>;
   error?: string;
 }
 
@@ -88,6 +91,11 @@ export interface ReplayOptions {
    * The test run passes the workspace's categories and the simulated user's preferences.
    */
   consent?: (userId: string, needed: string | undefined) => ConsentDecision | null;
+  /**
+   * Makes a look-up's request (the editor's test run: through the web app). Absent — "why not?" and
+   * backtests — look-ups are not called: they take their error output and the trace says why.
+   */
+  lookup?: (userId: string, nodeId: string, request: LookupRequest) => Promise<LookupAnswer>;
   /**
    * Whether a workflow (version) was live when the event arrived: only live ones count it and
    * start runs, as only they are in the engine's routing index; runs of any version still take
@@ -157,6 +165,12 @@ export function createReplay(options: ReplayOptions) {
       ...(options.consent
         ? { consentFor: async (needed: string | undefined) => options.consent?.(run.userId, needed) ?? null }
         : {}),
+      ...(options.lookup
+        ? {
+            lookup: (nodeId: string, request: LookupRequest) =>
+              (options.lookup as NonNullable<ReplayOptions['lookup']>)(run.userId, nodeId, request),
+          }
+        : {}),
       async send(node, action) {
         const actionId = `${run.id}:${node.id}`;
         run.actions.push({ nodeId: node.id, actionId, at: now, payload: action.payload });
@@ -177,6 +191,7 @@ export function createReplay(options: ReplayOptions) {
   ) {
     const result = await walk(plan, start, { data, now, countsUntil, port: portFor(run) });
     run.path.push(entry, ...result.path);
+    run.lookups = { ...run.lookups, ...result.lookups };
     options.onWalk?.(run, [entry, ...result.path], resumed);
     const settled = settleRun(run.pending, result.waits - (resumed ? 1 : 0), result.error);
     run.status = settled.status;
@@ -203,7 +218,7 @@ export function createReplay(options: ReplayOptions) {
         plan,
         entry,
         targets(node, output),
-        resumedData(run.trigger, traitsOf(plan, run.userId)),
+        resumedData(run.trigger, traitsOf(plan, run.userId), run.lookups),
         now,
         true,
       );
@@ -222,7 +237,7 @@ export function createReplay(options: ReplayOptions) {
       plan,
       entry,
       targets(node, output),
-      resumedData(run.trigger, traitsOf(plan, run.userId)),
+      resumedData(run.trigger, traitsOf(plan, run.userId), run.lookups),
       now,
       true,
     );
@@ -242,7 +257,7 @@ export function createReplay(options: ReplayOptions) {
       if (waiter.event !== e.name || waiter.until <= at) continue;
       const { run, node } = waiter;
       const plan = (plans.get(run.workflowId) as ReplayWorkflow).plan;
-      const data = receivedData(e, run.trigger, traitsOf(plan, run.userId));
+      const data = receivedData(e, run.trigger, traitsOf(plan, run.userId), run.lookups);
       const rule = node.listens.wait;
       if (!accepts(rule, data, (error) => options.onRuleError?.(node, error))) {
         record(e, at, run.workflowId, {
@@ -276,6 +291,7 @@ export function createReplay(options: ReplayOptions) {
       pending: 0,
       path: [],
       actions: [],
+      lookups: {},
     };
     runs.push(run);
     const entry = startEntry(plan.trigger, e, data, now);

@@ -21,7 +21,11 @@ export function accepts(
 }
 
 // What rules see at each point of a run. Resumed after a delay or a timeout, a run sees its
-// trigger as `event`; resumed by an awaited event, that event.
+// trigger as `event`; resumed by an awaited event, that event. `lookups` are what the run's
+// "Look up" nodes answered before it parked (`lookup.<nodeId>`).
+
+const withLookups = (lookups: Record<string, unknown> | undefined) =>
+  lookups && Object.keys(lookups).length > 0 ? { lookup: lookups } : {};
 
 export const startData = (event: EventData, user: Record<string, unknown>): RuleData => ({
   event,
@@ -29,14 +33,15 @@ export const startData = (event: EventData, user: Record<string, unknown>): Rule
   user,
 });
 
-export const receivedData = (event: EventData, trigger: EventData, user: Record<string, unknown>): RuleData => ({
-  event,
-  trigger,
-  user,
-});
+export const receivedData = (
+  event: EventData,
+  trigger: EventData,
+  user: Record<string, unknown>,
+  lookups?: Record<string, unknown>,
+): RuleData => ({ event, trigger, user, ...withLookups(lookups) });
 
-export const resumedData = (trigger: EventData, user: Record<string, unknown>): RuleData => ({
-  event: trigger,
-  trigger,
-  user,
-});
+export const resumedData = (
+  trigger: EventData,
+  user: Record<string, unknown>,
+  lookups?: Record<string, unknown>,
+): RuleData => ({ event: trigger, trigger, user, ...withLookups(lookups) });

@@ -1,5 +1,6 @@
 import type { CompiledLogic } from '../logic/compile.ts';
 import type { CompiledTemplate } from '../template/template.ts';
+import type { LookupAnswer, LookupRequest } from '../wire/lookup.ts';
 
 // The contract between a node type's step logic and whoever runs it: the engine (Postgres and
 // pg-boss behind the port), the editor's test run and the replays (in memory behind the port).
@@ -13,11 +14,13 @@ export interface EventData {
   messageId: string;
 }
 
-/** `{ event, trigger, user }`: what rules and templates read. */
+/** `{ event, trigger, user, lookup }`: what rules and templates read. */
 export interface RuleData {
   event: EventData;
   trigger: EventData;
   user: Record<string, unknown>;
+  /** What the run's "Look up" nodes answered so far, by node id (kept with the run across waits). */
+  lookup?: Record<string, unknown>;
 }
 
 /** A JSON Logic field of a node, compiled, with the context paths it reads (for "values read"). */
@@ -47,6 +50,12 @@ export interface StatePort {
    * `window.to`, atomically. Returns the count before, and when the oldest of them was (ms).
    */
   reservePass(nodeId: string, window: TimeWindow, max: number): Promise<{ passes: number; oldest: number | null }>;
+  /**
+   * Makes a look-up's HTTP request for this user (the engine: with the address guard, through the
+   * user's cache; the test run: through the web app). Absent in replays ("why not?", backtests),
+   * which never call out: a look-up there takes its error output and says why.
+   */
+  lookup?(nodeId: string, request: LookupRequest): Promise<LookupAnswer>;
 }
 
 export interface TimeWindow {
@@ -91,6 +100,11 @@ export interface StepOutcome<O extends string = string> {
   detail: Record<string, unknown>;
   wait?: WaitRequest;
   action?: ActionRequest;
+  /**
+   * Data this node adds to the run: later nodes read it as `lookup.<this node's id>` in rules and
+   * templates, and it is kept with the run, so nodes after a wait still see it.
+   */
+  value?: unknown;
 }
 
 export type StepFn<C = Record<string, unknown>, O extends string = string> = (
@@ -111,4 +125,6 @@ export interface NodeRuntime {
   registersWaiter?: boolean;
   /** Parks the run and resumes it later (any wait). */
   resumes?: boolean;
+  /** Its step returns a `value` later nodes read as `lookup.<its id>` (the "Look up" node). */
+  addsData?: boolean;
 }

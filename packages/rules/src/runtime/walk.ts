@@ -44,6 +44,8 @@ export interface WalkResult {
   lastNode: string | null;
   /** A node could not run: the run fails with this reason (other runs go on). */
   error?: string;
+  /** Values nodes of this walk added (`lookup.<nodeId>`), for the run to keep (see StepOutcome.value). */
+  lookups: Record<string, unknown>;
 }
 
 /** Per walk; plans are acyclic (validated at publish), so this only guards against a bad plan. */
@@ -59,16 +61,28 @@ export async function walk(plan: LoadedPlan, start: readonly string[], o: WalkOp
   const queue = [...start];
   let waits = 0;
   let lastNode: string | null = null;
+  const lookups: Record<string, unknown> = {};
   const at = new Date(o.now).toISOString();
   const ctx = { data: o.data, now: o.now, countsUntil: o.countsUntil, state: o.port };
   for (let steps = 0; queue.length > 0; steps++) {
     const id = queue.shift() as string;
     const node = plan.nodes.get(id);
-    if (!node) return { path, waits, lastNode, error: `The run stopped at a node that does not exist (${id})` };
+    if (!node)
+      return { path, waits, lastNode, lookups, error: `The run stopped at a node that does not exist (${id})` };
     if (steps >= MAX_WALK_STEPS)
-      return { path, waits, lastNode, error: `The run stopped after ${steps} steps at ${id}` };
+      return { path, waits, lastNode, lookups, error: `The run stopped after ${steps} steps at ${id}` };
     try {
       const outcome = await node.def.step(node.step, ctx);
+      if (outcome.value !== undefined) {
+        // Nodes after this one (in this walk and, kept with the run, after a wait) read it.
+        Object.defineProperty(lookups, id, {
+          value: outcome.value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+        ctx.data = { ...ctx.data, lookup: { ...ctx.data.lookup, ...lookups } };
+      }
       let detail = { ...outcome.detail };
       let output = outcome.output;
       if (outcome.wait) {
@@ -98,8 +112,8 @@ export async function walk(plan: LoadedPlan, start: readonly string[], o: WalkOp
       if (o.isFatal?.(error)) throw error;
       const message = error instanceof Error ? error.message : String(error);
       path.push({ nodeId: id, type: node.def.type, at, detail: { error: message } });
-      return { path, waits, lastNode: id, error: message };
+      return { path, waits, lastNode: id, lookups, error: message };
     }
   }
-  return { path, waits, lastNode };
+  return { path, waits, lastNode, lookups };
 }

@@ -5,6 +5,7 @@ import { createReplay, type EventRecord, type ReplayRun } from '../replay/replay
 import { decideConsent } from '../runtime/consent.ts';
 import { type LoadedPlan, loadPlan, PlanLoadError } from '../runtime/loaded-plan.ts';
 import { redactConfig } from '../runtime/redact.ts';
+import type { LookupRequest } from '../wire/lookup.ts';
 import { errorMessage, eventData, iso, own, ownCount } from './input.ts';
 import type { SimInput, SimResult } from './types.ts';
 
@@ -51,6 +52,12 @@ export async function simulateRun(
               input.consent?.preferences,
               needed,
             ),
+        }
+      : {}),
+    ...(input.lookup
+      ? {
+          lookup: (_user: string, nodeId: string, request: LookupRequest) =>
+            (input.lookup as NonNullable<SimInput['lookup']>)(nodeId, request),
         }
       : {}),
     onRecord: (r) => records.push(r),

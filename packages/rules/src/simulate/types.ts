@@ -1,5 +1,6 @@
 import type { ConsentPreferences, ConsentSettings } from '../runtime/consent.ts';
 import type { EventData, RuleData } from '../runtime/types.ts';
+import type { LookupAnswer, LookupRequest } from '../wire/lookup.ts';
 
 /** The rule context's `event`/`trigger` shape, as the engine builds it from a Kafka envelope. */
 export type SimEventData = EventData;
@@ -40,6 +41,11 @@ export interface SimInput {
    * consent (as in a workspace that declared none).
    */
   consent?: { settings: ConsentSettings; preferences?: ConsentPreferences };
+  /**
+   * Makes a look-up's request for real (the editor: through the web app, with the engine's address
+   * guard). Absent, look-ups are not called and take their error output, saying so.
+   */
+  lookup?: (nodeId: string, request: LookupRequest) => Promise<LookupAnswer>;
   now?: Date;
 }
 

@@ -2,7 +2,8 @@
 // is a lookup and a join — there is no expression language, so nothing in a template can execute.
 // A string, or any JSON value whose strings are templates (a webhook body), can be a template.
 
-export const TEMPLATE_ROOTS = ['event', 'trigger', 'user'] as const;
+/** `lookup.<node id>` is what an earlier "Look up" node of the run answered (undefined until then). */
+export const TEMPLATE_ROOTS = ['event', 'trigger', 'user', 'lookup'] as const;
 
 export interface TemplateIssue {
   path: (string | number)[];
@@ -82,6 +83,19 @@ export function compileTemplate(template: unknown): CompiledTemplate {
   return () => template;
 }
 
+/**
+ * A URL template rendered with each inserted value percent-encoded, so a value cannot add a path
+ * segment, a query parameter or another host (`{{ event.userId }}` = "a/../admin?x=" stays one segment).
+ */
+export function renderUrlTemplate(text: string, context: unknown): string {
+  const { parts, error } = parse(text);
+  if (error) throw new Error(error);
+  let out = '';
+  for (const part of parts)
+    out += typeof part === 'string' ? part : encodeURIComponent(insert(lookup(context, part.path)));
+  return out;
+}
+
 export function renderTemplate(template: unknown, context: unknown): unknown {
   return compileTemplate(template)(context);
 }
@@ -113,7 +127,7 @@ export function validateTemplate(template: unknown): TemplateIssue[] {
         issues.push({
           path,
           code: 'template.unknown_root',
-          message: `{{ ${part.path.join('.')} }} must start with event, trigger or user`,
+          message: `{{ ${part.path.join('.')} }} must start with event, trigger, user or lookup`,
         });
       }
     }

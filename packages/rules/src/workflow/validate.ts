@@ -5,6 +5,7 @@ import { builtinRegistry } from '../nodes/builtin.ts';
 import type { AnyNodeType, Registry } from '../registry.ts';
 import { type WorkflowDocument, type WorkflowNode, workflowDocumentSchema } from './document.ts';
 import { findCycles, type GraphEdge, reachableFrom } from './graph.ts';
+import { lookupReferenceErrors } from './lookup-references.ts';
 import { scanDocument } from './scan.ts';
 import { fromZodIssues } from './zod-issues.ts';
 
@@ -124,6 +125,7 @@ function analyse(input: unknown, registry: Registry): WorkflowAnalysis {
       }
     }
   }
+  errors.push(...lookupReferenceErrors(nodes, edges));
   return { errors, document, nodes, edges, ...(trigger ? { trigger } : {}) };
 }
 

@@ -106,6 +106,11 @@ export default function Backtest() {
                   ? `Live (v${bt.liveVersion}): ${live.usersEntered} users, ${live.actions} actions (${perDay(live.actions)}/day).`
                   : 'Nothing is live.'}
               </p>
+              {(bt.result?.notes ?? []).map((note) => (
+                <p key={note} className="small muted" role="note">
+                  {note}
+                </p>
+              ))}
               <table className="table" aria-label="Counts per node">
                 <thead>
                   <tr>

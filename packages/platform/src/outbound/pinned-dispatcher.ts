@@ -1,8 +1,22 @@
 import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent } from 'undici';
-import type { AddressPolicy } from './address-policy.ts';
-import { refusalError } from './webhook-errors.ts';
+import type { AddressPolicy, Refusal } from './address-policy.ts';
+
+/** The error a refused connection fails with (the webhook executor's says whether to retry). */
+export type RefusalError = (reason: Refusal, message: string) => Error;
+
+/** A refused connection as an error that carries the refusal, for callers with no error types of their own. */
+export class AddressRefusedError extends Error {
+  readonly reason: Refusal;
+  constructor(reason: Refusal, message: string) {
+    super(message);
+    this.name = 'AddressRefusedError';
+    this.reason = reason;
+  }
+}
+
+const defaultRefusal: RefusalError = (reason, message) => new AddressRefusedError(reason, message);
 
 /**
  * An undici Agent whose sockets can only reach addresses the policy accepts. Checking a URL and then
@@ -14,11 +28,11 @@ import { refusalError } from './webhook-errors.ts';
  * IP-literal URLs never reach the hook (node:net skips lookup for them); they cannot rebind, and the
  * executor checks every hop's URL with the same policy before sending.
  */
-export function createPinnedDispatcher(policy: AddressPolicy): Agent {
-  return new Agent({ connect: { lookup: pinnedLookup(policy) } });
+export function createPinnedDispatcher(policy: AddressPolicy, refusal: RefusalError = defaultRefusal): Agent {
+  return new Agent({ connect: { lookup: pinnedLookup(policy, refusal) } });
 }
 
-export function pinnedLookup(policy: AddressPolicy): LookupFunction {
+export function pinnedLookup(policy: AddressPolicy, refusalError: RefusalError = defaultRefusal): LookupFunction {
   return (hostname, options, callback) => {
     policy.resolve(hostname).then(
       (resolution) => {
