@@ -4,6 +4,7 @@ import type { Clock } from './clock.ts';
 import { isDatabaseError } from './db-errors.ts';
 import type { Metrics } from './metrics.ts';
 import { postgresPort } from './postgres-port.ts';
+import { createQuotaPlans } from './state/action-quota.ts';
 import { createConsentLookup } from './state/consent.ts';
 import type { ProfileCache } from './state/profiles.ts';
 import { recordStep, type Step } from './state/runs.ts';
@@ -48,6 +49,7 @@ export function createRunAdvancer({
   clock: Clock;
 }) {
   const consent = createConsentLookup();
+  const quotaPlans = createQuotaPlans();
 
   /** The user's traits for `user.*`, loaded only for plans that read them, acting as the tenant. */
   async function user(unit: UnitOfWork, plan: WorkflowPlan, tenantId: string, userId: string) {
@@ -76,6 +78,8 @@ export function createRunAdvancer({
       ...(c.cause !== undefined ? { cause: c.cause } : {}),
       consent,
       awaiting: (eventName) => awaiting(c.unit, c.plan, eventName),
+      quotaPlan: () => quotaPlans(() => c.unit.enter(c.tenantId), c.tenantId),
+      clock,
     });
     const result = await walk(c.plan, c.start, {
       data: c.data,

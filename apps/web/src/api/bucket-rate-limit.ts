@@ -1,71 +1,232 @@
-import { type Database, ingestBuckets, withTenant } from '@tripwire/db';
-import { eq, sql } from 'drizzle-orm';
+import { type Database, ingestBuckets, type TenantTx, usageCounters, withTenant } from '@tripwire/db';
+import { monthlyEventQuotaReason, monthPeriod, nextMonthStart, secondsUntil } from '@tripwire/rules';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Logger } from '../logger.ts';
 import { HttpError } from './http-error.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
-/** Unspent leased tokens are given up after this long (they only ever under-admit). */
+/** Unspent leased tokens are given up after this long (the month's count gets them back). */
 const LEASE_MS = 1000;
 /** A lease is at least this share of the rate, so a busy tenant costs a round trip per slice, not per request. */
 const LEASE_SHARE = 0.05;
+/** Within this many leases of its monthly quota, a process leases only what each request needs. */
+const EXACT_WITHIN_LEASES = 4;
+
+/** What a key's tenant may ingest: its rate (the plan's, or its own) and its plan's monthly events. */
+export interface IngestLimits {
+  ratePerSecond: number;
+  burst: number;
+  /** null: no monthly quota (the events are still counted, for the usage page). */
+  eventsPerMonth: number | null;
+}
+
+interface Lease {
+  tokens: number;
+  until: number;
+  /** The month (`YYYY-MM-01`) whose count the tokens were reserved in. */
+  period: string;
+}
+
+interface Answer {
+  granted: number;
+  available: number;
+  monthLeft: number;
+}
+
+const eventsRow = (tenantId: string, period: string) =>
+  and(eq(usageCounters.tenantId, tenantId), eq(usageCounters.metric, 'events'), eq(usageCounters.period, period));
+
+/** The 429 of a tenant whose month is used up: Retry-After is the time until the next month (UTC). */
+export function monthlyQuotaError(eventsPerMonth: number, at: number): HttpError {
+  const resetsAt = nextMonthStart(at);
+  return new HttpError(429, 'quota_exceeded', monthlyEventQuotaReason(eventsPerMonth, resetsAt), {
+    headers: { 'retry-after': String(secondsUntil(at, resetsAt)) },
+    details: { quota: 'events_per_month', limit: eventsPerMonth, resetsAt: new Date(resetsAt).toISOString() },
+  });
+}
 
 /**
- * The ingestion rate limit with its bucket in Postgres (`ingest_buckets`), so every web process
- * draws on one bucket per tenant. A process leases a slice of tokens (5% of the rate, or what the
- * request needs) in one short transaction and spends it locally for up to a second: the database is
- * asked once per slice, not per request, and all processes together admit at most the rate plus
- * the slices in hand (each at most the burst). If Postgres cannot be asked, the process falls back
- * to its own in-memory bucket (`fallback`) rather than refuse every event.
+ * The ingestion rate limit and the monthly event quota, both in Postgres, so every web process
+ * draws on one bucket (`ingest_buckets`) and one month's count (`usage_counters`) per tenant. A
+ * process leases a slice of tokens (5% of the rate, or what the request needs) in one short
+ * transaction and spends it locally for up to a second: the database is asked once per slice, not
+ * per request. Each leased token is also an event reserved in the month's count, so the processes
+ * together never admit more than the quota; near it they lease only what each request needs, and a
+ * lease's unspent tokens go back to the count with the next lease or within a second. All processes
+ * admit at most the rate plus the slices in hand (each at most the burst). If Postgres cannot be
+ * asked, the process falls back to its own in-memory bucket (`fallback`) and counts nothing, rather
+ * than refuse every event.
  */
 export function createSharedRateLimiter(db: Database, fallback: RateLimiter, logger: Logger) {
-  const leases = new Map<string, { tokens: number; until: number }>();
+  const leases = new Map<string, Lease>();
+  /** Unspent reservations to give back to each tenant's months (period → events). */
+  const owed = new Map<string, Map<string, number>>();
 
-  /** Takes up to `want` tokens (at least `need`, or none) from the tenant's bucket. */
-  async function lease(tenantId: string, need: number, want: number, rate: number, burst: number) {
-    return withTenant(db, tenantId, async (tx) => {
-      await tx.insert(ingestBuckets).values({ tenantId, tokens: burst }).onConflictDoNothing();
-      const [row] = await tx
-        .select({
-          tokens: ingestBuckets.tokens,
-          elapsed: sql<number>`greatest(0, extract(epoch from (now() - ${ingestBuckets.updatedAt})))::float8`,
-        })
-        .from(ingestBuckets)
-        .where(eq(ingestBuckets.tenantId, tenantId))
-        .for('update');
-      const available = Math.min(burst, (row?.tokens ?? burst) + (row?.elapsed ?? 0) * rate);
-      const granted = available >= need ? Math.min(available, want) : 0;
+  function owe(tenantId: string, period: string, tokens: number) {
+    if (tokens <= 0) return;
+    const months = owed.get(tenantId) ?? new Map<string, number>();
+    months.set(period, (months.get(period) ?? 0) + tokens);
+    owed.set(tenantId, months);
+  }
+  function takeOwed(tenantId: string) {
+    const months = owed.get(tenantId);
+    owed.delete(tenantId);
+    return months;
+  }
+  function restoreOwed(tenantId: string, months: Map<string, number> | undefined) {
+    for (const [period, tokens] of months ?? []) owe(tenantId, period, tokens);
+  }
+  /** Tokens this process holds for a tenant go back into its lease, or are owed when it has none. */
+  function keep(tenantId: string, tokens: number, period: string) {
+    const lease = leases.get(tenantId);
+    if (lease && lease.period === period && lease.until > Date.now()) lease.tokens += tokens;
+    else owe(tenantId, period, tokens);
+  }
+
+  async function giveBack(tx: TenantTx, tenantId: string, months: Map<string, number>, except?: string) {
+    for (const [period, tokens] of months) {
+      if (period === except) continue;
       await tx
-        .update(ingestBuckets)
-        .set({ tokens: available - granted, updatedAt: sql`now()` })
-        .where(eq(ingestBuckets.tenantId, tenantId));
-      return { granted, available };
+        .update(usageCounters)
+        .set({ count: sql`greatest(0, ${usageCounters.count} - ${tokens})` })
+        .where(eventsRow(tenantId, period));
+    }
+  }
+
+  /**
+   * Takes up to `want` tokens (at least `need`, or none) from the tenant's bucket (when `rate` is
+   * given) and from its month, giving back what it owed in the same transaction.
+   */
+  async function lease(
+    tenantId: string,
+    need: number,
+    want: number,
+    limits: { rate?: { perSecond: number; burst: number }; eventsPerMonth: number | null },
+    back: Map<string, number> | undefined,
+    at: number,
+  ): Promise<Answer> {
+    const period = monthPeriod(at);
+    return withTenant(db, tenantId, async (tx) => {
+      let available = Number.POSITIVE_INFINITY;
+      const { rate } = limits;
+      if (rate) {
+        await tx.insert(ingestBuckets).values({ tenantId, tokens: rate.burst }).onConflictDoNothing();
+        const [row] = await tx
+          .select({
+            tokens: ingestBuckets.tokens,
+            elapsed: sql<number>`greatest(0, extract(epoch from (now() - ${ingestBuckets.updatedAt})))::float8`,
+          })
+          .from(ingestBuckets)
+          .where(eq(ingestBuckets.tenantId, tenantId))
+          .for('update');
+        available = Math.min(rate.burst, (row?.tokens ?? rate.burst) + (row?.elapsed ?? 0) * rate.perSecond);
+      }
+      if (back) await giveBack(tx, tenantId, back, period);
+      await tx.insert(usageCounters).values({ tenantId, metric: 'events', period, count: 0 }).onConflictDoNothing();
+      const [month] = await tx
+        .select({ count: usageCounters.count })
+        .from(usageCounters)
+        .where(eventsRow(tenantId, period))
+        .for('update');
+      const used = Math.max(0, Number(month?.count ?? 0) - (back?.get(period) ?? 0));
+      const monthLeft =
+        limits.eventsPerMonth === null ? Number.POSITIVE_INFINITY : Math.max(0, limits.eventsPerMonth - used);
+      let granted = 0;
+      if (available >= need && monthLeft >= need) {
+        // Close to the quota, a slice in one process's hand could refuse another's requests.
+        const cap = monthLeft <= want * EXACT_WITHIN_LEASES ? need : want;
+        granted = Math.min(available, monthLeft, cap);
+      }
+      if (rate) {
+        await tx
+          .update(ingestBuckets)
+          .set({ tokens: available - granted, updatedAt: sql`now()` })
+          .where(eq(ingestBuckets.tenantId, tenantId));
+      }
+      await tx
+        .update(usageCounters)
+        .set({ count: used + granted })
+        .where(eventsRow(tenantId, period));
+      return { granted, available, monthLeft };
     });
   }
 
+  /** Leases past their time give their unspent tokens back to the month's count. */
+  async function sweep() {
+    const now = Date.now();
+    for (const [tenantId, lease] of leases) {
+      if (lease.until > now) continue;
+      leases.delete(tenantId);
+      owe(tenantId, lease.period, lease.tokens);
+    }
+    for (const tenantId of [...owed.keys()]) {
+      const months = takeOwed(tenantId);
+      if (!months) continue;
+      try {
+        await withTenant(db, tenantId, (tx) => giveBack(tx, tenantId, months));
+      } catch (err) {
+        restoreOwed(tenantId, months);
+        logger.warn({ err }, 'could not give unspent ingestion leases back; tried again in a second');
+        return;
+      }
+    }
+  }
+  let sweeping: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    sweeping = sweeping.then(sweep);
+  }, LEASE_MS);
+  timer.unref();
+
   return {
-    /** Takes `cost` tokens or throws 429 with Retry-After (seconds until enough tokens exist) and the reason. */
-    async take(tenantId: string, cost: number, ratePerSecond: number, burst: number): Promise<void> {
-      const now = Date.now();
-      const held = leases.get(tenantId);
-      const local = held && held.until > now ? held.tokens : 0;
-      if (held && local >= cost) {
+    /**
+     * Takes `cost` tokens or throws 429 with Retry-After and the reason: the monthly event quota
+     * (until the next month) or the rate (until enough tokens exist).
+     */
+    async take(tenantId: string, cost: number, limits: IngestLimits): Promise<void> {
+      const at = Date.now();
+      const period = monthPeriod(at);
+      let held = leases.get(tenantId);
+      if (held && (held.until <= at || held.period !== period)) {
+        leases.delete(tenantId);
+        owe(tenantId, held.period, held.tokens);
+        held = undefined;
+      }
+      if (held && held.tokens >= cost) {
         held.tokens -= cost;
         return;
       }
+      // What is left in hand is this request's now; a concurrent one must not spend it too.
+      const local = held?.tokens ?? 0;
+      if (held) held.tokens = 0;
       const need = cost - local;
+      const { ratePerSecond, burst } = limits;
       const want = Math.min(burst, Math.max(need, Math.ceil(ratePerSecond * LEASE_SHARE)));
-      let answer: { granted: number; available: number };
+      const back = takeOwed(tenantId);
+      let answer: Answer;
       try {
-        answer = await lease(tenantId, need, want, ratePerSecond, burst);
+        answer = await lease(
+          tenantId,
+          need,
+          want,
+          { rate: { perSecond: ratePerSecond, burst }, eventsPerMonth: limits.eventsPerMonth },
+          back,
+          at,
+        );
       } catch (err) {
+        restoreOwed(tenantId, back);
+        keep(tenantId, local, period);
         logger.warn({ err }, 'shared ingestion rate limit unavailable; limiting in this process');
         fallback.take(tenantId, cost, ratePerSecond, burst);
         return;
       }
       if (answer.granted >= need) {
-        leases.set(tenantId, { tokens: local + answer.granted - cost, until: now + LEASE_MS });
+        const current = leases.get(tenantId);
+        if (current && current.period === period) current.tokens += answer.granted - need;
+        else leases.set(tenantId, { tokens: answer.granted - need, until: at + LEASE_MS, period });
         return;
       }
+      keep(tenantId, local, period);
+      if (answer.monthLeft < need && limits.eventsPerMonth !== null) throw monthlyQuotaError(limits.eventsPerMonth, at);
       const waitSeconds =
         cost > burst ? Math.ceil(cost / ratePerSecond) : Math.ceil((need - answer.available) / ratePerSecond);
       throw new HttpError(
@@ -75,8 +236,36 @@ export function createSharedRateLimiter(db: Database, fallback: RateLimiter, log
         { headers: { 'retry-after': String(Math.max(1, waitSeconds)) } },
       );
     },
+    /**
+     * Counts `cost` events of a back-fill in the month, exactly (no lease), or throws the quota's
+     * 429. The rate does not apply: imports are paced (`pace`), never refused for speed.
+     */
+    async reserve(tenantId: string, cost: number, eventsPerMonth: number | null): Promise<void> {
+      const at = Date.now();
+      const back = takeOwed(tenantId);
+      let answer: Answer;
+      try {
+        answer = await lease(tenantId, cost, cost, { eventsPerMonth }, back, at);
+      } catch (err) {
+        restoreOwed(tenantId, back);
+        logger.warn({ err }, 'monthly event count unavailable; this import chunk is not counted');
+        return;
+      }
+      if (answer.granted < cost && eventsPerMonth !== null) throw monthlyQuotaError(eventsPerMonth, at);
+    },
+    /** Events taken but not stored (refused by the tracking plan, or Kafka was down) are not counted. */
+    refund(tenantId: string, events: number): void {
+      keep(tenantId, events, monthPeriod(Date.now()));
+    },
     /** Back-fills are paced per process (see RateLimiter.pace): they wait, they are never refused. */
     pace: fallback.pace,
+    /** Gives every unspent lease back to the month's count (on shutdown). */
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      for (const lease of leases.values()) lease.until = 0;
+      await sweeping;
+      await sweep();
+    },
   };
 }
 export type SharedRateLimiter = ReturnType<typeof createSharedRateLimiter>;

@@ -11,6 +11,7 @@ import { onboardingRouter } from './routers/onboarding.ts';
 import { runsRouter } from './routers/runs.ts';
 import { tenantsRouter } from './routers/tenants.ts';
 import { trackingPlanRouter } from './routers/tracking-plan.ts';
+import { usageRouter } from './routers/usage.ts';
 import { workflowsRouter } from './routers/workflows.ts';
 
 export const appRouter = router({
@@ -27,5 +28,6 @@ export const appRouter = router({
   eventDebugger: eventDebuggerRouter,
   endpoints: endpointsRouter,
   history: historyRouter,
+  usage: usageRouter,
 });
 export type AppRouter = typeof appRouter;

@@ -4,4 +4,5 @@ export * from './endpoints.ts';
 export * from './envelope.ts';
 export * from './jobs.ts';
 export * from './limits.ts';
+export * from './quotas.ts';
 export * from './text-policy.ts';
