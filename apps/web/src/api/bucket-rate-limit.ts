@@ -111,10 +111,12 @@ export function createSharedRateLimiter(db: Database, fallback: RateLimiter, log
       const { rate } = limits;
       if (rate) {
         await tx.insert(ingestBuckets).values({ tenantId, tokens: rate.burst }).onConflictDoNothing();
+        // clock_timestamp(), not now(): now() is when the transaction began, and one that waited long
+        // for the row lock would move updated_at back, so the next lease would refill that time twice.
         const [row] = await tx
           .select({
             tokens: ingestBuckets.tokens,
-            elapsed: sql<number>`greatest(0, extract(epoch from (now() - ${ingestBuckets.updatedAt})))::float8`,
+            elapsed: sql<number>`greatest(0, extract(epoch from (clock_timestamp() - ${ingestBuckets.updatedAt})))::float8`,
           })
           .from(ingestBuckets)
           .where(eq(ingestBuckets.tenantId, tenantId))
@@ -140,7 +142,7 @@ export function createSharedRateLimiter(db: Database, fallback: RateLimiter, log
       if (rate) {
         await tx
           .update(ingestBuckets)
-          .set({ tokens: available - granted, updatedAt: sql`now()` })
+          .set({ tokens: available - granted, updatedAt: sql`clock_timestamp()` })
           .where(eq(ingestBuckets.tenantId, tenantId));
       }
       await tx
