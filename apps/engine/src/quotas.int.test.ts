@@ -1,4 +1,4 @@
-import { usageCounters, withTenant } from '@tripwire/db';
+import { runs as runRows, usageCounters, withTenant } from '@tripwire/db';
 import { actionQueue, addDays, dayPeriod, nextDayStart, OVER_ACTION_QUOTA_REASON } from '@tripwire/rules';
 import { assignPlan, createPlan } from '@tripwire/web/src/services/plans.ts';
 import { and, eq, sql } from 'drizzle-orm';
@@ -41,6 +41,14 @@ async function workflowFor(tenantId: string, event: string, path: string) {
   await until(() => s.t.engine.cache.route(tenantId, event), 5000, 'workflow loaded');
   return workflowId;
 }
+
+const runsOf = (tenantId: string, workflowId: string) =>
+  withTenant(s.db, tenantId, (tx) =>
+    tx
+      .select()
+      .from(runRows)
+      .where(and(eq(runRows.tenantId, tenantId), eq(runRows.workflowId, workflowId))),
+  );
 
 type Detail = { actionId?: string; skipped?: string; reason?: string; heldUntil?: string; held?: string };
 const sendDetail = (run: { path: unknown }) =>
@@ -86,7 +94,7 @@ describe('daily action quota', () => {
     await s.t.produce(Array.from({ length: 5 }, (_, i) => track(tenantId, `h${i}`, 'held')));
     const runs = await until(
       async () => {
-        const r = await s.runs(workflowId);
+        const r = await runsOf(tenantId, workflowId);
         return r.length === 5 ? r : undefined;
       },
       15_000,
@@ -117,7 +125,7 @@ describe('daily action quota', () => {
     await s.t.produce([track(tenantId, 'h-next', 'held')]);
     const next = await until(
       async () => {
-        const r = await s.runs(workflowId);
+        const r = await runsOf(tenantId, workflowId);
         return r.find((x) => x.userId === 'h-next');
       },
       15_000,
