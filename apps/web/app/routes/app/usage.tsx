@@ -75,7 +75,7 @@ export default function UsagePage() {
           label="Workflows"
           used={u.workflows.used}
           limit={u.workflows.limit}
-          note={`${n(u.workflows.live)} live. At the limit, new workflows cannot be created or published.`}
+          note={`${n(u.workflows.live)} live.${u.workflows.limit === null ? '' : ' At the limit, new workflows cannot be created, nor more made live.'}`}
         />
       </Card>
       <Card title="Ingestion rate">
