@@ -9,8 +9,10 @@ import type { RateLimiter } from './rate-limit.ts';
 const LEASE_MS = 1000;
 /** A lease is at least this share of the rate, so a busy tenant costs a round trip per slice, not per request. */
 const LEASE_SHARE = 0.05;
-/** Within this many leases of its monthly quota, a process leases only what each request needs. */
-const EXACT_WITHIN_LEASES = 4;
+/** Within this many leases of its monthly quota, a lease shrinks to a share of what is left... */
+const NEAR_END_LEASES = 4;
+/** ...this share (at least what the request needs), so a slice in one process's hand cannot refuse another's. */
+const NEAR_END_SHARE = 1 / 8;
 
 /** What a key's tenant may ingest: its rate (the plan's, or its own) and its plan's monthly events. */
 export interface IngestLimits {
@@ -36,6 +38,17 @@ interface Answer {
 const eventsRow = (tenantId: string, period: string) =>
   and(eq(usageCounters.tenantId, tenantId), eq(usageCounters.metric, 'events'), eq(usageCounters.period, period));
 
+/** A tenant with a monthly quota while its count cannot be read: nothing stored, retry shortly. */
+const countUnavailable = () =>
+  new HttpError(
+    503,
+    'unavailable',
+    "This workspace's event quota cannot be checked right now; nothing was stored. Retry later.",
+    {
+      headers: { 'retry-after': '5' },
+    },
+  );
+
 /** The 429 of a tenant whose month is used up: Retry-After is the time until the next month (UTC). */
 export function monthlyQuotaError(eventsPerMonth: number, at: number): HttpError {
   const resetsAt = nextMonthStart(at);
@@ -51,14 +64,32 @@ export function monthlyQuotaError(eventsPerMonth: number, at: number): HttpError
  * process leases a slice of tokens (5% of the rate, or what the request needs) in one short
  * transaction and spends it locally for up to a second: the database is asked once per slice, not
  * per request. Each leased token is also an event reserved in the month's count, so the processes
- * together never admit more than the quota; near it they lease only what each request needs, and a
- * lease's unspent tokens go back to the count with the next lease or within a second. All processes
- * admit at most the rate plus the slices in hand (each at most the burst). If Postgres cannot be
- * asked, the process falls back to its own in-memory bucket (`fallback`) and counts nothing, rather
- * than refuse every event.
+ * together never admit more than the quota. Near it a lease shrinks to an eighth of what is left;
+ * a used-up month is remembered for a second (refusals cost no transaction); a lease's unspent
+ * tokens go back to the count with the next lease or within a second. All processes admit at most
+ * the rate plus the slices in hand (each at most the burst). If Postgres cannot be asked, a
+ * tenant with a monthly quota gets 503 (its quota cannot be kept uncounted); others fall back to
+ * this process's in-memory bucket (`fallback`), counted nowhere, rather than refuse every event.
  */
 export function createSharedRateLimiter(db: Database, fallback: RateLimiter, logger: Logger) {
   const leases = new Map<string, Lease>();
+  /** The lease being taken for a tenant by this process, if any. */
+  const inflight = new Map<string, Promise<void>>();
+  /**
+   * Tenants whose month was found used up, refused here until `until` without asking Postgres (a
+   * client retrying at full speed costs no transactions); leases given back meanwhile wait a second.
+   */
+  const full = new Map<string, { until: number; period: string; eventsPerMonth: number }>();
+  function usedUp(tenantId: string, at: number, period: string, eventsPerMonth: number | null) {
+    const hit = full.get(tenantId);
+    if (!hit) return;
+    if (hit.until <= at || hit.period !== period || hit.eventsPerMonth !== eventsPerMonth) full.delete(tenantId);
+    else throw monthlyQuotaError(hit.eventsPerMonth, at);
+  }
+  function refuseMonth(tenantId: string, at: number, eventsPerMonth: number): never {
+    full.set(tenantId, { until: at + LEASE_MS, period: monthPeriod(at), eventsPerMonth });
+    throw monthlyQuotaError(eventsPerMonth, at);
+  }
   /** Unspent reservations to give back to each tenant's months (period → events). */
   const owed = new Map<string, Map<string, number>>();
 
@@ -135,9 +166,10 @@ export function createSharedRateLimiter(db: Database, fallback: RateLimiter, log
         limits.eventsPerMonth === null ? Number.POSITIVE_INFINITY : Math.max(0, limits.eventsPerMonth - used);
       let granted = 0;
       if (available >= need && monthLeft >= need) {
-        // Close to the quota, a slice in one process's hand could refuse another's requests.
-        const cap = monthLeft <= want * EXACT_WITHIN_LEASES ? need : want;
-        granted = Math.min(available, monthLeft, cap);
+        // Close to the quota, a whole slice in one process's hand could refuse another's requests.
+        const cap = monthLeft <= want * NEAR_END_LEASES ? Math.max(need, Math.floor(monthLeft * NEAR_END_SHARE)) : want;
+        // Whole events: the bucket refills in fractions, the month is counted in events.
+        granted = Math.floor(Math.min(available, monthLeft, cap));
       }
       if (rate) {
         await tx
@@ -173,6 +205,62 @@ export function createSharedRateLimiter(db: Database, fallback: RateLimiter, log
       }
     }
   }
+  /** take's lease, for the one request of this process leasing for the tenant now. */
+  async function leaseFor(
+    tenantId: string,
+    cost: number,
+    limits: IngestLimits,
+    at: number,
+    period: string,
+    held: Lease | undefined,
+  ): Promise<void> {
+    // What is left in hand is this request's now; a concurrent one must not spend it too.
+    const local = held?.tokens ?? 0;
+    if (held) held.tokens = 0;
+    const need = cost - local;
+    const { ratePerSecond, burst } = limits;
+    const want = Math.min(burst, Math.max(need, Math.ceil(ratePerSecond * LEASE_SHARE)));
+    const back = takeOwed(tenantId);
+    let answer: Answer;
+    try {
+      answer = await lease(
+        tenantId,
+        need,
+        want,
+        { rate: { perSecond: ratePerSecond, burst }, eventsPerMonth: limits.eventsPerMonth },
+        back,
+        at,
+      );
+    } catch (err) {
+      restoreOwed(tenantId, back);
+      keep(tenantId, local, period);
+      // A monthly quota cannot be kept without its count: nothing is admitted uncounted.
+      if (limits.eventsPerMonth !== null) {
+        logger.warn({ err }, 'monthly event count unavailable; refusing this request for now');
+        throw countUnavailable();
+      }
+      logger.warn({ err }, 'shared ingestion rate limit unavailable; limiting in this process');
+      fallback.take(tenantId, cost, ratePerSecond, burst);
+      return;
+    }
+    if (answer.granted >= need) {
+      const current = leases.get(tenantId);
+      if (current && current.period === period) current.tokens += answer.granted - need;
+      else leases.set(tenantId, { tokens: answer.granted - need, until: at + LEASE_MS, period });
+      return;
+    }
+    keep(tenantId, local, period);
+    if (answer.monthLeft < need && limits.eventsPerMonth !== null) refuseMonth(tenantId, at, limits.eventsPerMonth);
+    const waitSeconds =
+      cost > burst ? Math.ceil(cost / ratePerSecond) : Math.ceil((need - answer.available) / ratePerSecond);
+    throw new HttpError(
+      429,
+      'rate_limited',
+      `Over this workspace's ingestion rate of ${ratePerSecond} events/s (shared by all its keys)`,
+      { headers: { 'retry-after': String(Math.max(1, waitSeconds)) } },
+    );
+  }
+
   let sweeping: Promise<void> = Promise.resolve();
   const timer = setInterval(() => {
     sweeping = sweeping.then(sweep);
@@ -185,58 +273,42 @@ export function createSharedRateLimiter(db: Database, fallback: RateLimiter, log
      * (until the next month) or the rate (until enough tokens exist).
      */
     async take(tenantId: string, cost: number, limits: IngestLimits): Promise<void> {
-      const at = Date.now();
-      const period = monthPeriod(at);
-      let held = leases.get(tenantId);
-      if (held && (held.until <= at || held.period !== period)) {
-        leases.delete(tenantId);
-        owe(tenantId, held.period, held.tokens);
-        held = undefined;
+      let at = 0;
+      let period = '';
+      let held: Lease | undefined;
+      for (;;) {
+        at = Date.now();
+        period = monthPeriod(at);
+        held = leases.get(tenantId);
+        if (held && (held.until <= at || held.period !== period)) {
+          leases.delete(tenantId);
+          owe(tenantId, held.period, held.tokens);
+          held = undefined;
+        }
+        if (held && held.tokens >= cost) {
+          held.tokens -= cost;
+          return;
+        }
+        usedUp(tenantId, at, period, limits.eventsPerMonth);
+        // One lease per tenant at a time in this process: the requests that arrive meanwhile wait
+        // for it and spend its slice, instead of each queueing a transaction on the tenant's rows.
+        const pending = inflight.get(tenantId);
+        if (!pending) break;
+        await pending;
       }
-      if (held && held.tokens >= cost) {
-        held.tokens -= cost;
-        return;
-      }
-      // What is left in hand is this request's now; a concurrent one must not spend it too.
-      const local = held?.tokens ?? 0;
-      if (held) held.tokens = 0;
-      const need = cost - local;
-      const { ratePerSecond, burst } = limits;
-      const want = Math.min(burst, Math.max(need, Math.ceil(ratePerSecond * LEASE_SHARE)));
-      const back = takeOwed(tenantId);
-      let answer: Answer;
-      try {
-        answer = await lease(
-          tenantId,
-          need,
-          want,
-          { rate: { perSecond: ratePerSecond, burst }, eventsPerMonth: limits.eventsPerMonth },
-          back,
-          at,
-        );
-      } catch (err) {
-        restoreOwed(tenantId, back);
-        keep(tenantId, local, period);
-        logger.warn({ err }, 'shared ingestion rate limit unavailable; limiting in this process');
-        fallback.take(tenantId, cost, ratePerSecond, burst);
-        return;
-      }
-      if (answer.granted >= need) {
-        const current = leases.get(tenantId);
-        if (current && current.period === period) current.tokens += answer.granted - need;
-        else leases.set(tenantId, { tokens: answer.granted - need, until: at + LEASE_MS, period });
-        return;
-      }
-      keep(tenantId, local, period);
-      if (answer.monthLeft < need && limits.eventsPerMonth !== null) throw monthlyQuotaError(limits.eventsPerMonth, at);
-      const waitSeconds =
-        cost > burst ? Math.ceil(cost / ratePerSecond) : Math.ceil((need - answer.available) / ratePerSecond);
-      throw new HttpError(
-        429,
-        'rate_limited',
-        `Over this workspace's ingestion rate of ${ratePerSecond} events/s (shared by all its keys)`,
-        { headers: { 'retry-after': String(Math.max(1, waitSeconds)) } },
+      let settled = () => {};
+      inflight.set(
+        tenantId,
+        new Promise<void>((resolve) => {
+          settled = resolve;
+        }),
       );
+      try {
+        await leaseFor(tenantId, cost, limits, at, period, held);
+      } finally {
+        inflight.delete(tenantId);
+        settled();
+      }
     },
     /**
      * Counts `cost` events of a back-fill in the month, exactly (no lease), or throws the quota's
@@ -244,16 +316,21 @@ export function createSharedRateLimiter(db: Database, fallback: RateLimiter, log
      */
     async reserve(tenantId: string, cost: number, eventsPerMonth: number | null): Promise<void> {
       const at = Date.now();
+      usedUp(tenantId, at, monthPeriod(at), eventsPerMonth);
       const back = takeOwed(tenantId);
       let answer: Answer;
       try {
         answer = await lease(tenantId, cost, cost, { eventsPerMonth }, back, at);
       } catch (err) {
         restoreOwed(tenantId, back);
+        if (eventsPerMonth !== null) {
+          logger.warn({ err }, 'monthly event count unavailable; refusing this import chunk for now');
+          throw countUnavailable();
+        }
         logger.warn({ err }, 'monthly event count unavailable; this import chunk is not counted');
         return;
       }
-      if (answer.granted < cost && eventsPerMonth !== null) throw monthlyQuotaError(eventsPerMonth, at);
+      if (answer.granted < cost && eventsPerMonth !== null) refuseMonth(tenantId, at, eventsPerMonth);
     },
     /** Events taken but not stored (refused by the tracking plan, or Kafka was down) are not counted. */
     refund(tenantId: string, events: number): void {

@@ -13,7 +13,7 @@ export function startApiProcess(topic: string): Promise<string> {
   procs.push(child);
   let out = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`api process did not start:\n${out}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`api process did not start:\n${out}`)), 170_000);
     child.stdout?.on('data', (c: Buffer) => {
       out += c.toString();
       const line = out.split('\n').find((l) => l.startsWith('{"url"'));

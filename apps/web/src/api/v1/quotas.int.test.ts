@@ -16,7 +16,7 @@ const { db, close } = createDb({ connectionString: process.env.DATABASE_URL as s
 beforeAll(async () => {
   const topic = await testKafka().createTopic('quotas');
   urls = await Promise.all([startApiProcess(topic), startApiProcess(topic)]);
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   await stopApiProcesses();
