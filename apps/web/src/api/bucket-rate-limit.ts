@@ -73,6 +73,20 @@ export function monthlyQuotaError(eventsPerMonth: number, at: number): HttpError
  */
 export function createSharedRateLimiter(db: Database, fallback: RateLimiter, logger: Logger) {
   const leases = new Map<string, Lease>();
+  /**
+   * What a tenant's bucket held when a lease was refused for the rate: until it can have refilled
+   * enough, requests are refused here (it only refills, so this refuses nothing it would admit).
+   */
+  const dry = new Map<string, { available: number; at: number }>();
+  function rateLimited(ratePerSecond: number, need: number, available: number): HttpError {
+    const waitSeconds = need > 0 ? Math.ceil((need - available) / ratePerSecond) : 1;
+    return new HttpError(
+      429,
+      'rate_limited',
+      `Over this workspace's ingestion rate of ${ratePerSecond} events/s (shared by all its keys)`,
+      { headers: { 'retry-after': String(Math.max(1, waitSeconds)) } },
+    );
+  }
   /** The lease being taken for a tenant by this process, if any. */
   const inflight = new Map<string, Promise<void>>();
   /**
@@ -251,14 +265,9 @@ export function createSharedRateLimiter(db: Database, fallback: RateLimiter, log
     }
     keep(tenantId, local, period);
     if (answer.monthLeft < need && limits.eventsPerMonth !== null) refuseMonth(tenantId, at, limits.eventsPerMonth);
-    const waitSeconds =
-      cost > burst ? Math.ceil(cost / ratePerSecond) : Math.ceil((need - answer.available) / ratePerSecond);
-    throw new HttpError(
-      429,
-      'rate_limited',
-      `Over this workspace's ingestion rate of ${ratePerSecond} events/s (shared by all its keys)`,
-      { headers: { 'retry-after': String(Math.max(1, waitSeconds)) } },
-    );
+    if (cost > burst) throw rateLimited(ratePerSecond, cost, 0);
+    dry.set(tenantId, { available: answer.available, at });
+    throw rateLimited(ratePerSecond, need, answer.available);
   }
 
   let sweeping: Promise<void> = Promise.resolve();
@@ -290,6 +299,13 @@ export function createSharedRateLimiter(db: Database, fallback: RateLimiter, log
           return;
         }
         usedUp(tenantId, at, period, limits.eventsPerMonth);
+        const empty = dry.get(tenantId);
+        if (empty) {
+          const need = cost - (held?.tokens ?? 0);
+          const have = Math.min(limits.burst, empty.available + ((at - empty.at) / 1000) * limits.ratePerSecond);
+          if (have < need && cost <= limits.burst) throw rateLimited(limits.ratePerSecond, need, have);
+          dry.delete(tenantId);
+        }
         // One lease per tenant at a time in this process: the requests that arrive meanwhile wait
         // for it and spend its slice, instead of each queueing a transaction on the tenant's rows.
         const pending = inflight.get(tenantId);
