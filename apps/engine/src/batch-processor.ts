@@ -7,6 +7,7 @@ import type { JobQueues } from './jobs/job-queues.ts';
 import type { BatchControl, MessageProducer, RawMessage } from './kafka/kafka-client.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
+import { againOnQuotaRace } from './state/action-quota.ts';
 import type { ProfileCache } from './state/profiles.ts';
 import { withinUnit } from './unit-of-work.ts';
 import type { Route, WorkflowCache } from './workflow-cache.ts';
@@ -224,7 +225,14 @@ export function createBatchProcessor(deps: BatchProcessorDeps) {
     if (work.length > 0) work = await withoutSuppressed(work);
     if (work.length > 0) {
       metrics.eventsMatched.inc(work.length);
-      const duplicates = (await together(work, control)) ?? (await oneByOne(work, dead, control));
+      // A batch that lost a race for a tenant's daily action quota is done again (state/action-quota.ts).
+      const deadBefore = dead.length;
+      const duplicates = await againOnQuotaRace(
+        async () => (await together(work, control)) ?? (await oneByOne(work, dead, control)),
+        () => {
+          dead.length = deadBefore;
+        },
+      );
       metrics.eventsDuplicate.inc(duplicates);
     }
     // After the commit: if the DLQ write fails the batch is redelivered, and the committed part is skipped.

@@ -12,6 +12,7 @@ import {
 } from '@tripwire/rules';
 import { actionIdFor } from './action-id.ts';
 import { PRIORITY } from './jobs/priority.ts';
+import type { ActionQuotaPlan } from './state/action-quota.ts';
 import type { ConsentLookup } from './state/consent.ts';
 import { addMarkBelow, countMarks } from './state/marks.ts';
 import { addWaiter } from './state/waiters.ts';
@@ -33,6 +34,10 @@ export interface RunScope {
   awaiting(eventName: string): Promise<void>;
   /** A look-up's request for this user (lookups/lookups.ts: the cache, then HTTP with the address guard). */
   lookup(nodeId: string, request: LookupRequest): Promise<LookupAnswer>;
+  /** The tenant's daily action quota (its plan, cached briefly). */
+  quotaPlan(): Promise<ActionQuotaPlan>;
+  /** The engine's clock: the day an action counts on. */
+  clock(): number;
 }
 
 /**
@@ -52,6 +57,8 @@ export function postgresPort(s: RunScope): WalkPort {
   const sent = new Map<string, number>();
   return {
     consentFor: s.consent(() => s.unit.enter(s.tenantId), s.tenantId, s.userId),
+    admitAction: async () =>
+      s.unit.actions.admit(s.tenantId, s.clock(), await s.quotaPlan(), () => s.unit.enter(s.tenantId)),
     countEvents: (nodeId, window) => countMarks(tx, markKey(nodeId), window),
     reservePass: (nodeId, window, max) => addMarkBelow(tx, markKey(nodeId), window, max, s.runId),
     lookup: s.lookup,
@@ -108,9 +115,13 @@ export function postgresPort(s: RunScope): WalkPort {
       // fetches by priority first within what the group may take.
       const group = endpointGroup(job);
       const { priority } = actionSettings(node.step.config);
+      // Held by the daily quota: queued now, delivered from its day on (startAfter is the database's
+      // time, so the delay is taken from the engine's clock).
+      const held = action.startAfter === undefined ? undefined : Math.max(0, action.startAfter - s.clock());
       await jobs.send(tx, actionQueue(node.def.type, node.def.version), job, {
         priority: PRIORITY[priority],
         ...(group ? { group } : {}),
+        ...(held === undefined ? {} : { startAfter: new Date(Date.now() + held) }),
       });
       return job.actionId;
     },

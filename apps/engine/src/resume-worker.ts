@@ -6,6 +6,7 @@ import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 import { createResumer } from './resumer.ts';
 import type { RunAdvancer } from './run-advancer.ts';
+import { againOnQuotaRace } from './state/action-quota.ts';
 import { withinUnit } from './unit-of-work.ts';
 
 const RESUME_SHARDS_FROM = 1000;
@@ -34,7 +35,9 @@ export function createResumeWorker(deps: {
 
   /** Each resume in its own transaction, so one that fails is retried alone by pg-boss. */
   async function resume(job: ResumeJob) {
-    await db.transaction((tx) => withinUnit(tx, jobs, (unit) => resumer.resumeOne(unit, job), { shard: nextShard() }));
+    await againOnQuotaRace(() =>
+      db.transaction((tx) => withinUnit(tx, jobs, (unit) => resumer.resumeOne(unit, job), { shard: nextShard() })),
+    );
   }
 
   /**

@@ -5,6 +5,7 @@ import { isDatabaseError } from './db-errors.ts';
 import type { createLookups } from './lookups/lookups.ts';
 import type { Metrics } from './metrics.ts';
 import { postgresPort } from './postgres-port.ts';
+import { createQuotaPlans } from './state/action-quota.ts';
 import { createConsentLookup } from './state/consent.ts';
 import type { ProfileCache } from './state/profiles.ts';
 import { recordStep, type Step } from './state/runs.ts';
@@ -52,6 +53,7 @@ export function createRunAdvancer({
   lookups: ReturnType<typeof createLookups>;
 }) {
   const consent = createConsentLookup();
+  const quotaPlans = createQuotaPlans();
 
   /** The user's traits for `user.*`, loaded only for plans that read them, acting as the tenant. */
   async function user(unit: UnitOfWork, plan: WorkflowPlan, tenantId: string, userId: string) {
@@ -81,6 +83,8 @@ export function createRunAdvancer({
       consent,
       awaiting: (eventName) => awaiting(c.unit, c.plan, eventName),
       lookup: lookups(c.unit, c.tenantId, c.userId),
+      quotaPlan: () => quotaPlans(() => c.unit.enter(c.tenantId), c.tenantId),
+      clock,
     });
     const result = await walk(c.plan, c.start, {
       data: c.data,

@@ -1,6 +1,7 @@
 import { actAsTenant, type TenantTx } from '@tripwire/db';
 import type { BufferedJobs } from './jobs/job-buffer.ts';
 import type { JobQueues } from './jobs/job-queues.ts';
+import { type ActionCounts, createActionCounts } from './state/action-quota.ts';
 import { claimWithRuns, type WalkedRun } from './state/claimed-runs.ts';
 import { type CountBuffer, createCountBuffer } from './state/path-counts.ts';
 import { claim, claimAllAs, claimAs } from './state/processed.ts';
@@ -23,6 +24,8 @@ export interface UnitOfWork {
   jobs: BufferedJobs;
   /** The canvas counters the unit's walks add to (state/path-counts.ts). */
   counts: Pick<CountBuffer, 'add'>;
+  /** The actions the unit's walks send, counted against the tenants' daily quotas (state/action-quota.ts). */
+  actions: Pick<ActionCounts, 'admit'>;
   /** What the unit has sent and counted so far, to take back with `discard` (a redelivered event). */
   mark(): unknown;
   discard(mark: unknown): void;
@@ -46,16 +49,23 @@ export async function withinUnit<T>(
 ): Promise<T> {
   const buffer = jobs.buffer(tx);
   const counts = createCountBuffer(options.shard ?? 0);
+  const actions = createActionCounts();
   let current: string | undefined;
   const result = await fn({
     tx,
     jobs: buffer.sink,
     counts,
-    mark: () => ({ jobs: buffer.sink.mark(), counts: counts.mark() }),
+    actions,
+    mark: () => ({ jobs: buffer.sink.mark(), counts: counts.mark(), actions: actions.mark() }),
     discard(mark) {
-      const m = mark as { jobs: number; counts: ReturnType<CountBuffer['mark']> };
+      const m = mark as {
+        jobs: number;
+        counts: ReturnType<CountBuffer['mark']>;
+        actions: ReturnType<ActionCounts['mark']>;
+      };
       buffer.sink.discard(m.jobs);
       counts.discard(m.counts);
+      actions.discard(m.actions);
     },
     async enter(tenantId) {
       if (current !== tenantId) {
@@ -83,5 +93,7 @@ export async function withinUnit<T>(
   });
   await buffer.flush();
   current = (await counts.flush(tx)) ?? current;
+  // Last: a tenant near its quota holds its day's row only from here to the commit.
+  current = (await actions.flush(tx)) ?? current;
   return result;
 }

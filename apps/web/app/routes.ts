@@ -21,6 +21,7 @@ export default [
       route('members', 'routes/app/members.tsx'),
       route('settings', 'routes/app/settings.tsx'),
       route('settings/tracking-plan', 'routes/app/tracking-plan.tsx'),
+      route('settings/usage', 'routes/app/usage.tsx'),
     ]),
   ]),
   route('*', 'routes/not-found.tsx'),

@@ -186,6 +186,7 @@ export function createWebApp(env: WebEnv, logger: Logger) {
       await resolver.stop();
       await hub.stop();
       await rejections.stop();
+      await limiter.stop();
       if (boss) await (await boss).stop({ graceful: false }).catch(() => {});
       await producer.disconnect().catch(() => {});
       await lookups.close();

@@ -128,6 +128,7 @@ export { evaluateRule, valuesRead } from './runtime/rule-values.ts';
 export type { RunStatus, Settled } from './runtime/run-status.ts';
 export { settleRun } from './runtime/run-status.ts';
 export type {
+  ActionAdmission,
   ActionRequest,
   ConsentDecision,
   EventData,

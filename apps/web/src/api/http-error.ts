@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import type { z } from 'zod';
+import { QuotaExceeded } from '../services/workflow-quota.ts';
 
 /** An expected failure with a status and a reason the caller can act on. */
 export class HttpError extends Error {
@@ -43,6 +44,12 @@ export function errorHandler(logger: ErrorLogger): ErrorRequestHandler {
     if (err instanceof HttpError) {
       res.set(err.headers);
       res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details } });
+      return;
+    }
+    if (err instanceof QuotaExceeded) {
+      res.status(403).json({
+        error: { code: 'quota_exceeded', message: err.message, details: { quota: err.quota, limit: err.limit } },
+      });
       return;
     }
     // body-parser's own errors carry a status and a type.

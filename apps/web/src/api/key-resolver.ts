@@ -7,8 +7,11 @@ export interface ResolvedKey {
   tenantId: string;
   keyId: string;
   scope: 'ingest' | 'admin';
+  /** The ingestion rate: the plan's, or the tenant's own. */
   ratePerSecond: number;
   burst: number;
+  /** The plan's monthly event quota; null: none. */
+  eventsPerMonth: number | null;
 }
 
 type Row = {
@@ -18,6 +21,7 @@ type Row = {
   revoked: boolean;
   ingest_rate_per_second: number;
   ingest_burst: number;
+  events_per_month: string | number | null;
 };
 
 export interface KeyResolverOptions {
@@ -56,7 +60,12 @@ export function createKeyResolver({
     connectionString,
     channel: 'tripwire_api_keys',
     logger,
-    onNotification: (hash) => evict(hash),
+    // '*': a plan or a tenant's plan changed (limits are part of every cached lookup).
+    onNotification: (hash) => {
+      if (hash !== '*') return evict(hash);
+      evictions++;
+      cache.clear();
+    },
     // Notifications lost while away could hide a revocation: forget everything.
     onReconnect() {
       evictions++;
@@ -74,6 +83,7 @@ export function createKeyResolver({
       scope: row.scope,
       ratePerSecond: row.ingest_rate_per_second,
       burst: row.ingest_burst,
+      eventsPerMonth: row.events_per_month === null ? null : Number(row.events_per_month),
     };
   }
 

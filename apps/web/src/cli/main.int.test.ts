@@ -62,6 +62,62 @@ describe('admin CLI (npm run tripwire)', { timeout: 180_000 }, () => {
     expect(JSON.parse(exported.stdout)).toEqual(JSON.parse(readFileSync(flowFile, 'utf8')));
   });
 
+  it('creates and changes a plan, puts a tenant on it and off it, and explains bad limits', async () => {
+    const name = `cli${Date.now().toString(36)}`;
+    const created = await cli(
+      'plan:create',
+      name,
+      '--events-per-month',
+      '1000',
+      '--actions-per-day',
+      '50',
+      '--over-quota',
+      'drop',
+    );
+    expect(JSON.parse(created.stdout)).toEqual({
+      id: name,
+      ingestRatePerSecond: null,
+      ingestBurst: null,
+      eventsPerMonth: 1000,
+      actionsPerDay: 50,
+      workflows: null,
+      overQuotaActions: 'drop',
+    });
+    const updated = await cli(
+      'plan:update',
+      name,
+      '--actions-per-day',
+      'none',
+      '--workflows',
+      '3',
+      '--over-quota',
+      'hold',
+    );
+    expect(JSON.parse(updated.stdout)).toMatchObject({
+      eventsPerMonth: 1000,
+      actionsPerDay: null,
+      workflows: 3,
+      overQuotaActions: 'hold',
+    });
+    const tenant = JSON.parse((await cli('tenant:create', 'Planned', '--plan', name)).stdout);
+    expect(JSON.parse((await cli('tenant:plan', '--tenant', tenant.tenantId, 'none')).stdout)).toEqual({
+      tenantId: tenant.tenantId,
+      planId: null,
+    });
+    expect(await cli('plan:create', name)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('exists already'),
+    });
+    expect(await cli('plan:update', name, '--events-per-month', 'lots', '--over-quota', 'hold')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--events-per-month must be a whole number of at least 0, or none'),
+    });
+    expect(await cli('tenant:plan', '--tenant', tenant.tenantId, 'nope')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('No plan named nope'),
+    });
+  });
+
   it('explains bad input and exits non-zero', async () => {
     expect(await cli('tenant:create')).toMatchObject({ code: 2, stderr: expect.stringContaining('needs a name') });
     expect(await cli('apikey:create', '--tenant', 'nope', '--scope', 'ingest')).toMatchObject({

@@ -3,17 +3,31 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createDb, withTenant } from '@tripwire/db';
-import { describeTextIssue, findTextIssue, workflowDocumentSchema } from '@tripwire/rules';
+import { describeTextIssue, findTextIssue, type PlanLimits, workflowDocumentSchema } from '@tripwire/rules';
 import { z } from 'zod';
 import { loadEnv } from '../env.ts';
 import { createApiKey, revokeApiKey } from '../services/api-keys.ts';
+import { assignPlan, createPlan, listPlans, PlanError, updatePlan } from '../services/plans.ts';
 import { createTenant } from '../services/tenants.ts';
+import { QuotaExceeded } from '../services/workflow-quota.ts';
 import { createWorkflow, getWorkflow, PublishRejected, publishWorkflow } from '../services/workflows.ts';
 
 const USAGE = `Usage: npm run tripwire -- <command>
 
-  tenant:create <name> [--rate <events/s>] [--burst <events>]
+  tenant:create <name> [--rate <events/s>] [--burst <events>] [--plan <plan>]
       Creates a tenant; prints {tenantId, writeKey, adminKey, signingSecret} (shown once).
+  tenant:plan --tenant <tenantId> <plan>|none
+      Puts a tenant on a plan (its quotas apply within seconds), or on none (no quotas).
+  plan:list
+  plan:create <plan> [limits]
+  plan:update <plan> [limits]
+      Limits, each a whole number or "none" (no limit; left out on create: none):
+        --rate <events/s> --burst <events>   ingestion rate (none: the tenant's own)
+        --events-per-month <n>               events accepted per UTC month (then 429)
+        --actions-per-day <n>                actions sent per UTC day
+        --workflows <n>                      workflows a workspace may have (and have live)
+        --over-quota hold|drop               actions over the day's quota: held for the next
+                                             day with room, or not sent (default hold)
   apikey:create --tenant <tenantId> --scope ingest|admin [--name <name>]
   apikey:revoke --tenant <tenantId> <keyId>
   workflow:import <file.json> --tenant <tenantId> [--publish]
@@ -29,6 +43,11 @@ const { positionals, values } = parseArgs({
     name: { type: 'string' },
     rate: { type: 'string' },
     burst: { type: 'string' },
+    plan: { type: 'string' },
+    'events-per-month': { type: 'string' },
+    'actions-per-day': { type: 'string' },
+    workflows: { type: 'string' },
+    'over-quota': { type: 'string' },
     publish: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -47,6 +66,42 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer`);
   return n;
 }
+
+/** A limit flag: a whole number of at least `min`, or "none". undefined when not given. */
+function limitFlag(flag: string, min: number): number | null | undefined {
+  const value = values[flag as keyof typeof values];
+  if (value === undefined) return undefined;
+  if (value === 'none') return null;
+  const n = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min)
+    throw new UsageError(`--${flag} must be a whole number of at least ${min}, or none`);
+  return n;
+}
+
+/** The plan limits given as flags (only those given). */
+function planLimits(): Partial<PlanLimits> {
+  const limits: Partial<PlanLimits> = {};
+  const set = <K extends keyof PlanLimits>(key: K, value: PlanLimits[K] | undefined) => {
+    if (value !== undefined) limits[key] = value;
+  };
+  set('ingestRatePerSecond', limitFlag('rate', 1));
+  set('ingestBurst', limitFlag('burst', 1));
+  set('eventsPerMonth', limitFlag('events-per-month', 0));
+  set('actionsPerDay', limitFlag('actions-per-day', 0));
+  set('workflows', limitFlag('workflows', 0));
+  const over = values['over-quota'];
+  if (over !== undefined) {
+    if (over !== 'hold' && over !== 'drop') throw new UsageError('--over-quota must be hold or drop');
+    limits.overQuotaActions = over;
+  }
+  return limits;
+}
+
+const planName = (what: string) => {
+  const name = args[0]?.trim();
+  if (!name) throw new UsageError(`${what} needs a plan name`);
+  return name;
+};
 
 const print = (value: unknown) => console.log(JSON.stringify(value, null, 2));
 
@@ -70,15 +125,30 @@ try {
     case 'tenant:create': {
       const name = args.join(' ').trim();
       if (!name) throw new UsageError('tenant:create needs a name');
-      print(
-        await createTenant(db, {
-          name,
-          ingestRatePerSecond: positiveInt(values.rate, '--rate'),
-          ingestBurst: positiveInt(values.burst, '--burst'),
-        }),
-      );
+      const created = await createTenant(db, {
+        name,
+        ingestRatePerSecond: positiveInt(values.rate, '--rate'),
+        ingestBurst: positiveInt(values.burst, '--burst'),
+      });
+      if (values.plan) await assignPlan(db, created.tenantId, values.plan);
+      print(created);
       break;
     }
+    case 'tenant:plan': {
+      const plan = args[0]?.trim();
+      if (!plan) throw new UsageError('tenant:plan needs a plan name, or none');
+      print(await assignPlan(db, tenantId(), plan === 'none' ? null : plan));
+      break;
+    }
+    case 'plan:list':
+      print(await listPlans(db));
+      break;
+    case 'plan:create':
+      print(await createPlan(db, planName('plan:create'), planLimits()));
+      break;
+    case 'plan:update':
+      print(await updatePlan(db, planName('plan:update'), planLimits()));
+      break;
     case 'apikey:create': {
       const scope = z.enum(['ingest', 'admin']).safeParse(values.scope);
       if (!scope.success) throw new UsageError('--scope must be ingest or admin');
@@ -142,9 +212,13 @@ try {
       throw new UsageError(`Unknown command ${command}\n\n${USAGE}`);
   }
 } catch (error) {
-  if (!(error instanceof UsageError)) throw error;
-  console.error(error.message);
-  exitCode = 2;
+  if (error instanceof z.ZodError) {
+    console.error(error.issues.map((i) => `${i.path.join('.') || 'plan'}: ${i.message}`).join('\n'));
+    exitCode = 2;
+  } else if (error instanceof UsageError || error instanceof PlanError || error instanceof QuotaExceeded) {
+    console.error(error.message);
+    exitCode = 2;
+  } else throw error;
 } finally {
   await close();
 }

@@ -11,6 +11,7 @@ import {
 } from '@tripwire/rules';
 import { and, desc, eq, max, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { assertRoomForWorkflow, assertRoomToGoLive } from './workflow-quota.ts';
 
 // Every function runs in the caller's tenant transaction (`withTenant`, or a tRPC procedure's
 // `ctx.tx`), so a request holds one pooled connection: a service that opened its own transaction
@@ -102,6 +103,7 @@ export async function createWorkflow(
     id = randomUUID(),
   }: { tenantId: string; document: WorkflowDocument; actor: Actor; id?: string },
 ) {
+  await assertRoomForWorkflow(tx, tenantId);
   await tx.insert(workflows).values({
     tenantId,
     id,
@@ -150,6 +152,7 @@ export async function publishWorkflow(
     .where(byId(tenantId, workflowId))
     .for('update');
   if (!current) return null;
+  await assertRoomToGoLive(tx, tenantId, workflowId);
   const errors = validateWorkflow(current.draft, { registry });
   if (errors.length > 0) throw new PublishRejected(errors);
   const plan = compileWorkflow(current.draft, { registry });
@@ -222,6 +225,7 @@ export async function rollbackWorkflow(
       ),
     );
   if (!target) return null;
+  await assertRoomToGoLive(tx, tenantId, workflowId);
   const document = target.document as WorkflowDocument;
   await tx
     .update(workflows)

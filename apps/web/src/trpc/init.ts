@@ -5,6 +5,7 @@ import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import { AccountError } from '../services/accounts.ts';
 import { MemberError, ROLE_RANK, type Role } from '../services/members.ts';
+import { QuotaExceeded } from '../services/workflow-quota.ts';
 import type { Context } from './context.ts';
 import { roleIn } from './tenant-access.ts';
 
@@ -55,6 +56,7 @@ const mapErrors = t.middleware(async ({ next }) => {
         message: cause.message,
       });
     }
+    if (cause instanceof QuotaExceeded) throw new TRPCError({ code: 'FORBIDDEN', message: cause.message });
     if (cause instanceof MemberError) {
       throw new TRPCError({ code: cause.code === 'not_found' ? 'NOT_FOUND' : 'BAD_REQUEST', message: cause.message });
     }

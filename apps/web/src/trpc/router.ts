@@ -12,6 +12,7 @@ import { onboardingRouter } from './routers/onboarding.ts';
 import { runsRouter } from './routers/runs.ts';
 import { tenantsRouter } from './routers/tenants.ts';
 import { trackingPlanRouter } from './routers/tracking-plan.ts';
+import { usageRouter } from './routers/usage.ts';
 import { workflowsRouter } from './routers/workflows.ts';
 
 export const appRouter = router({
@@ -29,5 +30,6 @@ export const appRouter = router({
   endpoints: endpointsRouter,
   history: historyRouter,
   lookups: lookupsRouter,
+  usage: usageRouter,
 });
 export type AppRouter = typeof appRouter;

@@ -73,6 +73,7 @@ describe('every page (items 9 and 10)', () => {
       [page, 'keys', '/app/keys'],
       [page, 'members', '/app/members'],
       [page, 'settings', '/app/settings'],
+      [page, 'usage', '/app/settings/usage'],
     ];
     const problems: string[] = [];
     for (const size of SIZES) {

@@ -4,6 +4,7 @@ export * from './event-catalog.ts';
 export * from './observability.ts';
 export * from './privacy.ts';
 export * from './profiles.ts';
+export * from './quotas.ts';
 export * from './run-history.ts';
 export * from './signing-secrets.ts';
 export * from './tenancy.ts';

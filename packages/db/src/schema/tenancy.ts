@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   doublePrecision,
   index,
   integer,
@@ -15,6 +16,24 @@ import { tenantIsolation } from './tenant-policy.ts';
 
 export const memberRole = pgEnum('member_role', ['owner', 'admin', 'editor', 'viewer']);
 
+/**
+ * An operator's plan: the quotas of the tenants on it (decision 039), set with the operator CLI
+ * (`npm run tripwire -- plan:create`). Null is no limit; a null ingestion rate leaves the tenant's
+ * own. Global, like users: plans are the operator's, not a tenant's.
+ */
+export const plans = pgTable('plans', {
+  id: text('id').primaryKey(),
+  ingestRatePerSecond: integer('ingest_rate_per_second'),
+  ingestBurst: integer('ingest_burst'),
+  eventsPerMonth: bigint('events_per_month', { mode: 'number' }),
+  actionsPerDay: integer('actions_per_day'),
+  workflows: integer('workflows'),
+  /** Actions over the daily quota: `hold` keeps them queued for the next day with room, `drop` does not send them. */
+  overQuotaActions: text('over_quota_actions').notNull().default('hold'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 export const tenants = pgTable(
   'tenants',
   {
@@ -29,6 +48,8 @@ export const tenants = pgTable(
     defaultConsentCategory: text('default_consent_category'),
     /** Days of event history kept for "why not?" and backtests; capped by the instance's maximum. */
     historyRetentionDays: integer('history_retention_days').notNull().default(7),
+    /** The operator's plan this tenant is on (its quotas); none: no quotas. */
+    planId: text('plan_id').references(() => plans.id, { onDelete: 'restrict' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   () => [tenantIsolation('id')],

@@ -107,6 +107,7 @@ function lineFor(
     };
   }
   if (d.skipped === 'consent') return { text: `Skipped: no consent for ${String(d.consent)}`, tone: 'skip' };
+  if (d.skipped === 'quota') return { text: `Skipped: ${String(d.reason)}`, tone: 'skip' };
   if (d.skipped === 'onlyIf')
     return { text: `Skipped: its “only if” rule is false${readValues(d.read)}`, tone: 'skip' };
   if (kind === 'wait') {
@@ -131,7 +132,10 @@ function lineFor(
     const shown = Object.entries(rendered)
       .map(([k, v]) => `${k} ${describeValue(v)}`)
       .join('; ');
-    return { text: `Sends ${summary}${shown ? ` with ${shown}` : ''}`, tone: 'ok' };
+    const sends = `Sends ${summary}${shown ? ` with ${shown}` : ''}`;
+    if (typeof d.heldUntil === 'string')
+      return { text: `${sends}, held until ${when(d.heldUntil)} (${String(d.held)})`, tone: 'wait' };
+    return { text: sends, tone: 'ok' };
   }
   return { text: step.output ? `→ ${step.output}` : 'Done', tone: 'ok' };
 }

@@ -85,7 +85,15 @@ export interface ActionRequest {
   payload: Record<string, unknown>;
   /** The consent category the user granted for it (set by the walk), re-checked at delivery. */
   consent?: string;
+  /** Held by the daily action quota (set by the walk): not delivered before this time (ms, the walk's clock). */
+  startAfter?: number;
 }
+
+/** The daily action quota's answer for one action (decision 039). */
+export type ActionAdmission =
+  | { send: true; heldUntil?: undefined }
+  | { send: true; heldUntil: number; reason: string }
+  | { send: false; reason: string };
 
 /** What a user's consent says about one category an action needs. */
 export interface ConsentDecision {

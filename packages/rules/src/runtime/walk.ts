@@ -1,7 +1,7 @@
 import { actionSettings } from '../define-node-type.ts';
 import type { LoadedNode, LoadedPlan } from './loaded-plan.ts';
 import { redactConfig } from './redact.ts';
-import type { ActionRequest, ConsentDecision, RuleData, StatePort, WaitRequest } from './types.ts';
+import type { ActionAdmission, ActionRequest, ConsentDecision, RuleData, StatePort, WaitRequest } from './types.ts';
 
 /** One node a run passed: what it decided and why. */
 export interface PathEntry {
@@ -23,6 +23,11 @@ export interface WalkPort extends StatePort {
    * the tenant's default); null when it needs none. Without this, every action may be sent.
    */
   consentFor?(needed: string | undefined): Promise<ConsentDecision | null>;
+  /**
+   * The tenant's daily action quota for one more action (the engine's; test runs and replays have
+   * none): send it now, hold it for a later day, or do not send it. Without this, every action is sent now.
+   */
+  admitAction?(): Promise<ActionAdmission>;
 }
 
 /** What the trace says about an action the user did not consent to. */
@@ -97,9 +102,23 @@ export async function walk(plan: LoadedPlan, start: readonly string[], o: WalkOp
           // other consent (or none).
           detail = { skipped: 'consent', consent: consent.category, reason: noConsentReason(consent.category) };
         } else {
-          const action = consent ? { ...outcome.action, consent: consent.category } : outcome.action;
-          detail.actionId = await o.port.send(node, action);
-          if (consent) detail.consent = consent.category;
+          const admission = o.port.admitAction ? await o.port.admitAction() : undefined;
+          if (admission && !admission.send) {
+            // Like a missing consent: this action is not sent, the run goes on.
+            detail = { skipped: 'quota', reason: admission.reason };
+          } else {
+            const action: ActionRequest = {
+              ...outcome.action,
+              ...(consent ? { consent: consent.category } : {}),
+              ...(admission?.heldUntil !== undefined ? { startAfter: admission.heldUntil } : {}),
+            };
+            detail.actionId = await o.port.send(node, action);
+            if (consent) detail.consent = consent.category;
+            if (admission?.heldUntil !== undefined) {
+              detail.heldUntil = new Date(admission.heldUntil).toISOString();
+              detail.held = admission.reason;
+            }
+          }
         }
       }
       if (detail.rendered && typeof detail.rendered === 'object') {

@@ -5,4 +5,5 @@ export * from './envelope.ts';
 export * from './jobs.ts';
 export * from './limits.ts';
 export * from './lookup.ts';
+export * from './quotas.ts';
 export * from './text-policy.ts';

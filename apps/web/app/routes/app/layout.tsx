@@ -1,7 +1,7 @@
-import { useMutation } from '@tanstack/react-query';
-import { Button, TextField } from '@tripwire/ui';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Alert, Button, TextField } from '@tripwire/ui';
 import { useState } from 'react';
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { can, useWorkspaceChanged } from '../../lib/me';
 import { requireMe } from '../../lib/session.server';
 import { errorMessage, useTRPC } from '../../lib/trpc';
@@ -79,8 +79,38 @@ export default function AppLayout({ loaderData: me }: Route.ComponentProps) {
             </NavLink>
           ))}
         </nav>
-        <main className="content">{me.current ? <Outlet context={me} /> : <NoWorkspace />}</main>
+        <main className="content">
+          {me.current ? (
+            <>
+              <QuotaBanner />
+              <Outlet context={me} />
+            </>
+          ) : (
+            <NoWorkspace />
+          )}
+        </main>
       </div>
+    </div>
+  );
+}
+
+/** A workspace near (≥ 90%) or over a quota of its plan says so on every page, with a way to the numbers. */
+function QuotaBanner() {
+  const trpc = useTRPC();
+  const usage = useQuery({ ...trpc.usage.summary.queryOptions(), refetchInterval: 60_000 });
+  const warnings = usage.data?.warnings ?? [];
+  if (warnings.length === 0) return null;
+  const over = warnings.some((w) => w.over);
+  return (
+    <div className="quota-banner" data-testid="quota-banner">
+      <Alert tone={over ? 'error' : 'info'}>
+        {warnings.map((w) => (
+          <p key={w.quota}>{w.message}</p>
+        ))}
+        <p>
+          <Link to="/app/settings/usage">See usage and limits</Link>
+        </p>
+      </Alert>
     </div>
   );
 }

@@ -43,6 +43,10 @@ export default function Settings() {
   return (
     <>
       <h1>Settings</h1>
+      <Card title="Usage">
+        <p className="muted">What this workspace used this month and today, against its plan’s limits.</p>
+        <Link to="/app/settings/usage">See usage and limits</Link>
+      </Card>
       <Card title="Tracking plan">
         <p className="muted">
           The events this workspace sends, their properties’ types, and what happens to an event that breaks the plan.

@@ -1,42 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createDb } from '@tripwire/db';
 import { testKafka } from '@tripwire/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../../tests/support/api-fixture.ts';
+import { startApiProcess, stopApiProcesses } from '../../../tests/support/api-processes.ts';
 import { createTenant } from '../../services/tenants.ts';
 
 // Two web processes on one topic: the ingestion rate limit is the tenant's once, not once per process.
 // A burst of 20 and a slow refill (1/s), so what refills while the requests are answered stays small.
 const BURST = 20;
 const RATE = 1;
-const procs: ChildProcess[] = [];
 let urls: string[] = [];
 const { db, close } = createDb({ connectionString: process.env.DATABASE_URL as string, max: 2 });
-
-function startApiProcess(topic: string): Promise<string> {
-  const child = spawn(process.execPath, ['tests/support/api-process.ts'], {
-    cwd: new URL('../../../', import.meta.url).pathname,
-    env: { ...process.env, EVENTS_TOPIC: topic },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  procs.push(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`api process did not start:\n${out}`)), 60_000);
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const line = out.split('\n').find((l) => l.startsWith('{"url"'));
-      if (line) {
-        clearTimeout(timer);
-        resolve(JSON.parse(line).url);
-      }
-    });
-    child.stderr?.on('data', (c: Buffer) => {
-      out += c.toString();
-    });
-    child.once('exit', (code) => reject(new Error(`api process exited ${code}:\n${out}`)));
-  });
-}
 
 beforeAll(async () => {
   const topic = await testKafka().createTopic('shared-rate');
@@ -44,7 +18,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const p of procs) p.kill('SIGTERM');
+  await stopApiProcesses();
   await close();
 });
 

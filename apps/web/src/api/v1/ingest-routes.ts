@@ -73,6 +73,15 @@ async function store(ingest: IngestService, tenantId: string, messages: ValidMes
 export function ingestRoutes({ resolver, limiter, ingest, rejections, plans }: IngestRoutesOptions): Router {
   const router = Router();
   const ingestKey = requireKey(resolver, 'ingest');
+  /** Stores messages counted in the month; if nothing was stored, they are not counted. */
+  const stored = async (tenantId: string, messages: ValidMessage[]) => {
+    try {
+      return await store(ingest, tenantId, messages);
+    } catch (error) {
+      limiter.refund(tenantId, messages.length);
+      throw error;
+    }
+  };
 
   /** The tracking plan's verdict; what it let through broken is shown in the event debugger. */
   const planned = async (req: Request, res: Response, tenantId: string, messages: ValidMessage[]) => {
@@ -86,11 +95,14 @@ export function ingestRoutes({ resolver, limiter, ingest, rejections, plans }: I
       const auth = authenticated(res);
       const checked = checkMessage(req.body, type);
       if (!checked.ok) throw new HttpError(400, 'invalid_message', checked.reason);
-      await limiter.take(auth.tenantId, 1, auth.ratePerSecond, auth.burst);
+      await limiter.take(auth.tenantId, 1, auth);
       const outcome = await planned(req, res, auth.tenantId, [checked.message]);
       const refused = outcome.refused[0];
-      if (refused) throw new HttpError(400, 'plan_violation', refused.reason);
-      const [envelope] = await store(ingest, auth.tenantId, outcome.messages);
+      if (refused) {
+        limiter.refund(auth.tenantId, 1);
+        throw new HttpError(400, 'plan_violation', refused.reason);
+      }
+      const [envelope] = await stored(auth.tenantId, outcome.messages);
       res.json({ success: true, messageId: envelope?.messageId });
     });
   }
@@ -104,15 +116,16 @@ export function ingestRoutes({ resolver, limiter, ingest, rejections, plans }: I
     const rejected = checks.flatMap((c, index) => (c.ok ? [] : [{ index, messageId: c.messageId, reason: c.reason }]));
     let valid: ValidMessage[] = checks.flatMap((c) => (c.ok ? [c.message] : []));
     if (valid.length > 0) {
-      await limiter.take(auth.tenantId, valid.length, auth.ratePerSecond, auth.burst);
+      await limiter.take(auth.tenantId, valid.length, auth);
       const outcome = await planned(req, res, auth.tenantId, valid);
+      limiter.refund(auth.tenantId, outcome.refused.length);
       for (const r of outcome.refused) {
         const index = validAt[r.index] as number;
         rejected.push({ index, messageId: (valid[r.index] as ValidMessage).messageId, reason: r.reason });
       }
       rejected.sort((a, b) => a.index - b.index);
       valid = outcome.messages;
-      if (valid.length > 0) await store(ingest, auth.tenantId, valid);
+      if (valid.length > 0) await stored(auth.tenantId, valid);
     }
     if (rejected.length === 0) {
       res.json({ success: true, accepted: valid.length });
@@ -163,8 +176,14 @@ export function ingestRoutes({ resolver, limiter, ingest, rejections, plans }: I
       // itself down instead of taking live traffic's budget (or refusing half-way through).
       await limiter.pace(`${auth.tenantId}:import`, batch.length, auth.ratePerSecond, auth.burst);
       try {
-        await store(
-          ingest,
+        await limiter.reserve(auth.tenantId, batch.length, auth.eventsPerMonth);
+      } catch (error) {
+        // Over the monthly quota: what was stored before this chunk stays; resume here next month.
+        if (error instanceof HttpError) error.details = { accepted, rejected, resumeFromLine: batch[0]?.line };
+        throw error;
+      }
+      try {
+        await stored(
           auth.tenantId,
           batch.map((c) => c.message),
         );

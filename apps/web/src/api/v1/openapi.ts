@@ -38,10 +38,15 @@ const ingestErrors = {
   '400': error('Invalid message, with the reason'),
   '401': error('Missing, unknown or revoked write key'),
   '413': error('Body too large (32 KB per message, 500 KB per batch)'),
-  '429': error("Over the workspace's ingestion rate; see Retry-After"),
+  '429': error(
+    "Over the workspace's ingestion rate (code rate_limited) or its plan's monthly event quota (code quota_exceeded, Retry-After until the next UTC month); see Retry-After",
+  ),
   '503': error('Kafka unavailable: nothing was stored, retry later'),
 };
 const adminErrors = { '401': error('Missing, unknown or revoked key'), '403': error('The key lacks the admin scope') };
+const workflowQuota = error(
+  "The key lacks the admin scope, or (code quota_exceeded) the plan's workflow quota is reached",
+);
 
 const ingest = (summary: string, schema: z.ZodType): ZodOpenApiOperationObject => ({
   summary,
@@ -245,6 +250,7 @@ export function openApiDocument() {
           responses: {
             '201': json(z.object({ id: z.uuid(), validation: z.array(ValidationError) }), 'Created'),
             '400': error('Not a document'),
+            '403': workflowQuota,
           },
         }),
       },
@@ -275,6 +281,7 @@ export function openApiDocument() {
           requestParams: idParam,
           responses: {
             '200': json(z.object({ version: z.number() }), 'Published; engines reload at once'),
+            '403': workflowQuota,
             '422': json(
               z.object({
                 error: z.object({
@@ -309,6 +316,7 @@ export function openApiDocument() {
           requestBody: { content: { 'application/json': { schema: RollbackRequest } } },
           responses: {
             '200': json(z.object({ activeVersion: z.number() }), 'Rolled back'),
+            '403': workflowQuota,
             '404': error('Unknown version'),
           },
         }),

@@ -3,6 +3,7 @@ import { validateWorkflow, workflowDocumentSchema } from '@tripwire/rules';
 import { TRPCError } from '@trpc/server';
 import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { assertRoomForWorkflow } from '../../services/workflow-quota.ts';
 import {
   activeVersionProblems,
   getWorkflow,
@@ -63,6 +64,7 @@ export const workflowsRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
+      await assertRoomForWorkflow(ctx.tx, ctx.tenantId);
       const workflowId = crypto.randomUUID();
       const draft = input.document
         ? { ...input.document, name: input.name }
@@ -118,6 +120,7 @@ export const workflowsRouter = router({
         .from(workflows)
         .where(and(eq(workflows.tenantId, ctx.tenantId), eq(workflows.id, input.id)));
       if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such workflow' });
+      await assertRoomForWorkflow(ctx.tx, ctx.tenantId);
       const copyId = crypto.randomUUID();
       const name = `${row.name} (copy)`.slice(0, 200);
       await ctx.tx.insert(workflows).values({
