@@ -84,10 +84,11 @@ async function archiverThroughput(strategy: AppendStrategy | 'ceiling') {
     });
     const started = performance.now();
     const cpu = process.cpuUsage();
+    const backends = backendCpu();
     await archiver.start();
     const finished = await kafka.untilCommitted(groupId, topic, ends, 600_000, 50);
     const used = process.cpuUsage(cpu);
-    const pgSeconds = await backendCpu();
+    const pgSeconds = await backends.stop();
     const seconds = (finished - started) / 1000;
     const first = archiver.firstBatchAt() ?? started;
     const archived = archiver.archived();
@@ -105,25 +106,44 @@ async function archiverThroughput(strategy: AppendStrategy | 'ceiling') {
 }
 
 /**
- * CPU seconds the archiver's Postgres backends have used (they are new with its pool, so this is
- * the run's), read from /proc: only when Postgres runs on this machine, undefined otherwise.
+ * CPU seconds the archiver's Postgres backends use from now to stop(), read from /proc every
+ * 250 ms (a pooled connection may close and another open during the run): only when Postgres runs
+ * on this machine, undefined otherwise.
  */
-async function backendCpu(): Promise<number | undefined> {
-  const { rows } = await admin.db.execute<{ pid: number }>(
-    sql`select pid from pg_stat_activity where application_name = 'tripwire-archiver' and datname = current_database()`,
-  );
-  let ticks = 0;
-  try {
+function backendCpu() {
+  const seen = new Map<number, number>();
+  let visible = true;
+  const sample = async () => {
+    const { rows } = await admin.db.execute<{ pid: number }>(
+      sql`select pid from pg_stat_activity where application_name = 'tripwire-archiver' and datname = current_database()`,
+    );
     for (const { pid } of rows) {
-      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres')) return undefined;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (clock ticks, 100 per second)
+      try {
+        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('postgres')) visible = false;
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        // utime + stime, in clock ticks (100 per second); a backend is new with the archiver's pool.
+        seen.set(pid, Math.max(seen.get(pid) ?? 0, Number(fields[11]) + Number(fields[12])));
+      } catch {
+        // Closed since the query (its last sample stays), or not on this machine (nothing seen).
+      }
     }
-  } catch {
-    return undefined;
-  }
-  return rows.length > 0 ? ticks / 100 : undefined;
+  };
+  let sampling = Promise.resolve();
+  const timer = setInterval(() => {
+    sampling = sampling.then(sample).catch(() => {});
+  }, 250);
+  return {
+    async stop(): Promise<number | undefined> {
+      clearInterval(timer);
+      await sampling;
+      await sample().catch(() => {});
+      if (!visible || seen.size === 0) return undefined;
+      let ticks = 0;
+      for (const t of seen.values()) ticks += t;
+      return ticks / 100;
+    },
+  };
 }
 
 /** The 20M-row tenant, made once with generate_series over the last 7 days, day partition by day partition. */
