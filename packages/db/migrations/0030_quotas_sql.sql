@@ -1,4 +1,4 @@
--- Quotas per tenant (decision 038): forced row-level security on the usage counters, the checks the
+-- Quotas per tenant (decision 039): forced row-level security on the usage counters, the checks the
 -- app also makes, the API-key lookup with the plan's limits, and plan changes reaching every web process.
 ALTER TABLE "usage_counters" FORCE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE "usage_counters" ADD CONSTRAINT "usage_counters_metric_check" CHECK (metric IN ('events', 'actions'));--> statement-breakpoint

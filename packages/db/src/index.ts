@@ -8,6 +8,7 @@ export {
   type StoredEvent,
   type TimeRange,
 } from './event-history.ts';
+export { type AppendStrategy, COPY_MIN_ROWS } from './event-history-append.ts';
 export { migrationsFolder, runMigrations } from './migrate.ts';
 export { withoutQueryValues } from './query-error.ts';
 export * from './schema/index.ts';

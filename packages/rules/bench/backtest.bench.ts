@@ -58,7 +58,11 @@ for (const round of [1, 2, 3]) {
   const bt = createBacktest(draft, live);
   const started = performance.now();
   const cpu = process.cpuUsage();
-  for (const e of events) await bt.event(e);
+  for (const e of events) {
+    // Synchronous for these node types: awaiting only a promise saves a microtask per event.
+    const pending = bt.event(e);
+    if (pending) await pending;
+  }
   const r = await bt.finish(T0 + WEEK);
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);

@@ -121,6 +121,7 @@ export { resumeEntry, startEntry, targets } from './runtime/entries.ts';
 export { accepts, receivedData, resumedData, startData } from './runtime/listen.ts';
 export type { LoadedNode, LoadedPlan, LoadedRule, PlanProblem } from './runtime/loaded-plan.ts';
 export { loadPlan, PlanLoadError } from './runtime/loaded-plan.ts';
+export { andThen, type MaybePromise } from './runtime/maybe-async.ts';
 export type { PathCount } from './runtime/path-counts.ts';
 export { countPath, ENTERED } from './runtime/path-counts.ts';
 export { REDACTED, redactConfig } from './runtime/redact.ts';

@@ -130,6 +130,40 @@ describe('event history archiver (real Kafka and Postgres)', () => {
     expect((await stored(ghost)).length).toBe(0);
   });
 
+  it.each(['copy', 'json'] as const)(
+    'stores text as sent and skips what is stored when a batch comes again (%s)',
+    async (strategy) => {
+      const t = await createTestTenant(db, `append-${strategy}`);
+      const store = postgresEventHistory(db, { maxDays: 30, strategy });
+      const at = (ms: number) => new Date(Date.now() - 60_000 + ms).toISOString();
+      // Everything COPY's text format must escape: tab, newline, carriage return, backslash, and \N.
+      const odd = ['tab\there', 'line\nbreak', 'cr\rhere', 'back\\slash', '\\N', 'ünïcødé ✓'];
+      const rows = odd.map((userId, i) => ({
+        tenantId: t.tenantId,
+        userId,
+        messageId: `m\t${i}\\`,
+        type: i === 0 ? ('identify' as const) : ('track' as const),
+        event: i === 0 ? null : `ev\n${i}`,
+        timestamp: at(i),
+        receivedAt: at(i),
+        properties: i === 1 ? null : { text: userId, nested: { quote: '"\\u0041', n: i }, list: [userId, null] },
+      }));
+      expect(await store.append(rows)).toBe(rows.length);
+      const range = { from: new Date(Date.now() - DAY), to: new Date(Date.now() + 60_000) };
+      for (const r of rows) {
+        const [kept] = await withTenant(db, t.tenantId, (tx) => store.byUser(tx, t.tenantId, r.userId, range, 10));
+        expect(kept).toEqual(r);
+      }
+      // A redelivery that overlaps: the stored rows are skipped, the new one is added, nothing twice.
+      const more = { ...(rows[2] as (typeof rows)[number]), messageId: 'new', receivedAt: at(50), timestamp: at(50) };
+      expect(await store.append([...rows, more])).toBe(1);
+      expect(await store.append([...rows, more])).toBe(0);
+      const counts = await stored(t.tenantId);
+      expect(counts).toHaveLength(rows.length + 1);
+      expect(counts.every((c) => Number(c.n) === 1)).toBe(true);
+    },
+  );
+
   it('drops day partitions past the maximum whole, and expires a tenant that keeps less', async () => {
     const wide = postgresEventHistory(db, { maxDays: 60 });
     const other = await createTestTenant(db, 'retention');

@@ -1,4 +1,10 @@
-import { createDb, type EventHistoryStore, postgresEventHistory, type StoredEvent } from '@tripwire/db';
+import {
+  type AppendStrategy,
+  createDb,
+  type EventHistoryStore,
+  postgresEventHistory,
+  type StoredEvent,
+} from '@tripwire/db';
 import { parseEnvelope } from '@tripwire/rules';
 import { createKafka, type EventConsumer, type RawMessage } from '../kafka/kafka-client.ts';
 import type { Logger } from '../logger.ts';
@@ -21,6 +27,8 @@ export interface ArchiverOptions {
   logger: Logger;
   /** How often partitions are made ahead and old days dropped (default hourly). */
   maintainEveryMs?: number;
+  /** Forces the store's write path (benchmarks compare them); by default it picks by batch size. */
+  strategy?: AppendStrategy;
 }
 
 /** Messages -> rows: malformed messages are the engine's to dead-letter; the archiver skips them. */
@@ -51,14 +59,17 @@ export interface Archiver {
   stop(): Promise<void>;
   /** Events written since start (redeliveries not counted). */
   archived(): number;
+  /** When the first batch arrived (performance.now()), for throughput without the group join. */
+  firstBatchAt(): number | undefined;
 }
 
 export function createArchiver(o: ArchiverOptions): Archiver {
   // A connection per partition batch in flight, one for maintenance.
   const { db, close } = createDb({ connectionString: o.databaseUrl, max: 7, applicationName: 'tripwire-archiver' });
-  const store = postgresEventHistory(db, { maxDays: o.maxDays });
+  const store = postgresEventHistory(db, { maxDays: o.maxDays, ...(o.strategy ? { strategy: o.strategy } : {}) });
   const kafka = createKafka({ brokers: o.brokers, clientId: o.clientId, logger: o.logger });
   let written = 0;
+  let first: number | undefined;
   let timer: NodeJS.Timeout | undefined;
   const consumer = kafka.consumer({
     groupId: o.groupId,
@@ -66,6 +77,7 @@ export function createArchiver(o: ArchiverOptions): Archiver {
     fromBeginning: o.fromBeginning ?? false,
     ...(o.sessionTimeoutMs ? { sessionTimeoutMs: o.sessionTimeoutMs } : {}),
     onBatch: async (messages) => {
+      first ??= performance.now();
       // Partitions run concurrently: add after the await, or one batch's count overwrites another's.
       const added = await store.append(toStoredEvents(messages));
       written += added;
@@ -91,5 +103,6 @@ export function createArchiver(o: ArchiverOptions): Archiver {
       await close();
     },
     archived: () => written,
+    firstBatchAt: () => first,
   };
 }

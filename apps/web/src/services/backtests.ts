@@ -225,8 +225,8 @@ export async function runBacktest(db: Database, store: EventHistoryStore, job: B
       const page = await withTenant(db, job.tenantId, (tx) =>
         store.byName(tx, job.tenantId, names, range, PAGE, after),
       );
-      for (const e of page)
-        await bt.event({
+      for (const e of page) {
+        const pending = bt.event({
           name: e.event as string,
           userId: e.userId,
           properties: e.properties ?? {},
@@ -234,6 +234,9 @@ export async function runBacktest(db: Database, store: EventHistoryStore, job: B
           messageId: e.messageId,
           at: Date.parse(e.receivedAt),
         });
+        // Synchronous unless a step is asynchronous: no microtask per event.
+        if (pending) await pending;
+      }
       done += page.length;
       const last = page.at(-1);
       if (!last || page.length < PAGE) break;

@@ -147,21 +147,28 @@ export async function explainUser(input: {
     onRecord: (r) => records.push(r),
   });
   const runVersion = (run: ReplayRun) => versionOf.get(run.workflowId) ?? 0;
+  // The trigger's filter in words, once per version (every filtered event names it).
+  const filters = new Map<ExplainVersion, string | undefined>();
+  const filterWords = (v: ExplainVersion) => {
+    if (!filters.has(v)) {
+      const logic = v.plan.plan.nodes[v.plan.trigger.id]?.config.filter;
+      filters.set(v, logic ? describeLogic(logic) : undefined);
+    }
+    return filters.get(v);
+  };
   const explained: ExplainedEvent[] = [];
   for (const e of input.events) {
     const at = e.at ?? Date.parse(e.timestamp);
     await replay.advanceTo(at);
-    const inRuns: InRun[] = replay.runs
-      .filter((r) => r.status === 'running' || r.status === 'waiting')
-      .map((r) => {
-        const wait = replay.waitsOf(r)[0];
-        return {
-          runId: r.id,
-          version: runVersion(r),
-          startedAt: iso(r.startedAt),
-          ...(wait ? { waiting: { nodeId: wait.nodeId, event: wait.event, until: iso(wait.until) } } : {}),
-        };
-      });
+    const inRuns: InRun[] = [...replay.openRuns()].map((r) => {
+      const wait = replay.waitsOf(r)[0];
+      return {
+        runId: r.id,
+        version: runVersion(r),
+        startedAt: iso(r.startedAt),
+        ...(wait ? { waiting: { nodeId: wait.nodeId, event: wait.event, until: iso(wait.until) } } : {}),
+      };
+    });
     records = [];
     await replay.event(e);
     const live = liveVersionAt(input.activations, at);
@@ -182,15 +189,15 @@ export async function explainUser(input: {
         const o = r.outcome;
         if (r.workflowId !== key(live ?? -1) && o.kind !== 'resumed' && o.kind !== 'not_matched') continue;
         if (o.kind === 'filtered') {
-          const logic = v?.plan.plan.nodes[v.plan.trigger.id]?.config.filter;
+          const filter = v ? filterWords(v) : undefined;
           reasons.push({
             code: 'filtered',
             read: o.read,
-            ...(logic ? { filter: describeLogic(logic) } : {}),
+            ...(filter ? { filter } : {}),
             ...(o.error ? { error: o.error } : {}),
           });
         } else if (o.kind === 'started') {
-          const run = replay.runs.find((x) => x.id === o.runId);
+          const run = replay.run(o.runId);
           const limited = run?.path.find((p) => p.output === 'limited' && p.type === 'limit.frequency');
           if (run && limited) {
             const d = limited.detail ?? {};

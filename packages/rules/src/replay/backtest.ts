@@ -4,7 +4,8 @@
 // engine counts its canvas (countPath per walk), so "live" here is what the engine did when the
 // same events ran live, and "draft" is what the draft would have done.
 import type { LoadedPlan } from '../runtime/loaded-plan.ts';
-import { countPath, ENTERED } from '../runtime/path-counts.ts';
+import { andThen, type MaybePromise } from '../runtime/maybe-async.ts';
+import { ENTERED, eachPathCount } from '../runtime/path-counts.ts';
 import { createReplay, type ReplayEvent, type ReplayRun } from './replay.ts';
 
 export const BACKTEST_SIDES = ['draft', 'live'] as const;
@@ -45,12 +46,23 @@ export interface BacktestResult {
 }
 
 const SAMPLES = 5;
+const DAY = 86_400_000;
 
 function sideCounter(plan: LoadedPlan) {
   const nodes: Record<string, NodeCounts> = {};
   for (const id of plan.nodes.keys()) nodes[id] = { entered: 0, outputs: {} };
   const users = new Set<string>();
   const actionsPerDay: Record<string, number> = {};
+  const days = new Map<number, string>();
+  const dayOf = (at: number) => {
+    const n = Math.floor(at / DAY);
+    let day = days.get(n);
+    if (day === undefined) {
+      day = new Date(n * DAY).toISOString().slice(0, 10);
+      days.set(n, day);
+    }
+    return day;
+  };
   const samples = Object.fromEntries(OUTCOMES.map((o) => [o, [] as string[]])) as Record<Outcome, string[]>;
   let runs = 0;
   let actions = 0;
@@ -58,26 +70,35 @@ function sideCounter(plan: LoadedPlan) {
     const list = samples[o];
     if (list.length < SAMPLES && !list.includes(userId)) list.push(userId);
   };
+  // Counted per walk as the engine counts its canvas (eachPathCount is countPath's definition).
+  const count = (nodeId: string, output: string) => {
+    let n = nodes[nodeId];
+    if (!n) {
+      n = { entered: 0, outputs: {} };
+      nodes[nodeId] = n;
+    }
+    if (output === ENTERED) n.entered++;
+    else n.outputs[output] = (n.outputs[output] ?? 0) + 1;
+  };
   const replay = createReplay({
     workflows: [{ workflowId: 'w', version: 0, plan }],
+    // Only counts are kept: a run's steps are not (millions of runs would hold them all).
+    keepPaths: false,
+    // The backtest skips duplicates once for both sides (createBacktest).
+    dedupe: false,
     onWalk(run, path, resumed) {
       if (!resumed) {
         runs++;
         users.add(run.userId);
         sample('entered', run.userId);
       }
-      for (const c of countPath(path, resumed)) {
-        const n = nodes[c.nodeId] ?? { entered: 0, outputs: {} };
-        nodes[c.nodeId] = n;
-        if (c.output === ENTERED) n.entered += c.count;
-        else n.outputs[c.output] = (n.outputs[c.output] ?? 0) + c.count;
-      }
+      eachPathCount(path, resumed, count);
     },
   });
   let seen = 0;
   const settle = (r: ReplayRun) => {
     for (const a of r.actions) {
-      const day = new Date(a.at).toISOString().slice(0, 10);
+      const day = dayOf(a.at);
       actionsPerDay[day] = (actionsPerDay[day] ?? 0) + 1;
     }
     actions += r.actions.length;
@@ -150,15 +171,22 @@ export function createBacktest(draftPlan: LoadedPlan, livePlan: LoadedPlan | nul
   const draft = sideCounter(draftPlan);
   const live = livePlan ? sideCounter(livePlan) : null;
   let events = 0;
+  // Message ids seen: a duplicate is skipped by both sides, as each replay would skip it (the
+  // engine processes a message id once).
+  const seen = new Set<string>();
   return {
-    async event(e: ReplayEvent) {
+    /** Synchronous for the built-in node types (a promise only if some step is asynchronous). */
+    event(e: ReplayEvent): MaybePromise<void> {
       events++;
-      await draft.replay.event(e);
-      draft.tick();
-      if (live) {
-        await live.replay.event(e);
-        live.tick();
+      if (seen.has(e.messageId)) {
+        const at = e.at ?? Date.parse(e.timestamp);
+        return andThen(draft.replay.advanceTo(at), () => live?.replay.advanceTo(at));
       }
+      seen.add(e.messageId);
+      return andThen(draft.replay.event(e), () => {
+        draft.tick();
+        if (live) return andThen(live.replay.event(e), () => live.tick());
+      });
     },
     events: () => events,
     async finish(until: number): Promise<BacktestResult> {

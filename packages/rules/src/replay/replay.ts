@@ -2,10 +2,11 @@ import { routeEvent } from '../compiler/plan.ts';
 import { resumeEntry, startEntry, targets } from '../runtime/entries.ts';
 import { accepts, receivedData, resumedData, startData } from '../runtime/listen.ts';
 import type { LoadedNode, LoadedPlan } from '../runtime/loaded-plan.ts';
+import { drive, type MaybePromise, type Steps } from '../runtime/maybe-async.ts';
 import { valuesRead } from '../runtime/rule-values.ts';
 import { type RunStatus, settleRun } from '../runtime/run-status.ts';
 import type { ConsentDecision, EventData, RuleData, WaitRequest } from '../runtime/types.ts';
-import { type PathEntry, type WalkPort, walk } from '../runtime/walk.ts';
+import { type PathEntry, type WalkPort, walkSteps } from '../runtime/walk.ts';
 import type { LookupAnswer, LookupRequest } from '../wire/lookup.ts';
 import { createTimers, type Timer } from './timers.ts';
 import { createMarks } from './user-state.ts';
@@ -108,6 +109,13 @@ export interface ReplayOptions {
    * countPath exactly as the engine adds to its canvas counters.
    */
   onWalk?: (run: ReplayRun, path: readonly PathEntry[], resumed: boolean) => void;
+  /** Whether runs keep their steps in `path` (default true); backtests only count them. */
+  keepPaths?: boolean;
+  /**
+   * Whether the replay skips events whose message id it has seen (default true, recorded as
+   * `duplicate`). A caller that feeds several replays the same events checks once itself.
+   */
+  dedupe?: boolean;
 }
 
 interface Waiter {
@@ -128,9 +136,13 @@ export function createReplay(options: ReplayOptions) {
   const timers = createTimers<Due>();
   const waiters = new Map<string, Waiter[]>(); // userId -> waiters, oldest first
   const runs: ReplayRun[] = [];
+  /** Runs started, in order, that may still be running or waiting (compacted when asked). */
+  const open: ReplayRun[] = [];
   const processed = new Set<string>();
   const plans = new Map(workflows.map((w) => [w.workflowId, w]));
   const prior = (nodeId: string) => options.prior?.(nodeId) ?? 0;
+  const keepPaths = options.keepPaths ?? true;
+  const dedupe = options.dedupe ?? true;
   let now = Number.NEGATIVE_INFINITY;
   let runSeq = 0;
 
@@ -140,16 +152,30 @@ export function createReplay(options: ReplayOptions) {
 
   const marksKey = (workflowId: string) => plans.get(workflowId)?.marksOf ?? workflowId;
 
+  /**
+   * The state a run's walk sees, answered from memory at once (plain values, not promises: the walk
+   * then runs synchronously). Made once per run and kept with it, as a run walks again at each resume.
+   */
   function portFor(run: ReplayRun): WalkPort {
+    const kept = run as ReplayRun & { [PORT]?: WalkPort };
+    let port = kept[PORT];
+    if (!port) {
+      port = makePort(run);
+      Object.defineProperty(kept, PORT, { value: port });
+    }
+    return port;
+  }
+
+  function makePort(run: ReplayRun): WalkPort {
     const key = marksKey(run.workflowId);
     return {
-      countEvents: async (nodeId, w) => prior(nodeId) + marks.count(run.userId, key, nodeId, w),
-      async reservePass(nodeId, w, max) {
+      countEvents: (nodeId, w) => prior(nodeId) + marks.count(run.userId, key, nodeId, w),
+      reservePass(nodeId, w, max) {
         const before = prior(nodeId);
         const found = marks.reserve(run.userId, key, nodeId, w, max - before, run.id);
         return { passes: before + found.passes, oldest: found.oldest };
       },
-      async park(node, wait) {
+      park(node, wait) {
         if (wait.kind === 'delay') {
           timers.set(wait.until, { kind: 'delay', run, node, output: wait.output });
           return true;
@@ -163,7 +189,7 @@ export function createReplay(options: ReplayOptions) {
         return true;
       },
       ...(options.consent
-        ? { consentFor: async (needed: string | undefined) => options.consent?.(run.userId, needed) ?? null }
+        ? { consentFor: (needed: string | undefined) => options.consent?.(run.userId, needed) ?? null }
         : {}),
       ...(options.lookup
         ? {
@@ -171,7 +197,7 @@ export function createReplay(options: ReplayOptions) {
               (options.lookup as NonNullable<ReplayOptions['lookup']>)(run.userId, nodeId, request),
           }
         : {}),
-      async send(node, action) {
+      send(node, action) {
         const actionId = `${run.id}:${node.id}`;
         run.actions.push({ nodeId: node.id, actionId, at: now, payload: action.payload });
         return actionId;
@@ -180,7 +206,7 @@ export function createReplay(options: ReplayOptions) {
   }
 
   /** Walks `run` on from `start` and settles its status (`resumed`: one wait was taken back). */
-  async function advance(
+  function* advance(
     run: ReplayRun,
     plan: LoadedPlan,
     entry: PathEntry,
@@ -188,32 +214,34 @@ export function createReplay(options: ReplayOptions) {
     data: RuleData,
     countsUntil: number,
     resumed: boolean,
-  ) {
-    const result = await walk(plan, start, { data, now, countsUntil, port: portFor(run) });
-    run.path.push(entry, ...result.path);
+  ): Steps<void> {
+    const result = yield* walkSteps(plan, start, { data, now, countsUntil, port: portFor(run) });
+    const walked = [entry, ...result.path];
+    if (keepPaths) for (const step of walked) run.path.push(step);
     run.lookups = { ...run.lookups, ...result.lookups };
-    options.onWalk?.(run, [entry, ...result.path], resumed);
+    options.onWalk?.(run, walked, resumed);
     const settled = settleRun(run.pending, result.waits - (resumed ? 1 : 0), result.error);
     run.status = settled.status;
     run.pending = settled.pending;
     if (result.error !== undefined) {
       run.error = result.error;
-      // A failed run waits for nothing more.
-      for (const [userId, list] of waiters)
+      // A failed run waits for nothing more (its waits are all under its user).
+      const list = waiters.get(run.userId);
+      if (list)
         waiters.set(
-          userId,
+          run.userId,
           list.filter((w) => w.run !== run),
         );
     }
   }
 
-  async function fire(due: Due) {
+  function* fire(due: Due): Steps<void> {
     if (due.kind === 'delay') {
       const { run, node, output } = due;
       if (run.status === 'failed') return;
       const plan = (plans.get(run.workflowId) as ReplayWorkflow).plan;
       const entry = resumeEntry(node, output, now, { resumedBy: 'delay' });
-      await advance(
+      yield* advance(
         run,
         plan,
         entry,
@@ -232,7 +260,7 @@ export function createReplay(options: ReplayOptions) {
     const plan = (plans.get(run.workflowId) as ReplayWorkflow).plan;
     const output = waiter.wait.timeout;
     const entry = resumeEntry(node, output, now, { resumedBy: 'timeout' });
-    await advance(
+    yield* advance(
       run,
       plan,
       entry,
@@ -244,15 +272,15 @@ export function createReplay(options: ReplayOptions) {
   }
 
   /** Fires every wait due up to `to`, in time order, moving the clock along. */
-  async function advanceTo(to: number) {
+  function* advanceTo(to: number): Steps<void> {
     for (let due = timers.next(to); due; due = timers.next(to)) {
       now = Math.max(now, due.at);
-      await fire(due.item);
+      yield* fire(due.item);
     }
     now = Math.max(now, to);
   }
 
-  async function resumeWaiters(e: ReplayEvent, at: number) {
+  function* resumeWaiters(e: ReplayEvent, at: number): Steps<void> {
     for (const waiter of [...(waiters.get(e.userId) ?? [])]) {
       if (waiter.event !== e.name || waiter.until <= at) continue;
       const { run, node } = waiter;
@@ -274,11 +302,11 @@ export function createReplay(options: ReplayOptions) {
       record(e, at, run.workflowId, { kind: 'resumed', runId: run.id, nodeId: node.id });
       const output = waiter.wait.received;
       const entry = resumeEntry(node, output, now, { messageId: e.messageId });
-      await advance(run, plan, entry, targets(node, output), data, Date.parse(e.timestamp), true);
+      yield* advance(run, plan, entry, targets(node, output), data, Date.parse(e.timestamp), true);
     }
   }
 
-  async function startRun(w: ReplayWorkflow, e: ReplayEvent, data: RuleData) {
+  function* startRun(w: ReplayWorkflow, e: ReplayEvent, data: RuleData): Steps<ReplayRun> {
     const { plan } = w;
     const run: ReplayRun = {
       id: `run-${++runSeq}`,
@@ -294,79 +322,98 @@ export function createReplay(options: ReplayOptions) {
       lookups: {},
     };
     runs.push(run);
+    open.push(run);
     const entry = startEntry(plan.trigger, e, data, now);
-    await advance(run, plan, entry, targets(plan.trigger, 'next'), data, Date.parse(e.timestamp), false);
+    yield* advance(run, plan, entry, targets(plan.trigger, 'next'), data, Date.parse(e.timestamp), false);
     return run;
   }
 
-  return {
-    runs,
-    /** The simulated clock (ms). */
-    now: () => now,
-    /** One event, after every wait due before it: counters, then waiting runs, then new runs. */
-    async event(e: ReplayEvent) {
-      const at = e.at ?? Date.parse(e.timestamp);
-      await advanceTo(at);
+  function* eventSteps(e: ReplayEvent): Steps<void> {
+    const at = e.at ?? Date.parse(e.timestamp);
+    yield* advanceTo(at);
+    if (dedupe) {
       if (processed.has(e.messageId)) {
         for (const w of workflows) record(e, at, w.workflowId, { kind: 'duplicate' });
         return;
       }
       processed.add(e.messageId);
-      const event = eventOnly(e);
-      const started: { w: ReplayWorkflow; data: RuleData }[] = [];
-      let waits = false;
-      for (const w of workflows) {
-        if (options.liveAt && !options.liveAt(w, at)) {
-          record(e, at, w.workflowId, { kind: 'not_live' });
-          continue;
-        }
-        const route = routeEvent(w.plan.plan, e.name);
-        if (!route) {
-          record(e, at, w.workflowId, { kind: 'not_routed' });
-          continue;
-        }
-        const data = startData(event, traitsOf(w.plan, e.userId));
-        for (const nodeId of route.counts) {
-          const node = w.plan.nodes.get(nodeId) as LoadedNode;
-          if (!accepts(node.listens.count, data, (error) => options.onRuleError?.(node, error))) continue;
-          marks.add(e.userId, marksKey(w.workflowId), nodeId, Date.parse(e.timestamp), e.messageId);
-          record(e, at, w.workflowId, { kind: 'counted', nodeId });
-        }
-        if (route.waits.length > 0) waits = true;
-        if (route.triggers.length === 0) continue;
-        const filter = w.plan.trigger.listens.trigger;
-        let error: string | undefined;
-        const ok = accepts(filter, data, (err) => {
-          error = err instanceof Error ? err.message : String(err);
-          options.onRuleError?.(w.plan.trigger, err);
+    }
+    const event = eventOnly(e);
+    const started: { w: ReplayWorkflow; data: RuleData }[] = [];
+    let waits = false;
+    for (const w of workflows) {
+      if (options.liveAt && !options.liveAt(w, at)) {
+        record(e, at, w.workflowId, { kind: 'not_live' });
+        continue;
+      }
+      const route = routeEvent(w.plan.plan, e.name);
+      if (!route) {
+        record(e, at, w.workflowId, { kind: 'not_routed' });
+        continue;
+      }
+      const data = startData(event, traitsOf(w.plan, e.userId));
+      for (const nodeId of route.counts) {
+        const node = w.plan.nodes.get(nodeId) as LoadedNode;
+        if (!accepts(node.listens.count, data, (error) => options.onRuleError?.(node, error))) continue;
+        marks.add(e.userId, marksKey(w.workflowId), nodeId, Date.parse(e.timestamp), e.messageId);
+        record(e, at, w.workflowId, { kind: 'counted', nodeId });
+      }
+      if (route.waits.length > 0) waits = true;
+      if (route.triggers.length === 0) continue;
+      const filter = w.plan.trigger.listens.trigger;
+      let error: string | undefined;
+      const ok = accepts(filter, data, (err) => {
+        error = err instanceof Error ? err.message : String(err);
+        options.onRuleError?.(w.plan.trigger, err);
+      });
+      if (ok) started.push({ w, data });
+      else
+        record(e, at, w.workflowId, {
+          kind: 'filtered',
+          read: filter ? valuesRead(filter, data) : {},
+          ...(error ? { error } : {}),
         });
-        if (ok) started.push({ w, data });
-        else
-          record(e, at, w.workflowId, {
-            kind: 'filtered',
-            read: filter ? valuesRead(filter, data) : {},
-            ...(error ? { error } : {}),
-          });
-      }
-      // Runs of any version take the events they wait for (the engine routes awaited names too).
-      if (waits || (waiters.get(e.userId)?.length ?? 0) > 0) await resumeWaiters(event, at);
-      for (const { w, data } of started) {
-        const run = await startRun(w, event, data);
-        record(e, at, w.workflowId, { kind: 'started', runId: run.id });
-      }
-    },
+    }
+    // Runs of any version take the events they wait for (the engine routes awaited names too).
+    if (waits || (waiters.get(e.userId)?.length ?? 0) > 0) yield* resumeWaiters(event, at);
+    for (const { w, data } of started) {
+      const run = yield* startRun(w, event, data);
+      record(e, at, w.workflowId, { kind: 'started', runId: run.id });
+    }
+  }
+
+  // The public calls are synchronous when every step answers at once (the built-in node types
+  // do), and return a promise only when some step or callback is asynchronous: await them.
+  return {
+    runs,
+    /** The simulated clock (ms). */
+    now: () => now,
+    /** One event, after every wait due before it: counters, then waiting runs, then new runs. */
+    event: (e: ReplayEvent): MaybePromise<void> => drive(eventSteps(e)),
     /** Fires every wait due up to `to` (ms). */
-    advanceTo,
+    advanceTo: (to: number): MaybePromise<void> => drive(advanceTo(to)),
     /** Keeps memory bounded in long replays: marks older than any window can be dropped. */
     pruneMarks: (before: number) => marks.prune(before),
     pendingTimers: () => timers.size(),
+    /** Runs still running or waiting, in the order they started. */
+    openRuns(): readonly ReplayRun[] {
+      let kept = 0;
+      for (const r of open) if (r.status === 'running' || r.status === 'waiting') open[kept++] = r;
+      open.length = kept;
+      return open;
+    },
+    /** A run by its id, among those kept (dropFinished lets finished ones go); recent ones are found first. */
+    run(id: string): ReplayRun | undefined {
+      for (let i = runs.length - 1; i >= 0; i--) if (runs[i]?.id === id) return runs[i];
+      return undefined;
+    },
     /** Forgets runs that finished (long replays keep memory bounded) and returns them. */
     dropFinished(): ReplayRun[] {
       const done: ReplayRun[] = [];
-      const open: ReplayRun[] = [];
-      for (const r of runs) (r.status === 'completed' || r.status === 'failed' ? done : open).push(r);
+      const kept: ReplayRun[] = [];
+      for (const r of runs) (r.status === 'completed' || r.status === 'failed' ? done : kept).push(r);
       runs.length = 0;
-      runs.push(...open);
+      for (const r of kept) runs.push(r);
       return done;
     },
     /** The waits a run is parked at for an event. */
@@ -378,6 +425,9 @@ export function createReplay(options: ReplayOptions) {
 }
 
 export type Replay = ReturnType<typeof createReplay>;
+
+/** Where a replay keeps a run's port (not enumerable: runs are serialized as they are). */
+const PORT = Symbol('port');
 
 function eventOnly(e: ReplayEvent): EventData {
   return { name: e.name, userId: e.userId, properties: e.properties, timestamp: e.timestamp, messageId: e.messageId };

@@ -11,22 +11,33 @@ export interface PathCount {
 }
 
 /**
- * What one walk adds to the counts on the canvas. Each entry with an output is a run leaving that
- * node by it; each entry is a run entering its node, except the entry a resumed walk starts with
- * (the wait it leaves was entered when the run parked there). The engine adds these to its
- * counters as it records runs; replays (backtests) count the same way.
+ * Each (node, output) one walk adds a run to, in path order: each entry with an output is a run
+ * leaving that node by it; each entry is a run entering its node, except the entry a resumed walk
+ * starts with (the wait it leaves was entered when the run parked there).
+ */
+export function eachPathCount(
+  path: readonly PathEntry[],
+  startsWithResume: boolean,
+  add: (nodeId: string, output: string) => void,
+): void {
+  for (let i = 0; i < path.length; i++) {
+    const entry = path[i] as PathEntry;
+    if (!(i === 0 && startsWithResume)) add(entry.nodeId, ENTERED);
+    if (entry.output) add(entry.nodeId, entry.output);
+  }
+}
+
+/**
+ * What one walk adds to the counts on the canvas (eachPathCount, summed per node and output). The
+ * engine adds these to its counters as it records runs; replays (backtests) count the same way.
  */
 export function countPath(path: readonly PathEntry[], startsWithResume: boolean): PathCount[] {
   const counts = new Map<string, PathCount>();
-  const add = (nodeId: string, output: string) => {
+  eachPathCount(path, startsWithResume, (nodeId, output) => {
     const key = `${nodeId}\u0000${output}`;
     const hit = counts.get(key);
     if (hit) hit.count++;
     else counts.set(key, { nodeId, output, count: 1 });
-  };
-  path.forEach((entry, i) => {
-    if (!(i === 0 && startsWithResume)) add(entry.nodeId, ENTERED);
-    if (entry.output) add(entry.nodeId, entry.output);
   });
   return [...counts.values()];
 }

@@ -6,9 +6,21 @@ const MAX_PATHS = 20;
 /** …each value cut to about this much JSON. */
 const MAX_VALUE_CHARS = 200;
 
+// Paths come from compiled rules, so there are few: split once each (bounded, in case of churn).
+const SEGMENTS_CACHED = 10_000;
+const segmentsOf = new Map<string, readonly string[]>();
+function segments(path: string): readonly string[] {
+  let found = segmentsOf.get(path);
+  if (found === undefined) {
+    found = path.split('.');
+    if (segmentsOf.size < SEGMENTS_CACHED) segmentsOf.set(path, found);
+  }
+  return found;
+}
+
 function lookup(data: unknown, path: string): unknown {
   let current = data;
-  for (const segment of path.split('.')) {
+  for (const segment of segments(path)) {
     // Own properties only, like the rules themselves.
     if (current === null || typeof current !== 'object' || !Object.hasOwn(current, segment)) return undefined;
     current = (current as Record<string, unknown>)[segment];

@@ -1,6 +1,7 @@
 import type { CompiledLogic } from '../logic/compile.ts';
 import type { CompiledTemplate } from '../template/template.ts';
 import type { LookupAnswer, LookupRequest } from '../wire/lookup.ts';
+import type { MaybePromise } from './maybe-async.ts';
 
 // The contract between a node type's step logic and whoever runs it: the engine (Postgres and
 // pg-boss behind the port), the editor's test run and the replays (in memory behind the port).
@@ -44,12 +45,12 @@ export interface StepNode<C = Record<string, unknown>> {
  */
 export interface StatePort {
   /** Events counted for this node (condition.count) with `from < at <= to` (ms). */
-  countEvents(nodeId: string, window: TimeWindow): Promise<number>;
+  countEvents(nodeId: string, window: TimeWindow): MaybePromise<number>;
   /**
    * Passes of this node (limit.frequency) in the window; when fewer than `max`, records one more at
    * `window.to`, atomically. Returns the count before, and when the oldest of them was (ms).
    */
-  reservePass(nodeId: string, window: TimeWindow, max: number): Promise<{ passes: number; oldest: number | null }>;
+  reservePass(nodeId: string, window: TimeWindow, max: number): MaybePromise<{ passes: number; oldest: number | null }>;
   /**
    * Makes a look-up's HTTP request for this user (the engine: with the address guard, through the
    * user's cache; the test run: through the web app). Absent in replays ("why not?", backtests),

@@ -5,7 +5,8 @@ import { BatchRequest, IdentifyMessage, TrackMessage } from '../../ingest/messag
 import { ConsentPreferencesRequest, ConsentSettingsRequest } from '../../services/consent.ts';
 import { TrackingPlanRequest } from '../../services/tracking-plan.ts';
 import { CreateApiKeyRequest } from './admin-routes.ts';
-import { RollbackRequest } from './workflow-routes.ts';
+import { DeadLetterQuery } from './dead-letter-routes.ts';
+import { BacktestRequest, ExplainQuery, RollbackRequest } from './workflow-routes.ts';
 
 const ErrorBody = z
   .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
@@ -29,6 +30,116 @@ const TrackingPlanPayload = z
     updatedAt: z.string().nullable(),
   })
   .meta({ id: 'TrackingPlan' });
+
+// Responses of "why (not)?" and backtests (issue 14), as services/explain.ts and services/backtests.ts return them.
+const Read = z.record(z.string(), z.unknown()).meta({ description: 'Values a rule read, keyed by context path' });
+const ExplainReason = z
+  .object({
+    code: z.enum([
+      'duplicate',
+      'unpublished',
+      'no_trigger',
+      'filtered',
+      'started',
+      'frequency_limited',
+      'resumed',
+      'wait_not_matched',
+      'counted',
+    ]),
+    runId: z.string().optional(),
+    nodeId: z.string().optional(),
+    listensTo: z.array(z.string()).optional(),
+    read: Read.optional(),
+    filter: z.string().optional().meta({ description: 'The trigger filter in words' }),
+    error: z.string().optional(),
+    passes: z.number().optional(),
+    max: z.number().optional(),
+    until: z.string().optional(),
+  })
+  .meta({ id: 'ExplainReason' });
+const Step = z.object({ nodeId: z.string(), output: z.string().optional() });
+const Explanation = z
+  .object({
+    workflowId: z.uuid(),
+    userId: z.string(),
+    from: z.string(),
+    to: z.string(),
+    retentionDays: z.number(),
+    events: z.array(
+      z.object({
+        messageId: z.string(),
+        name: z.string(),
+        at: z.string(),
+        version: z.number().nullable().meta({ description: 'The version live when it arrived (null: unpublished)' }),
+        reasons: z.array(ExplainReason),
+        lines: z.array(z.string()).meta({ description: 'The reasons in words, one line each' }),
+        inRuns: z.array(
+          z.object({
+            runId: z.string(),
+            version: z.number(),
+            startedAt: z.string(),
+            waiting: z.object({ nodeId: z.string(), event: z.string(), until: z.string() }).optional(),
+          }),
+        ),
+      }),
+    ),
+    runs: z.array(
+      z.object({
+        id: z.string().meta({ description: "The replay's id (run-N), as the reasons name it" }),
+        version: z.number(),
+        triggerMessageId: z.string(),
+        startedAt: z.string(),
+        status: z.enum(['running', 'waiting', 'completed', 'failed']),
+        steps: z.array(Step),
+        actions: z.number(),
+        engineRunId: z.uuid().nullable(),
+        trace: z.string().nullable(),
+      }),
+    ),
+    differences: z.array(z.string()).meta({ description: "Where the replay and the engine's recorded runs disagree" }),
+  })
+  .meta({ id: 'Explanation' });
+const NodeCounts = z
+  .object({ entered: z.number(), outputs: z.record(z.string(), z.number()) })
+  .meta({ id: 'NodeCounts' });
+const BacktestSide = z.object({
+  runs: z.number(),
+  usersEntered: z.number(),
+  actions: z.number(),
+  nodes: z.record(z.string(), NodeCounts),
+  actionsPerDay: z.record(z.string(), z.number()).meta({ description: 'UTC day (YYYY-MM-DD) -> actions' }),
+  samples: z.record(z.enum(['entered', 'acted', 'completed', 'waiting', 'failed']), z.array(z.string())),
+});
+const Backtest = z
+  .object({
+    id: z.uuid(),
+    workflowId: z.uuid(),
+    status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+    progress: z.number().min(0).max(1),
+    from: z.string(),
+    to: z.string(),
+    liveVersion: z.number().nullable(),
+    document: Document,
+    eventsTotal: z.number().nullable(),
+    eventsDone: z.number(),
+    error: z.string().nullable(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+    counts: z
+      .object({ draft: z.record(z.string(), NodeCounts), live: z.record(z.string(), NodeCounts).nullable() })
+      .nullable(),
+    result: z
+      .object({
+        events: z.number(),
+        draft: BacktestSide,
+        live: BacktestSide.nullable(),
+        difference: z.record(z.string(), NodeCounts).meta({ description: 'draft - live per node' }),
+        onlyDraft: z.array(z.string()),
+        onlyLive: z.array(z.string()),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'Backtest' });
 
 const json = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema } } });
 const error = (description: string) => json(ErrorBody, description);
@@ -239,6 +350,44 @@ export function openApiDocument() {
           responses: { '200': json(z.unknown(), 'Revoked'), '404': error('No such live key') },
         }),
       },
+      '/endpoints': {
+        get: admin('Endpoints actions call whose circuit breaker has opened: state, resume time, deliveries waiting', {
+          tags: ['Dead letters'],
+          responses: { '200': json(z.object({ data: z.array(z.unknown()) }), 'Endpoints') },
+        }),
+      },
+      '/dead-letters': {
+        get: admin('Actions that failed for good, newest first (secret fields redacted)', {
+          tags: ['Dead letters'],
+          requestParams: { query: DeadLetterQuery },
+          responses: {
+            '200': json(z.object({ data: z.array(z.unknown()) }), 'Dead letters'),
+            '400': error('Invalid query'),
+          },
+        }),
+      },
+      '/dead-letters/{id}/replay': {
+        post: admin('Send a dead letter again as a new delivery', {
+          tags: ['Dead letters'],
+          requestParams: idParam,
+          responses: {
+            '202': json(z.object({ jobId: z.string().optional() }), 'Queued again'),
+            '404': error('No such dead letter'),
+            '409': error('`already_replayed` or `discarded`'),
+          },
+        }),
+      },
+      '/dead-letters/{id}/discard': {
+        post: admin('Discard a dead letter (kept for the audit, never sent)', {
+          tags: ['Dead letters'],
+          requestParams: idParam,
+          responses: {
+            '204': { description: 'Discarded' },
+            '404': error('No such dead letter'),
+            '409': error('`already_replayed` or `discarded`'),
+          },
+        }),
+      },
       '/workflows': {
         get: admin('List workflows with status', {
           tags: ['Workflows'],
@@ -307,6 +456,53 @@ export function openApiDocument() {
           tags: ['Workflows'],
           requestParams: idParam,
           responses: { '200': json(z.unknown(), 'Versions') },
+        }),
+      },
+      '/workflows/{id}/explain': {
+        get: admin("Why (not)? One user's kept events replayed through the version live at each event's time", {
+          tags: ['Workflows'],
+          requestParams: { ...idParam, query: ExplainQuery },
+          responses: {
+            '200': json(Explanation, 'Each event with its reasons, the runs found, and any difference from the engine'),
+            '400': error('Invalid query, `bad_range`, or `out_of_retention` (before the history kept)'),
+            '404': error('`not_found` (no such workflow) or `unknown_user` (no events kept for that user)'),
+            '422': error('`too_many_events`: more than 10,000 events in the range; choose a shorter one'),
+          },
+        }),
+      },
+      '/workflows/{id}/backtests': {
+        post: admin('Backtest the draft (or the document given) against the live version over kept history', {
+          tags: ['Backtests'],
+          requestParams: idParam,
+          requestBody: { content: { 'application/json': { schema: BacktestRequest } } },
+          responses: {
+            '202': json(
+              z.object({ id: z.uuid(), status: z.literal('queued'), links: z.object({ self: z.string() }) }),
+              'Queued; poll the link',
+            ),
+            '400': error('Invalid body, `bad_range`, or `out_of_retention`'),
+            '404': error('`not_found`: no such workflow'),
+            '422': error('`invalid_draft` (validation errors in details) or `no_history` (no events in the range)'),
+            '429': error('`busy`: this workspace already has a backtest queued or running'),
+          },
+        }),
+      },
+      '/backtests/{id}': {
+        get: admin('A backtest: status, progress, and when done the counts per node for the draft and live', {
+          tags: ['Backtests'],
+          requestParams: idParam,
+          responses: { '200': json(Backtest, 'The backtest'), '404': error('No such backtest') },
+        }),
+      },
+      '/backtests/{id}/cancel': {
+        post: admin('Cancel a queued or running backtest', {
+          tags: ['Backtests'],
+          requestParams: idParam,
+          responses: {
+            '200': json(z.object({ status: z.literal('cancelled') }), 'Cancelled'),
+            '404': error('No such backtest'),
+            '409': error('`not_running`: the backtest is not queued or running'),
+          },
         }),
       },
       '/workflows/{id}/rollback': {
