@@ -42,8 +42,8 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
   const metrics = createMetrics();
   const { db, close: closeDb } = createDb({
     connectionString: env.DATABASE_URL,
-    // A transaction per partition in flight (6) and per resume batch (4), and a few for the rest.
-    max: 12,
+    // A transaction per partition in flight (6) and per resume batch in flight, and two for the rest.
+    max: 8 + env.RESUME_CONCURRENCY,
     applicationName: 'tripwire-engine',
   });
   const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, logger });
@@ -187,7 +187,17 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
           maxPauseMs: env.CIRCUIT_MAX_PAUSE_SECONDS * 1000,
         },
       });
-      const resumer = createResumeWorker({ db, jobs, cache, advancer, metrics, logger, clock });
+      const resumer = createResumeWorker({
+        db,
+        jobs,
+        cache,
+        advancer,
+        metrics,
+        logger,
+        clock,
+        batchSize: env.RESUME_BATCH_SIZE,
+        concurrency: env.RESUME_CONCURRENCY,
+      });
       await dispatcher.start();
       await resumer.start();
       stopWorkers = [() => dispatcher.stop(), () => resumer.stop(), () => webhook.close()];
