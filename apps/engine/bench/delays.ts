@@ -3,7 +3,6 @@
 // how fast the resume worker took them up.
 import { type Database, runs, withTenant } from '@tripwire/db';
 import { and, eq, sql } from 'drizzle-orm';
-import { actionIdFor } from '../src/action-id.ts';
 import { track } from '../test/fixtures.ts';
 import type { BenchKafka } from './kafka-tools.ts';
 import type { BenchReceiver } from './receiver.ts';
@@ -17,8 +16,9 @@ const kinds = {
 } as const;
 
 /**
- * webhook-id of each seeded run's delayed webhook -> when its wait was due (ms since epoch) and, once
- * resumed, when the resume worker took it up (the path entry it recorded for the wait).
+ * The user of each seeded run (one run per user; its webhook's body names the user) -> when its wait
+ * was due (ms since epoch) and, once resumed, when the resume worker took it up (the path entry it
+ * recorded for the wait). The webhook-id of a resumed walk names the resume job, so the user it is.
  */
 async function runTimes(db: Database, tenants: BenchTenant[], workflow: string) {
   const times = new Map<string, { due: number; resumed?: number }>();
@@ -26,7 +26,7 @@ async function runTimes(db: Database, tenants: BenchTenant[], workflow: string) 
     const rows = await withTenant(db, t.tenantId, (tx) =>
       tx
         .select({
-          id: runs.id,
+          user: runs.userId,
           until: sql<string>`${runs.path}->1->'detail'->>'until'`,
           resumed: sql<string | null>`${runs.path}->2->>'at'`,
         })
@@ -34,7 +34,7 @@ async function runTimes(db: Database, tenants: BenchTenant[], workflow: string) 
         .where(and(eq(runs.tenantId, t.tenantId), eq(runs.workflowId, t.workflows[workflow] as string))),
     );
     for (const r of rows)
-      times.set(actionIdFor(r.id, 'hook'), {
+      times.set(r.user, {
         due: Date.parse(r.until),
         ...(r.resumed ? { resumed: Date.parse(r.resumed) } : {}),
       });
@@ -131,9 +131,9 @@ export async function measureDelays<T>(opts: {
   const seen = new Set<string>();
   const lateness: number[] = [];
   for (const d of receiver.at(kind.path)) {
-    const run = seeded.get(d.webhookId);
-    if (run === undefined || seen.has(d.webhookId)) continue;
-    seen.add(d.webhookId);
+    const run = seeded.get(d.user ?? '');
+    if (run === undefined || seen.has(d.user ?? '')) continue;
+    seen.add(d.user ?? '');
     lateness.push(d.at - run.due);
   }
   // Where the time goes: due -> the resume worker took the run up, and from there -> webhook receipt.
@@ -143,7 +143,7 @@ export async function measureDelays<T>(opts: {
   const resumedAt: number[] = [];
   for (const run of resumed.values()) if (run.resumed !== undefined) resumedAt.push(run.resumed);
   for (const d of receiver.at(kind.path)) {
-    const run = resumed.get(d.webhookId);
+    const run = resumed.get(d.user ?? '');
     if (run?.resumed === undefined) continue;
     toResume.push(run.resumed - run.due);
     toHook.push(d.at - run.resumed);

@@ -26,6 +26,8 @@ const ENGINES = 3;
 // Events are produced evenly over this long (the storm lasts as long): several kills at any size.
 const STORM_MS = Number(process.env.STORM_SECONDS ?? (EVENTS > 10_000 ? 60 : 30)) * 1000;
 const CHUNK = 250;
+// How long the engines may take after the storm to deliver everything (STORM_DRAIN_SECONDS).
+const DRAIN_SECONDS = Number(process.env.STORM_DRAIN_SECONDS ?? (EVENTS > 10_000 ? 480 : 150));
 
 const { db, close } = testDb();
 const receiver = await startReceiver();
@@ -178,7 +180,7 @@ beforeAll(async () => {
   await Promise.all(restarts);
   await production;
   stormMs = Date.now() - started;
-}, 600_000);
+}, 900_000);
 
 /** The group's committed offset against the end of each partition, and what the engines last said. */
 async function consumerLag() {
@@ -253,7 +255,7 @@ describe(`rebalance storm: ${ENGINES} engines, ${EVENTS} events, SIGKILLs every 
         const done = states.find((s) => s.status === 'completed')?.n ?? 0;
         return done === EVENTS && deliveries().size >= EVENTS ? true : undefined;
       },
-      Number(process.env.STORM_DRAIN_SECONDS ?? (EVENTS > 10_000 ? 480 : 150)) * 1000,
+      DRAIN_SECONDS * 1000,
       `${EVENTS} actions delivered and ${EVENTS} runs completed`,
     ).catch(async (err: Error) => {
       throw new Error(`${err.message}; at the end: ${last}; ${await consumerLag()}`);
@@ -298,5 +300,5 @@ describe(`rebalance storm: ${ENGINES} engines, ${EVENTS} events, SIGKILLs every 
         `(${receiver.received.length - EVENTS} repeats of the same webhook-id); ${failedStarts} engine starts timed ` +
         `out and were tried again; engines' output in ${logFile}`,
     );
-  }, 600_000);
+  }, (DRAIN_SECONDS + 120) * 1000);
 });
