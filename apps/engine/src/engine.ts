@@ -89,9 +89,10 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
     // Cached traits of users this engine may have lost and got back: another engine saw their identify.
     onJoin: () => profiles.clear(),
     onBatch: async (messages, control) => {
-      await (processBatch as NonNullable<typeof processBatch>)(messages, control);
+      const outcome = await (processBatch as NonNullable<typeof processBatch>)(messages, control);
       const last = messages[messages.length - 1];
-      if (last) lagClock.processed(last.partition, Number(last.timestamp));
+      if (last && outcome !== 'partial') lagClock.processed(last.partition, Number(last.timestamp));
+      return outcome;
     },
   });
 

@@ -28,11 +28,7 @@ async function produce(topic: string, n: number) {
   );
 }
 
-function consumer(
-  groupId: string,
-  topic: string,
-  onBatch: (messages: RawMessage[], control: BatchControl) => Promise<void>,
-) {
+function consumer(groupId: string, topic: string, onBatch: Parameters<typeof client.consumer>[0]['onBatch']) {
   let joins = 0;
   const c = client.consumer({
     groupId,
@@ -70,6 +66,28 @@ describe('kafka consumer under rebalances', () => {
     expect(delivered.length).toBe(50);
     expect(new Set(delivered).size).toBe(50);
     expect(joins()).toBe(1);
+  }, 90_000);
+
+  it("fetches the rest of a batch that stopped early ('partial') from where it stopped", async () => {
+    const topic = await kafka.createTopic('partial-batch', 1);
+    await produce(topic, 50);
+    const groupId = `partial-${randomUUID()}`;
+    const firsts: string[] = [];
+    const delivered: string[] = [];
+    const { c } = consumer(groupId, topic, async (messages, control) => {
+      firsts.push((messages[0] as RawMessage).offset);
+      if (firsts.length === 1) {
+        const done = messages.slice(0, 10);
+        delivered.push(...done.map((m) => m.offset));
+        await control.processed((done[done.length - 1] as RawMessage).offset);
+        return 'partial';
+      }
+      delivered.push(...messages.map((m) => m.offset));
+    });
+    await c.start();
+    await until(() => kafka.consumedAll(topic, groupId), 60_000, 'all 50 messages committed');
+    expect(firsts.slice(0, 2)).toEqual(['0', '10']);
+    expect(delivered).toEqual(Array.from({ length: 50 }, (_, i) => String(i)));
   }, 90_000);
 
   it('stops a long batch at the next slice when the group rebalances, with the slices done committed', async () => {

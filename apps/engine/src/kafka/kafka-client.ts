@@ -42,9 +42,11 @@ export interface ConsumerOptions {
   /**
    * Handles one partition's batch. An offset is committed only after the batch resolves or after
    * `control.processed` said so, so a crash mid-batch redelivers what was not (and the engine's
-   * processed-event keys skip what committed).
+   * processed-event keys skip what committed). Resolving to 'partial' says the batch stopped early
+   * after its last `processed`: the next fetch of the partition starts from there.
    */
-  onBatch(messages: RawMessage[], control: BatchControl): Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that finished its batch returns nothing
+  onBatch(messages: RawMessage[], control: BatchControl): Promise<void | 'partial'>;
   /** After every (re)join of the group: the partitions, and with them the users, may have moved. */
   onJoin?(): void;
 }
@@ -163,8 +165,9 @@ export function createKafka({ brokers, clientId, logger }: { brokers: string[]; 
             // heartbeats while it runs, and learns from the answer when the group rebalances.
             const note = noteLeaving(generation);
             const beat = setInterval(() => void heartbeat().catch(note), heartbeatInterval);
+            let outcome: unknown;
             try {
-              await options.onBatch(messages, {
+              outcome = await options.onBatch(messages, {
                 isRunning: () => isRunning() && !isStale(),
                 async processed(offset) {
                   resolveOffset(offset);
@@ -179,7 +182,7 @@ export function createKafka({ brokers, clientId, logger }: { brokers: string[]; 
               clearInterval(beat);
             }
             const last = batch.messages[batch.messages.length - 1];
-            if (last) resolveOffset(last.offset);
+            if (last && outcome !== 'partial') resolveOffset(last.offset);
             // kafkajs commits the resolved offsets next; if the group is rebalancing, it rejoins.
           },
         });
