@@ -18,14 +18,19 @@ export const config = {
   partitions: num('BENCH_PARTITIONS', 6),
   pingRate: num('BENCH_PING_RATE', 500),
   pingSeconds: num('BENCH_PING_SECONDS', 20),
-  delayedRuns: num('BENCH_DELAYED_RUNS', 100_000),
   /**
-   * wait.delay of tenant i (of n) is base + floor(i * spread / n) seconds, and the delayed events go
-   * round-robin over the tenants: whichever moment the engine seeds a run, its due time lands in one of
-   * `spread` seconds, so runs fire evenly over about a minute (plus the seeding time at the edges).
+   * Phase 4b, waits spread over two minutes: wait.delay of tenant i (of n) is base + floor(i * spread
+   * / n) seconds, and the delayed events go round-robin over the tenants, so whichever moment the
+   * engine seeds a run, its due time lands in one of `spread` seconds (plus the seeding time at the
+   * edges). Latency at BENCH_PING_RATE is measured while they come due.
    */
+  delayedRuns: num('BENCH_DELAYED_RUNS', 100_000),
   delayBaseSeconds: num('BENCH_DELAY_BASE_SECONDS', 40),
-  delaySpreadSeconds: num('BENCH_DELAY_SPREAD_SECONDS', 60),
+  delaySpreadSeconds: num('BENCH_DELAY_SPREAD_SECONDS', 110),
+  /** Phase 4a, a burst: as many waits falling due within the seeding time plus `spread` seconds. */
+  burstRuns: num('BENCH_BURST_RUNS', 100_000),
+  burstBaseSeconds: num('BENCH_BURST_BASE_SECONDS', 40),
+  burstSpreadSeconds: num('BENCH_BURST_SPREAD_SECONDS', 10),
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
   /** Extra node flags for the engine child, for diagnostics (e.g. `--import ./trace.mjs`). */
   engineNodeArgs: (process.env.BENCH_ENGINE_NODE_ARGS ?? '').split(' ').filter(Boolean),
@@ -41,4 +46,6 @@ export const config = {
   archiver: process.env.BENCH_ARCHIVER === '1',
   /** Stop after the throughput run (quick iterations on the engine). */
   throughputOnly: process.env.BENCH_THROUGHPUT_ONLY === '1',
+  /** Only the waits: phases 4a and 4b on an engine that consumed nothing else (no throughput runs). */
+  waitsOnly: process.env.BENCH_WAITS_ONLY === '1',
 };

@@ -7,6 +7,8 @@ export interface Delivery {
   webhookId: string;
   /** properties.sentAt echoed by the ping workflow's body template. */
   sentAt?: number;
+  /** The user the body names (the wait workflows: one run per user). */
+  user?: string;
   at: number;
 }
 
@@ -19,9 +21,11 @@ export async function startBenchReceiver() {
       const at = Date.now();
       const path = req.url ?? '';
       let sentAt: number | undefined;
+      let user: string | undefined;
       if (path === '/ping') sentAt = Number(JSON.parse(Buffer.concat(chunks).toString('utf8')).sentAt);
+      else if (path === '/delayed' || path === '/burst') user = JSON.parse(Buffer.concat(chunks).toString('utf8')).user;
       const list = byPath.get(path) ?? [];
-      list.push({ webhookId: String(req.headers['webhook-id']), sentAt, at });
+      list.push({ webhookId: String(req.headers['webhook-id']), sentAt, user, at });
       byPath.set(path, list);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{}');

@@ -10,12 +10,18 @@ export interface BenchTenant {
   tenantId: string;
   /** workflow key (see benchWorkflows) -> workflow id */
   workflows: Record<string, string>;
-  delaySeconds: number;
+  delaySeconds: { spread: number; burst: number };
 }
 
 export async function createBenchTenants(
   db: Database,
-  opts: { tag: string; count: number; users: number; receiver: string; delaySeconds: (i: number) => number },
+  opts: {
+    tag: string;
+    count: number;
+    users: number;
+    receiver: string;
+    delaySeconds: (i: number) => { spread: number; burst: number };
+  },
 ): Promise<BenchTenant[]> {
   const made: BenchTenant[] = [];
   for (let i = 0; i < opts.count; i++) {

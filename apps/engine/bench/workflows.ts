@@ -1,6 +1,6 @@
-// The ten workflows every bench tenant publishes (100 tenants -> 1,000 workflows): a realistic mix of
-// filtered triggers, conditions on event properties and on user traits, counters, frequency caps,
-// delays and webhook/log actions. The last two exist for the latency and wait.delay measurements.
+// The eleven workflows every bench tenant publishes (100 tenants -> 1,100 workflows): a realistic mix
+// of filtered triggers, conditions on event properties and on user traits, counters, frequency caps,
+// delays and webhook/log actions. The last three exist for the latency and wait.delay measurements.
 import type { WorkflowDocumentInput } from '@tripwire/rules';
 
 type Node = WorkflowDocumentInput['nodes'][number];
@@ -17,8 +17,27 @@ const trigger = (event: string, filter?: unknown): Node => ({
   config: filter === undefined ? { event } : { event, filter },
 });
 
-/** `receiver` is the bench's webhook receiver; `delaySeconds` is this tenant's wait.delay. */
-export function benchWorkflows(receiver: string, delaySeconds: number): Record<string, WorkflowDocumentInput> {
+const delayed = (name: string, event: string, seconds: number, url: string): WorkflowDocumentInput => ({
+  name,
+  nodes: [
+    trigger(event),
+    { id: 'later', type: 'wait.delay', config: { duration: `PT${seconds}S` } },
+    hook('hook', url),
+  ],
+  edges: [
+    { source: 'start', target: 'later' },
+    { source: 'later', target: 'hook' },
+  ],
+});
+
+/**
+ * `receiver` is the bench's webhook receiver; `delaySeconds` this tenant's wait.delay for the waits
+ * spread over two minutes (`spread`) and for the waits that fall due together (`burst`).
+ */
+export function benchWorkflows(
+  receiver: string,
+  delaySeconds: { spread: number; burst: number },
+): Record<string, WorkflowDocumentInput> {
   return {
     vipPurchase: {
       name: 'VIP purchase',
@@ -138,17 +157,7 @@ export function benchWorkflows(receiver: string, delaySeconds: number): Record<s
       nodes: [trigger('bench_ping'), hook('pong', `${receiver}/ping`, { sentAt: '{{ event.properties.sentAt }}' })],
       edges: [{ source: 'start', target: 'pong' }],
     },
-    delayed: {
-      name: 'Bench delayed ping',
-      nodes: [
-        trigger('bench_delayed'),
-        { id: 'later', type: 'wait.delay', config: { duration: `PT${delaySeconds}S` } },
-        hook('hook', `${receiver}/delayed`),
-      ],
-      edges: [
-        { source: 'start', target: 'later' },
-        { source: 'later', target: 'hook' },
-      ],
-    },
+    delayed: delayed('Bench delayed ping', 'bench_delayed', delaySeconds.spread, `${receiver}/delayed`),
+    burst: delayed('Bench burst of waits', 'bench_burst', delaySeconds.burst, `${receiver}/burst`),
   };
 }

@@ -43,8 +43,8 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
   const metrics = createMetrics();
   const { db, close: closeDb } = createDb({
     connectionString: env.DATABASE_URL,
-    // A transaction per partition in flight (6) and per resume batch (4), and a few for the rest.
-    max: 12,
+    // A transaction per partition in flight (6) and per resume batch in flight, and two for the rest.
+    max: 8 + env.RESUME_CONCURRENCY,
     applicationName: 'tripwire-engine',
   });
   const kafka = createKafka({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, logger });
@@ -90,9 +90,10 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
     // Cached traits of users this engine may have lost and got back: another engine saw their identify.
     onJoin: () => profiles.clear(),
     onBatch: async (messages, control) => {
-      await (processBatch as NonNullable<typeof processBatch>)(messages, control);
+      const outcome = await (processBatch as NonNullable<typeof processBatch>)(messages, control);
       const last = messages[messages.length - 1];
-      if (last) lagClock.processed(last.partition, Number(last.timestamp));
+      if (last && outcome !== 'partial') lagClock.processed(last.partition, Number(last.timestamp));
+      return outcome;
     },
   });
 
@@ -196,7 +197,17 @@ export function createEngine(env: EngineEnv, logger: Logger, options: EngineOpti
           maxPauseMs: env.CIRCUIT_MAX_PAUSE_SECONDS * 1000,
         },
       });
-      const resumer = createResumeWorker({ db, jobs, cache, advancer, metrics, logger, clock });
+      const resumer = createResumeWorker({
+        db,
+        jobs,
+        cache,
+        advancer,
+        metrics,
+        logger,
+        clock,
+        batchSize: env.RESUME_BATCH_SIZE,
+        concurrency: env.RESUME_CONCURRENCY,
+      });
       await dispatcher.start();
       await resumer.start();
       stopWorkers = [() => dispatcher.stop(), () => resumer.stop(), () => webhook.close(), () => lookupHttp.close()];

@@ -31,6 +31,13 @@ export const EngineEnv = z.object({
    * engine died). Longer than a batch takes; a batch run twice is harmless (resumes claim their key).
    */
   JOBS_RESUME_EXPIRE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  /**
+   * Resume jobs fetched at once; one transaction resumes them all with a few statements per tenant
+   * in the batch, so bigger batches cost fewer statements per resume (see resume-worker.ts).
+   */
+  RESUME_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
+  /** Resume batches in flight per engine. */
+  RESUME_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
   WEBHOOK_ALLOWED_HOSTS: list.default([]),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   ACTION_RETRY_LIMIT: z.coerce.number().int().min(0).max(50).default(8),

@@ -26,6 +26,10 @@ export function createResumeWorker(deps: {
   metrics: Metrics;
   logger: Logger;
   clock: Clock;
+  /** Jobs fetched (and resumed in one transaction) at once. */
+  batchSize: number;
+  /** Batches in flight. */
+  concurrency: number;
 }) {
   const { db, jobs, cache, advancer, metrics, logger, clock } = deps;
   const resumer = createResumer({ cache, advancer, metrics, logger, clock });
@@ -84,9 +88,9 @@ export function createResumeWorker(deps: {
       await jobs.boss.work<ResumeJob>(
         RESUME_QUEUE,
         {
-          batchSize: 200,
+          batchSize: deps.batchSize,
           // Several batches in flight, so a batch waiting on Postgres does not hold the others back.
-          localConcurrency: 4,
+          localConcurrency: deps.concurrency,
           pollingIntervalSeconds: 0.5,
           notifyPollingIntervalSeconds: 0.5,
           // A full batch means more are due: fetch again at once instead of after the poll interval.

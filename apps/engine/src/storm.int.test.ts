@@ -1,4 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runs, userMarks, withTenant } from '@tripwire/db';
 import { type EngineProcess, startEngineProcess } from '@tripwire/testing';
 import { count, sql } from 'drizzle-orm';
@@ -23,6 +26,8 @@ const ENGINES = 3;
 // Events are produced evenly over this long (the storm lasts as long): several kills at any size.
 const STORM_MS = Number(process.env.STORM_SECONDS ?? (EVENTS > 10_000 ? 60 : 30)) * 1000;
 const CHUNK = 250;
+// How long the engines may take after the storm to deliver everything (STORM_DRAIN_SECONDS).
+const DRAIN_SECONDS = Number(process.env.STORM_DRAIN_SECONDS ?? (EVENTS > 10_000 ? 480 : 150));
 
 const { db, close } = testDb();
 const receiver = await startReceiver();
@@ -33,6 +38,16 @@ let tenantId: string;
 let workflowId: string;
 let kills = 0;
 let stormMs = 0;
+/** Engines that exited without being killed (a supervisor would start them again; so does the test). */
+let selfExits = 0;
+/** Starts that did not say 'engine started' in time and were tried again. */
+let failedStarts = 0;
+let finished = false;
+let supervisor: NodeJS.Timeout | undefined;
+// Every engine's output, the killed ones' included, for a look after a failed run.
+const logFile = join(tmpdir(), `storm-${randomBytes(4).toString('hex')}.log`);
+const keepLog = (i: number, e: EngineProcess, how: string) =>
+  appendFileSync(logFile, `\n===== engine slot ${i} (${how}) =====\n${e.output()}`);
 
 const userOf = (seq: number) => `user-${seq % USERS}`;
 
@@ -97,6 +112,38 @@ beforeAll(async () => {
   };
   // Started one after another: the first creates the pg-boss schema the others find.
   for (let i = 0; i < ENGINES; i++) engines.push(await startEngineProcess(env));
+  // Starts an engine in slot i again; on a loaded machine loading the source alone can take most of
+  // a minute, so a start is given three minutes and tried again if it fails.
+  const restarting = new Set<number>();
+  const restart = async (i: number) => {
+    restarting.add(i);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const fresh = await startEngineProcess(env, { startTimeoutMs: 180_000 });
+          // Started after the test gave up: never leave it consuming.
+          if (finished) await fresh.stop('SIGKILL');
+          else engines[i] = fresh;
+          return;
+        } catch (error) {
+          failedStarts++;
+          appendFileSync(logFile, `\n===== engine slot ${i}: start ${attempt} failed =====\n${error}`);
+          if (attempt === 3 || finished) throw error;
+        }
+      }
+    } finally {
+      restarting.delete(i);
+    }
+  };
+  supervisor = setInterval(() => {
+    for (const [i, e] of engines.entries()) {
+      if (!e || (e.process.exitCode === null && e.process.signalCode === null) || restarting.has(i)) continue;
+      selfExits++;
+      keepLog(i, e, `exited by itself: ${e.process.exitCode ?? e.process.signalCode}`);
+      engines[i] = undefined;
+      void restart(i).catch(() => {});
+    }
+  }, 1000);
 
   const started = Date.now();
   let producing = true;
@@ -120,23 +167,20 @@ beforeAll(async () => {
   const restarts: Promise<void>[] = [];
   while (producing) {
     await new Promise((r) => setTimeout(r, 2000 + Math.random() * 2000));
-    const up = engines.flatMap((e, i) => (e ? [i] : []));
+    const up = engines.flatMap((e, i) => (e && !restarting.has(i) ? [i] : []));
     if (!producing || up.length === 0) continue;
     const victim = up[Math.floor(Math.random() * up.length)] as number;
     const engine = engines[victim] as EngineProcess;
     engines[victim] = undefined;
     await engine.stop('SIGKILL');
     kills++;
-    restarts.push(
-      startEngineProcess(env).then((e) => {
-        engines[victim] = e;
-      }),
-    );
+    keepLog(victim, engine, `SIGKILL ${kills}`);
+    restarts.push(restart(victim));
   }
   await Promise.all(restarts);
   await production;
   stormMs = Date.now() - started;
-}, 600_000);
+}, 900_000);
 
 /** The group's committed offset against the end of each partition, and what the engines last said. */
 async function consumerLag() {
@@ -160,13 +204,16 @@ async function consumerLag() {
           .slice(-3)
           .join(' | ')}`,
     );
-    return `committed/end ${lag.join(', ')}; ${said.join('; ')}`;
+    return `committed/end ${lag.join(', ')}; ${said.join('; ')}; engines that exited by themselves: ${selfExits}; starts tried again: ${failedStarts}; every engine's output: ${logFile}`;
   } finally {
     await admin.disconnect();
   }
 }
 
 afterAll(async () => {
+  finished = true;
+  clearInterval(supervisor);
+  for (const [i, e] of engines.entries()) if (e) keepLog(i, e, 'at the end');
   await Promise.all(engines.map((e) => e?.stop()));
   await db.execute(sql.raw(`drop schema if exists ${schema} cascade`)).catch(() => {});
   await receiver.close();
@@ -208,7 +255,7 @@ describe(`rebalance storm: ${ENGINES} engines, ${EVENTS} events, SIGKILLs every 
         const done = states.find((s) => s.status === 'completed')?.n ?? 0;
         return done === EVENTS && deliveries().size >= EVENTS ? true : undefined;
       },
-      Number(process.env.STORM_DRAIN_SECONDS ?? (EVENTS > 10_000 ? 480 : 150)) * 1000,
+      DRAIN_SECONDS * 1000,
       `${EVENTS} actions delivered and ${EVENTS} runs completed`,
     ).catch(async (err: Error) => {
       throw new Error(`${err.message}; at the end: ${last}; ${await consumerLag()}`);
@@ -233,6 +280,8 @@ describe(`rebalance storm: ${ENGINES} engines, ${EVENTS} events, SIGKILLs every 
     // Every delayed run resumed: each pass went through the delay (its webhook names the pass branch).
     const passes = [...kind.values()].filter((k) => k === 'pass').length;
     expect(receiver.received.filter((r) => r.path === '/pass').length).toBeGreaterThanOrEqual(passes);
+    // Killed, never crashed: no engine died on its own during the storm.
+    expect(selfExits).toBe(0);
 
     // Per-user state: exactly min(purchases, CAP) passes marked for each user, as one engine marks them.
     const marks = await withTenant(db, tenantId, (tx) =>
@@ -248,7 +297,8 @@ describe(`rebalance storm: ${ENGINES} engines, ${EVENTS} events, SIGKILLs every 
       `rebalance storm: ${EVENTS} events over ${USERS} users in ${(stormMs / 1000).toFixed(1)} s, ${kills} SIGKILLs ` +
         `of ${ENGINES} engines; ${EVENTS} actions (${passes} after a ${DELAY_SECONDS} s delay) done ` +
         `${(drainMs / 1000).toFixed(1)} s after the last event was produced; ${receiver.received.length} deliveries ` +
-        `(${receiver.received.length - EVENTS} repeats of the same webhook-id)`,
+        `(${receiver.received.length - EVENTS} repeats of the same webhook-id); ${failedStarts} engine starts timed ` +
+        `out and were tried again; engines' output in ${logFile}`,
     );
-  }, 600_000);
+  }, (DRAIN_SECONDS + 120) * 1000);
 });

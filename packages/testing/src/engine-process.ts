@@ -21,7 +21,14 @@ export function shippedArgs(): string[] {
 
 export function startEngineProcess(
   env: Record<string, string>,
-  { shipped = false }: { shipped?: boolean } = {},
+  {
+    shipped = false,
+    startTimeoutMs = 60_000,
+  }: {
+    shipped?: boolean;
+    /** How long it may take to say 'engine started' (loading the source on a loaded machine is slow). */
+    startTimeoutMs?: number;
+  } = {},
 ): Promise<EngineProcess> {
   const child = spawn(process.execPath, shipped ? shippedArgs() : ['src/main.ts'], {
     cwd: engineDir,
@@ -50,7 +57,7 @@ export function startEngineProcess(
       // Never leave a half-started engine behind to consume a test's topic.
       child.kill('SIGKILL');
       reject(new Error(`engine did not start:\n${out}`));
-    }, 60_000);
+    }, startTimeoutMs);
     const check = setInterval(() => {
       if (out.includes('"msg":"engine started"')) {
         clearTimeout(timer);

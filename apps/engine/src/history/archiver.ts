@@ -31,6 +31,9 @@ export interface ArchiverOptions {
   strategy?: AppendStrategy;
 }
 
+/** Events per transaction of the archiver. */
+const ARCHIVE_SLICE = 2000;
+
 /** Messages -> rows: malformed messages are the engine's to dead-letter; the archiver skips them. */
 export function toStoredEvents(messages: readonly RawMessage[]): StoredEvent[] {
   const rows: StoredEvent[] = [];
@@ -76,11 +79,18 @@ export function createArchiver(o: ArchiverOptions): Archiver {
     topic: o.topic,
     fromBeginning: o.fromBeginning ?? false,
     ...(o.sessionTimeoutMs ? { sessionTimeoutMs: o.sessionTimeoutMs } : {}),
-    onBatch: async (messages) => {
+    onBatch: async (messages, control) => {
       first ??= performance.now();
-      // Partitions run concurrently: add after the await, or one batch's count overwrites another's.
-      const added = await store.append(toStoredEvents(messages));
-      written += added;
+      // A few thousand at a time, each committed as it goes: a rebalance waits for one slice, not
+      // for a whole 4 MB batch (see kafka-client.ts).
+      for (let at = 0; at < messages.length; at += ARCHIVE_SLICE) {
+        const slice = messages.slice(at, at + ARCHIVE_SLICE);
+        // Partitions run concurrently: add after the await, or one batch's count overwrites another's.
+        const added = await store.append(toStoredEvents(slice));
+        written += added;
+        if (at + ARCHIVE_SLICE < messages.length)
+          await control.processed((slice[slice.length - 1] as RawMessage).offset);
+      }
     },
   });
   const maintain = () =>

@@ -4,6 +4,14 @@ import type { Logger } from '../logger.ts';
 
 export type ConsumerState = 'idle' | 'connecting' | 'joined' | 'rebalancing' | 'crashed' | 'stopped';
 
+/** Answers that mean the group is rebalancing or this member is no longer in it (kafkajs error types). */
+const MEMBERSHIP_ERRORS = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'NOT_COORDINATOR_FOR_GROUP',
+]);
+
 export interface RawMessage {
   partition: number;
   offset: string;
@@ -14,9 +22,14 @@ export interface RawMessage {
 }
 
 export interface BatchControl {
-  /** Still allowed to work on this batch (false after a rebalance took the partition or at stop). */
+  /** Still allowed to work on this batch (false once the consumer stops). */
   isRunning(): boolean;
-  heartbeat(): Promise<void>;
+  /**
+   * Everything of the batch up to and including `offset` is committed in Postgres: the group may
+   * move past it (the offset is committed within a second). Throws once the group is rebalancing or
+   * has dropped this member: the rest of the batch is then left for whoever owns the partition next.
+   */
+  processed(offset: string): Promise<void>;
 }
 
 export interface ConsumerOptions {
@@ -27,10 +40,13 @@ export interface ConsumerOptions {
   /** How soon the group notices a member that died without leaving (SIGKILL, lost host). */
   sessionTimeoutMs?: number;
   /**
-   * Handles one partition's batch. Offsets are committed only after it resolves, so a crash
-   * mid-batch redelivers the whole batch (and the engine's processed-event keys skip what committed).
+   * Handles one partition's batch. An offset is committed only after the batch resolves or after
+   * `control.processed` said so, so a crash mid-batch redelivers what was not (and the engine's
+   * processed-event keys skip what committed). Resolving to 'partial' says the batch stopped early
+   * after its last `processed`: the next fetch of the partition starts from there.
    */
-  onBatch(messages: RawMessage[], control: BatchControl): Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that finished its batch returns nothing
+  onBatch(messages: RawMessage[], control: BatchControl): Promise<void | 'partial'>;
   /** After every (re)join of the group: the partitions, and with them the users, may have moved. */
   onJoin?(): void;
 }
@@ -75,18 +91,30 @@ export function createKafka({ brokers, clientId, logger }: { brokers: string[]; 
 
   function consumer(options: ConsumerOptions): EventConsumer {
     const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+    const heartbeatInterval = Math.max(500, Math.floor(sessionTimeout / 6));
     const c = kafka.consumer({
       groupId: options.groupId,
       // Bigger batches, fewer transactions: 4 MB (about 15k events) ran the bench at 60-66k events/s
       // against 52-57k with 1 MB; 8 MB was no better. A fetch stays capped at kafkajs's 10 MB.
       maxBytesPerPartition: 4 * 1024 * 1024,
       sessionTimeout,
-      heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 6)),
+      heartbeatInterval,
     });
     const admin = kafka.admin();
     let state: ConsumerState = 'idle';
+    // What a heartbeat or commit answered when the group began to rebalance or no longer knew this
+    // member: every batch in flight stops at its next `processed` with it, so kafkajs rejoins at once.
+    // An answer to a heartbeat of an earlier generation (sent before the last join) is ignored.
+    let leaving: Error | undefined;
+    let generation = 0;
+    const noteLeaving = (of: number) => (error: unknown) => {
+      if (of === generation && MEMBERSHIP_ERRORS.has((error as { type?: string })?.type ?? ''))
+        leaving ??= error as Error;
+    };
     c.on(c.events.GROUP_JOIN, (e) => {
       state = 'joined';
+      generation++;
+      leaving = undefined;
       options.onJoin?.();
       logger.info({ memberId: e.payload.memberId, assignment: e.payload.memberAssignment }, 'joined consumer group');
     });
@@ -115,6 +143,9 @@ export function createKafka({ brokers, clientId, logger }: { brokers: string[]; 
         await c.subscribe({ topic: options.topic, fromBeginning: options.fromBeginning ?? false });
         await c.run({
           autoCommit: true,
+          // Offsets `processed` resolves mid-batch are committed at most once a second; kafkajs
+          // commits the rest after each batch.
+          autoCommitInterval: 1000,
           eachBatchAutoResolve: false,
           // One batch per partition in flight (the topic has 6): while one waits on Postgres, the
           // others parse and evaluate. Batches of one partition stay in order.
@@ -128,10 +159,31 @@ export function createKafka({ brokers, clientId, logger }: { brokers: string[]; 
               key: m.key,
               value: m.value,
             }));
-            await options.onBatch(messages, { isRunning: () => isRunning() && !isStale(), heartbeat });
+            // kafkajs heartbeats only between batches. A batch that outlasts the session timeout (a
+            // backlog after a rebalance, a loaded machine) got this member dropped mid-batch and its
+            // offsets refused, again and again: the storm test's offsets hardly moved. So the batch
+            // heartbeats while it runs, and learns from the answer when the group rebalances.
+            const note = noteLeaving(generation);
+            const beat = setInterval(() => void heartbeat().catch(note), heartbeatInterval);
+            let outcome: unknown;
+            try {
+              outcome = await options.onBatch(messages, {
+                isRunning: () => isRunning() && !isStale(),
+                async processed(offset) {
+                  resolveOffset(offset);
+                  if (leaving) throw leaving;
+                  await commitOffsetsIfNecessary().catch((error: unknown) => {
+                    note(error);
+                    throw error;
+                  });
+                },
+              });
+            } finally {
+              clearInterval(beat);
+            }
             const last = batch.messages[batch.messages.length - 1];
-            if (last) resolveOffset(last.offset);
-            await commitOffsetsIfNecessary();
+            if (last && outcome !== 'partial') resolveOffset(last.offset);
+            // kafkajs commits the resolved offsets next; if the group is rebalancing, it rejoins.
           },
         });
       },
