@@ -221,84 +221,88 @@ afterAll(async () => {
 });
 
 describe(`rebalance storm: ${ENGINES} engines, ${EVENTS} events, SIGKILLs every few seconds`, () => {
-  it('ends as one engine would have: every action once per webhook-id, no run lost or stuck, state exact', async () => {
-    // A storm, not a breeze: engines died several times while events flowed.
-    expect(kills).toBeGreaterThanOrEqual(3);
-    const { kind, passesByUser } = expectedOutcome();
-    const deliveries = () => {
-      const bySeq = new Map<number, { kinds: Set<string>; ids: Set<string> }>();
-      for (const r of receiver.received) {
-        const seq = Number(r.json.seq);
-        const entry = bySeq.get(seq) ?? { kinds: new Set(), ids: new Set() };
-        entry.kinds.add(String(r.json.kind));
-        entry.ids.add(String(r.headers['webhook-id']));
-        bySeq.set(seq, entry);
-      }
-      return bySeq;
-    };
-    const runStates = () =>
-      withTenant(db, tenantId, (tx) =>
+  it(
+    'ends as one engine would have: every action once per webhook-id, no run lost or stuck, state exact',
+    async () => {
+      // A storm, not a breeze: engines died several times while events flowed.
+      expect(kills).toBeGreaterThanOrEqual(3);
+      const { kind, passesByUser } = expectedOutcome();
+      const deliveries = () => {
+        const bySeq = new Map<number, { kinds: Set<string>; ids: Set<string> }>();
+        for (const r of receiver.received) {
+          const seq = Number(r.json.seq);
+          const entry = bySeq.get(seq) ?? { kinds: new Set(), ids: new Set() };
+          entry.kinds.add(String(r.json.kind));
+          entry.ids.add(String(r.headers['webhook-id']));
+          bySeq.set(seq, entry);
+        }
+        return bySeq;
+      };
+      const runStates = () =>
+        withTenant(db, tenantId, (tx) =>
+          tx
+            .select({ status: runs.status, n: count() })
+            .from(runs)
+            .where(sql`${runs.workflowId} = ${workflowId}`)
+            .groupBy(runs.status),
+        );
+      // Every action delivered and every run finished (a killed engine's jobs come back once their
+      // lease runs out), or the deadline says what is missing.
+      const drained = Date.now();
+      let last = '';
+      await until(
+        async () => {
+          const states = await runStates();
+          last = `${deliveries().size} actions delivered; runs ${JSON.stringify(states)}`;
+          const done = states.find((s) => s.status === 'completed')?.n ?? 0;
+          return done === EVENTS && deliveries().size >= EVENTS ? true : undefined;
+        },
+        DRAIN_SECONDS * 1000,
+        `${EVENTS} actions delivered and ${EVENTS} runs completed`,
+      ).catch(async (err: Error) => {
+        throw new Error(`${err.message}; at the end: ${last}; ${await consumerLag()}`);
+      });
+      const drainMs = Date.now() - drained;
+      // Let stragglers (redeliveries of jobs a killed engine had in flight) land before judging.
+      await new Promise((r) => setTimeout(r, 3000));
+
+      const seen = deliveries();
+      const missing = [...kind.keys()].filter((seq) => !seen.has(seq));
+      expect(missing.slice(0, 20)).toEqual([]);
+      expect([...seen.keys()].filter((seq) => !kind.has(seq))).toEqual([]);
+      // The right branch for each event: the cap's state is what one engine in order would have kept.
+      const wrongBranch = [...seen].filter(([seq, d]) => d.kinds.size !== 1 || !d.kinds.has(kind.get(seq) as string));
+      expect(wrongBranch.slice(0, 20)).toEqual([]);
+      // One webhook-id per action (duplicates of one id are at-least-once HTTP; two ids are two actions).
+      expect([...seen].filter(([, d]) => d.ids.size !== 1).slice(0, 20)).toEqual([]);
+      expect(new Set([...seen.values()].flatMap((d) => [...d.ids])).size).toBe(EVENTS);
+
+      // One run per event, none lost, none stuck running or waiting.
+      expect(await runStates()).toEqual([{ status: 'completed', n: EVENTS }]);
+      // Every delayed run resumed: each pass went through the delay (its webhook names the pass branch).
+      const passes = [...kind.values()].filter((k) => k === 'pass').length;
+      expect(receiver.received.filter((r) => r.path === '/pass').length).toBeGreaterThanOrEqual(passes);
+      // Killed, never crashed: no engine died on its own during the storm.
+      expect(selfExits).toBe(0);
+
+      // Per-user state: exactly min(purchases, CAP) passes marked for each user, as one engine marks them.
+      const marks = await withTenant(db, tenantId, (tx) =>
         tx
-          .select({ status: runs.status, n: count() })
-          .from(runs)
-          .where(sql`${runs.workflowId} = ${workflowId}`)
-          .groupBy(runs.status),
+          .select({ userId: userMarks.userId, n: count() })
+          .from(userMarks)
+          .where(sql`${userMarks.workflowId} = ${workflowId} and ${userMarks.nodeId} = 'cap'`)
+          .groupBy(userMarks.userId),
       );
-    // Every action delivered and every run finished (a killed engine's jobs come back once their
-    // lease runs out), or the deadline says what is missing.
-    const drained = Date.now();
-    let last = '';
-    await until(
-      async () => {
-        const states = await runStates();
-        last = `${deliveries().size} actions delivered; runs ${JSON.stringify(states)}`;
-        const done = states.find((s) => s.status === 'completed')?.n ?? 0;
-        return done === EVENTS && deliveries().size >= EVENTS ? true : undefined;
-      },
-      DRAIN_SECONDS * 1000,
-      `${EVENTS} actions delivered and ${EVENTS} runs completed`,
-    ).catch(async (err: Error) => {
-      throw new Error(`${err.message}; at the end: ${last}; ${await consumerLag()}`);
-    });
-    const drainMs = Date.now() - drained;
-    // Let stragglers (redeliveries of jobs a killed engine had in flight) land before judging.
-    await new Promise((r) => setTimeout(r, 3000));
+      expect(new Map(marks.map((m) => [m.userId, m.n]))).toEqual(passesByUser);
 
-    const seen = deliveries();
-    const missing = [...kind.keys()].filter((seq) => !seen.has(seq));
-    expect(missing.slice(0, 20)).toEqual([]);
-    expect([...seen.keys()].filter((seq) => !kind.has(seq))).toEqual([]);
-    // The right branch for each event: the cap's state is what one engine in order would have kept.
-    const wrongBranch = [...seen].filter(([seq, d]) => d.kinds.size !== 1 || !d.kinds.has(kind.get(seq) as string));
-    expect(wrongBranch.slice(0, 20)).toEqual([]);
-    // One webhook-id per action (duplicates of one id are at-least-once HTTP; two ids are two actions).
-    expect([...seen].filter(([, d]) => d.ids.size !== 1).slice(0, 20)).toEqual([]);
-    expect(new Set([...seen.values()].flatMap((d) => [...d.ids])).size).toBe(EVENTS);
-
-    // One run per event, none lost, none stuck running or waiting.
-    expect(await runStates()).toEqual([{ status: 'completed', n: EVENTS }]);
-    // Every delayed run resumed: each pass went through the delay (its webhook names the pass branch).
-    const passes = [...kind.values()].filter((k) => k === 'pass').length;
-    expect(receiver.received.filter((r) => r.path === '/pass').length).toBeGreaterThanOrEqual(passes);
-    // Killed, never crashed: no engine died on its own during the storm.
-    expect(selfExits).toBe(0);
-
-    // Per-user state: exactly min(purchases, CAP) passes marked for each user, as one engine marks them.
-    const marks = await withTenant(db, tenantId, (tx) =>
-      tx
-        .select({ userId: userMarks.userId, n: count() })
-        .from(userMarks)
-        .where(sql`${userMarks.workflowId} = ${workflowId} and ${userMarks.nodeId} = 'cap'`)
-        .groupBy(userMarks.userId),
-    );
-    expect(new Map(marks.map((m) => [m.userId, m.n]))).toEqual(passesByUser);
-
-    console.log(
-      `rebalance storm: ${EVENTS} events over ${USERS} users in ${(stormMs / 1000).toFixed(1)} s, ${kills} SIGKILLs ` +
-        `of ${ENGINES} engines; ${EVENTS} actions (${passes} after a ${DELAY_SECONDS} s delay) done ` +
-        `${(drainMs / 1000).toFixed(1)} s after the last event was produced; ${receiver.received.length} deliveries ` +
-        `(${receiver.received.length - EVENTS} repeats of the same webhook-id); ${failedStarts} engine starts timed ` +
-        `out and were tried again; engines' output in ${logFile}`,
-    );
-  }, (DRAIN_SECONDS + 120) * 1000);
+      console.log(
+        `rebalance storm: ${EVENTS} events over ${USERS} users in ${(stormMs / 1000).toFixed(1)} s, ${kills} SIGKILLs ` +
+          `of ${ENGINES} engines; ${EVENTS} actions (${passes} after a ${DELAY_SECONDS} s delay) done ` +
+          `${(drainMs / 1000).toFixed(1)} s after the last event was produced; ${receiver.received.length} deliveries ` +
+          `(${receiver.received.length - EVENTS} repeats of the same webhook-id); ${failedStarts} engine starts timed ` +
+          `out and were tried again; engines' output in ${logFile}`,
+      );
+    },
+    (DRAIN_SECONDS + 120) * 1000,
+  );
 });
