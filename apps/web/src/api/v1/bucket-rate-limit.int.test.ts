@@ -27,7 +27,7 @@ describe('ingestion rate limit across web processes (real Postgres, two processe
     const tenant = await createTenant(db, {
       name: `shared ${Date.now()}`,
       ingestRatePerSecond: RATE,
-      ingestBurst: RATE,
+      ingestBurst: BURST,
     });
     const started = Date.now();
     // 80 events at once, half to each process: two per-process buckets would admit 2 x 20.
