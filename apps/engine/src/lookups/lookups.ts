@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { JsonLookup } from '@tripwire/platform';
-import { type LookupAnswer, type LookupRequest, storableAnswer } from '@tripwire/rules';
+import { LOOKUP_MAX_CALLS_PER_WALK, type LookupAnswer, type LookupRequest, storableAnswer } from '@tripwire/rules';
 import type { Clock } from '../clock.ts';
 import type { Metrics } from '../metrics.ts';
 import { cachedAnswer, storeAnswer } from '../state/lookup-cache.ts';
@@ -22,6 +22,8 @@ export function createLookups({
   metrics: Metrics;
 }) {
   return function lookupFor(unit: UnitOfWork, tenantId: string, userId: string) {
+    // Each call may wait its time-out inside the batch's transaction: a walk makes only so many.
+    let calls = 0;
     return async (_nodeId: string, request: LookupRequest): Promise<LookupAnswer> => {
       const timer = metrics.lookupSeconds.startTimer();
       try {
@@ -32,6 +34,14 @@ export function createLookups({
             metrics.lookups.inc({ outcome: 'cached' });
             return { ok: true, status: hit.status, value: hit.value, durationMs: 0, cached: true };
           }
+        }
+        if (++calls > LOOKUP_MAX_CALLS_PER_WALK) {
+          metrics.lookups.inc({ outcome: 'invalid_request' });
+          return {
+            ok: false,
+            reason: 'invalid_request',
+            message: `a run calls at most ${LOOKUP_MAX_CALLS_PER_WALK} look-up APIs per event; this one was not called`,
+          };
         }
         const got = await http.get({ url: request.url, headers: request.headers, timeoutMs: request.timeoutMs });
         // Kept only as it may be stored (a NUL in a string would fail the batch's transaction).

@@ -7,9 +7,12 @@ import { renderUrlTemplate } from '../template/template.ts';
 import {
   LOOKUP_DEFAULT_TIMEOUT_MS,
   LOOKUP_MAX_CACHE_MS,
+  LOOKUP_MAX_HEADER_VALUE_LENGTH,
   LOOKUP_MAX_TIMEOUT_MS,
+  LOOKUP_MAX_URL_LENGTH,
   LOOKUP_MIN_TIMEOUT_MS,
   type LookupRequest,
+  lookupRequestProblem,
   storableAnswer,
 } from '../wire/lookup.ts';
 
@@ -91,12 +94,24 @@ export const lookupHttp = defineNodeType({
       cacheForMs,
     };
     // The request as traces show it: secret headers by name only.
+    // (cut to what may be sent: an event can make them any length, and the trace is stored)
+    const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
     const shown = {
-      url,
-      headers: { ...plain, ...Object.fromEntries(Object.keys(secret).map((k) => [k, REDACTED])) },
+      url: cut(url, LOOKUP_MAX_URL_LENGTH),
+      headers: {
+        ...Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, cut(v, LOOKUP_MAX_HEADER_VALUE_LENGTH)])),
+        ...Object.fromEntries(Object.keys(secret).map((k) => [k, REDACTED])),
+      },
     };
     if (!state.lookup) {
       return { output: 'error', detail: { lookup: { ...shown, outcome: 'not_called', message: LOOKUP_NOT_CALLED } } };
+    }
+    const problem = lookupRequestProblem(request);
+    if (problem) {
+      return {
+        output: 'error',
+        detail: { lookup: { ...shown, outcome: 'failed', reason: 'invalid_request', message: problem } },
+      };
     }
     const answer = storableAnswer(await state.lookup(node.id, request));
     if (!answer.ok) {
