@@ -125,6 +125,9 @@ try {
     case 'tenant:create': {
       const name = args.join(' ').trim();
       if (!name) throw new UsageError('tenant:create needs a name');
+      // The plan first: a typo must not leave a workspace whose keys were never printed.
+      if (values.plan && !(await listPlans(db)).some((p) => p.id === values.plan))
+        throw new UsageError(`No plan named ${values.plan}; plan:list shows them`);
       const created = await createTenant(db, {
         name,
         ingestRatePerSecond: positiveInt(values.rate, '--rate'),
