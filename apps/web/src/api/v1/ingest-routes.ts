@@ -179,7 +179,8 @@ export function ingestRoutes({ resolver, limiter, ingest, rejections, plans }: I
         await limiter.reserve(auth.tenantId, batch.length, auth.eventsPerMonth);
       } catch (error) {
         // Over the monthly quota: what was stored before this chunk stays; resume here next month.
-        if (error instanceof HttpError) error.details = { accepted, rejected, resumeFromLine: batch[0]?.line };
+        if (error instanceof HttpError)
+          error.details = { ...(error.details as object), accepted, rejected, resumeFromLine: batch[0]?.line };
         throw error;
       }
       try {
@@ -189,7 +190,8 @@ export function ingestRoutes({ resolver, limiter, ingest, rejections, plans }: I
         );
       } catch (error) {
         // Tell the client exactly where to resume: every line before `resumeFromLine` is stored.
-        if (error instanceof HttpError) error.details = { accepted, rejected, resumeFromLine: batch[0]?.line };
+        if (error instanceof HttpError)
+          error.details = { ...(error.details as object), accepted, rejected, resumeFromLine: batch[0]?.line };
         throw error;
       }
       accepted += batch.length;
