@@ -145,6 +145,34 @@ describe('lookup.http: the step', () => {
   });
 });
 
+describe('lookup.http: an event cannot make the request any size', () => {
+  it('does not call out when a filled-in URL or header is over the limit or unsendable, and says why', async () => {
+    const cases = [
+      { properties: { page: 'x'.repeat(9000) }, reason: /the URL is \d+ characters once filled in; at most 8000/ },
+      { properties: { page: 'ok\r\nInjected: yes' }, reason: /the X-Page header cannot be sent/ },
+    ];
+    for (const c of cases) {
+      const api = answering({ ok: true, status: 200, value: { plan: 'pro' }, durationMs: 1, cached: false });
+      const result = await simulateWorkflow(doc(), {
+        event: { ...event, properties: c.properties },
+        now,
+        lookup: api.lookup,
+      });
+      if (!('steps' in result)) throw new Error(JSON.stringify(result.errors));
+      expect(api.asked).toHaveLength(0);
+      expect(result.steps.map((s) => [s.nodeId, s.output])).toEqual([
+        ['t', 'next'],
+        ['lu', 'error'],
+        ['fallback', 'next'],
+      ]);
+      const detail = result.steps[1]?.detail.lookup as { reason: string; message: string; url: string };
+      expect(detail.reason).toBe('invalid_request');
+      expect(detail.message).toMatch(c.reason);
+      expect(detail.url.length).toBeLessThanOrEqual(8001);
+    }
+  });
+});
+
 describe('lookup.http: answers are kept as they may be stored', () => {
   it('cleans a NUL in a string, and takes the error output for a key that has one', async () => {
     const clean = answering({ ok: true, status: 200, value: { plan: 'p\u0000ro' }, durationMs: 1, cached: false });
