@@ -28,7 +28,6 @@ export interface Usage {
 }
 
 const n = (v: number) => v.toLocaleString('en-US');
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** What the workspace used this UTC month and day against its plan's limits (the usage page, the banner). */
 export async function usageOf(tx: TenantTx, tenantId: string, now = Date.now()): Promise<Usage> {
@@ -107,7 +106,7 @@ function warnings(
     out.push({
       quota: 'events',
       over: true,
-      message: `This workspace used its monthly quota of ${n(events.limit)} events: new events are refused until ${day(nextMonthStart(now))} (UTC).`,
+      message: `This workspace used its monthly quota of ${n(events.limit)} events: new events are refused until ${dayPeriod(nextMonthStart(now))} (UTC).`,
     });
   else if (events.limit !== null && share >= NEAR_QUOTA_SHARE)
     out.push({
@@ -121,7 +120,7 @@ function warnings(
     out.push({
       quota: 'actions',
       over: true,
-      message: `This workspace used today's quota of ${n(actions.limit)} actions: further actions are ${then} until ${day(nextDayStart(now))} (UTC).`,
+      message: `This workspace used today's quota of ${n(actions.limit)} actions: further actions are ${then} until ${dayPeriod(nextDayStart(now))} (UTC).`,
     });
   else if (actions.limit !== null && actionShare >= NEAR_QUOTA_SHARE)
     out.push({
