@@ -19,7 +19,7 @@ import {
   PlanLoadError,
   type WorkflowDocumentInput,
 } from '@tripwire/rules';
-import { and, asc, eq, gte } from 'drizzle-orm';
+import { and, asc, eq, gte, lte } from 'drizzle-orm';
 
 // "Why didn't this user trigger?" (issue 14) for the editor and GET /v1/workflows/:id/explain:
 // the user's kept events replayed through the versions live at their times (explainUser in
@@ -149,7 +149,8 @@ export async function explainUserHistory(
     until: Math.min(to.getTime(), now.getTime()),
   });
 
-  // The engine's runs of this user on this workflow since the range began, by trigger event.
+  // The engine's runs of this user on this workflow started by events of the range (an hour of slack
+  // for consumer lag), by trigger event: at most one per event and version, so bounded like the events.
   const recorded = await tx
     .select({
       id: runs.id,
@@ -166,8 +167,10 @@ export async function explainUserHistory(
         eq(runs.userId, o.userId),
         eq(runs.workflowId, o.workflowId),
         gte(runs.startedAt, from),
+        lte(runs.startedAt, new Date(to.getTime() + 3_600_000)),
       ),
-    );
+    )
+    .limit(2 * MAX_EXPLAINED_EVENTS);
   const byTrigger = new Map(
     recorded.map((r) => [`${(r.triggerEvent as { messageId?: string }).messageId}@${r.version}`, r]),
   );
