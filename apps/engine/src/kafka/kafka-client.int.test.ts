@@ -131,7 +131,8 @@ describe('kafka consumer under rebalances', () => {
     const seen = new Map<string, number>();
     for (const h of handled) seen.set(h.offset, (seen.get(h.offset) ?? 0) + 1);
     expect(seen.size).toBe(N);
-    expect([...seen.values()].filter((n) => n > 1).length).toBeLessThanOrEqual(10);
+    // (at most the slices of the last second: offsets are committed to Kafka at most once a second)
+    expect([...seen.values()].filter((n) => n > 1).length).toBeLessThanOrEqual(40);
     expect(a.joins() + b.joins()).toBeGreaterThanOrEqual(3);
   }, 120_000);
 });
